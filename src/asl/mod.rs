@@ -1,0 +1,1 @@
+//! Syntax of the small languages inside ASL string values: paths, intrinsic functions, timestamps.

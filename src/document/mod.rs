@@ -1,0 +1,232 @@
+//! The spanned document: a JSON-like tree where every key and value knows its byte span.
+//! JSON (and later YAML) parsers produce it; the ASL model reads it.
+
+pub mod json;
+
+use crate::source::Span;
+
+/// Deepest nesting any parser accepts. Every later walk over a document relies on this bound.
+pub const MAX_DEPTH: usize = 256;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    Array(Vec<Node>),
+    Object(Vec<Member>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl Member {
+    /// Span from the key to the end of the value.
+    pub fn span(&self) -> Span {
+        self.key_span.join(self.value.span)
+    }
+}
+
+/// A key that appears twice in one object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateKey {
+    pub key: String,
+    pub first: Span,
+    pub duplicate: Span,
+}
+
+#[derive(Debug)]
+pub struct Document {
+    pub root: Node,
+    pub duplicate_keys: Vec<DuplicateKey>,
+}
+
+/// Why a text could not be read as a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub message: String,
+    pub span: Span,
+    pub help: Option<String>,
+}
+
+impl Node {
+    pub fn kind(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(n) if is_integer(n) => "an integer",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self.value {
+            Value::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The value as an integer, when it is a number without a fractional part.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.value {
+            Value::Number(n) if is_integer(n) && n.abs() < 9.0e15 => Some(n as i64),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&[Member]> {
+        match &self.value {
+            Value::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// The member named `key`; with duplicate keys the last one wins, as in most JSON readers.
+    pub fn member(&self, key: &str) -> Option<&Member> {
+        self.as_object()?.iter().rev().find(|m| m.key == key)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.member(key).map(|m| &m.value)
+    }
+
+    pub fn get_str(&self, key: &str) -> Option<&str> {
+        self.get(key)?.as_str()
+    }
+}
+
+/// Every node under `root` (itself included), preorder, without recursion.
+pub fn descendants(root: &Node) -> impl Iterator<Item = &Node> {
+    let mut stack = vec![root];
+    std::iter::from_fn(move || {
+        let node = stack.pop()?;
+        match &node.value {
+            Value::Array(items) => stack.extend(items.iter().rev()),
+            Value::Object(members) => stack.extend(members.iter().rev().map(|m| &m.value)),
+            _ => {}
+        }
+        Some(node)
+    })
+}
+
+fn is_integer(n: f64) -> bool {
+    n.is_finite() && n.fract() == 0.0
+}
+
+/// Escapes one reference token of an RFC 6901 JSON pointer.
+pub fn escape_pointer_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// The RFC 6901 pointer of the innermost node (or member) that contains `target`.
+/// When `target` is a key or member span the pointer names that member.
+pub fn pointer_to(root: &Node, target: Span) -> String {
+    let mut pointer = String::new();
+    let mut node = root;
+    loop {
+        if node.span == target {
+            return pointer;
+        }
+        let next = match &node.value {
+            Value::Object(members) => {
+                let Some(m) = members.iter().find(|m| m.span().contains(target)) else {
+                    return pointer;
+                };
+                pointer.push('/');
+                pointer.push_str(&escape_pointer_token(&m.key));
+                if !m.value.span.contains(target) {
+                    // The key itself, or the whole member.
+                    return pointer;
+                }
+                &m.value
+            }
+            Value::Array(items) => {
+                let Some((i, item)) = items.iter().enumerate().find(|(_, n)| n.span.contains(target))
+                else {
+                    return pointer;
+                };
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                item
+            }
+            _ => return pointer,
+        };
+        node = next;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Document {
+        json::parse(text).unwrap()
+    }
+
+    #[test]
+    fn pointer_names_the_member_for_key_and_value_spans() {
+        let text = r#"{"States": {"A/b": {"Next": "X"}}, "L": [1, {"k~": 2}]}"#;
+        let d = doc(text);
+        let next = d.root.get("States").unwrap().get("A/b").unwrap().member("Next").unwrap();
+        assert_eq!(pointer_to(&d.root, next.value.span), "/States/A~1b/Next");
+        assert_eq!(pointer_to(&d.root, next.key_span), "/States/A~1b/Next");
+        let k = d.root.get("L").unwrap().as_array().unwrap()[1].member("k~").unwrap();
+        assert_eq!(pointer_to(&d.root, k.value.span), "/L/1/k~0");
+        assert_eq!(pointer_to(&d.root, d.root.span), "");
+    }
+
+    #[test]
+    fn descendants_are_preorder() {
+        let d = doc(r#"{"a": [1, {"b": 2}], "c": 3}"#);
+        let kinds: Vec<&str> = descendants(&d.root).map(Node::kind).collect();
+        assert_eq!(kinds, ["an object", "an array", "an integer", "an object", "an integer", "an integer"]);
+    }
+
+    #[test]
+    fn accessors() {
+        let d = doc(r#"{"a": 2, "b": 2.5, "c": "s", "a": 3}"#);
+        assert_eq!(d.root.get("a").unwrap().as_i64(), Some(3));
+        assert_eq!(d.root.get("b").unwrap().as_i64(), None);
+        assert_eq!(d.root.get("b").unwrap().kind(), "a number");
+        assert_eq!(d.root.get_str("c"), Some("s"));
+    }
+}

@@ -1,0 +1,18 @@
+//! asl-lint: a static linter for AWS Step Functions state machines (Amazon States Language).
+//!
+//! Flow: source text → `document` (spanned JSON) → `model` (typed states and scopes) →
+//! `graph` (transitions) → `rules` → `diagnostic` → `report`.
+
+pub mod asl;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod document;
+pub mod graph;
+pub mod lint;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod suggest;

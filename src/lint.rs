@@ -1,0 +1,115 @@
+//! The pipeline for one input: bytes → source text → spanned document → model → graph →
+//! rules → located diagnostics.
+
+use std::sync::Arc;
+
+use crate::config::LintOptions;
+use crate::diagnostic::{Diagnostic, Finding, Severity};
+use crate::document::{json, Document};
+use crate::graph::StateGraph;
+use crate::model::Machine;
+use crate::rules::{self, Context, RULES};
+use crate::source::{SourceFile, Span};
+
+/// Whether a file is linted whatever it holds, or only when it is a state machine definition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selection {
+    /// Named on the command line, read from stdin, or named `*.asl.json`.
+    Always,
+    /// Any other `*.json` found while walking: linted only when its top level has StartAt and States.
+    IfDefinition,
+}
+
+#[derive(Debug)]
+pub struct FileReport {
+    pub source: Arc<SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Lints one input. Returns `None` when `selection` says the file is not ours.
+pub fn lint_bytes(
+    name: &str,
+    bytes: Vec<u8>,
+    selection: Selection,
+    options: &LintOptions,
+) -> Option<FileReport> {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            if selection == Selection::IfDefinition {
+                return None;
+            }
+            return Some(invalid_utf8(name, err));
+        }
+    };
+    if selection == Selection::IfDefinition
+        && !(text.contains("\"StartAt\"") && text.contains("\"States\""))
+    {
+        return None;
+    }
+    let source = SourceFile::new(name, text);
+    let diagnostics = match json::parse(&source.text) {
+        Ok(document) => {
+            if selection == Selection::IfDefinition && !Machine::looks_like_definition(&document.root) {
+                return None;
+            }
+            lint_document(&source, &document, options)
+        }
+        Err(err) => {
+            let finding = Finding {
+                help: err.help,
+                ..Finding::new(err.span, err.message)
+            };
+            vec![Diagnostic::locate(rules::PARSE_ERROR, Severity::Error, finding, &source, None)]
+        }
+    };
+    Some(FileReport {
+        source,
+        diagnostics,
+    })
+}
+
+/// Runs every rule over a parsed document.
+pub fn lint_document(
+    source: &SourceFile,
+    document: &Document,
+    options: &LintOptions,
+) -> Vec<Diagnostic> {
+    let machine = Machine::build(&document.root);
+    let graph = StateGraph::build(&machine);
+    let cx = Context {
+        document,
+        machine: &machine,
+        graph: &graph,
+        options,
+    };
+    let mut diagnostics = Vec::new();
+    let mut findings = Vec::new();
+    for rule in RULES {
+        let Some(check) = rule.check else { continue };
+        check(&cx, &mut findings);
+        diagnostics.extend(findings.drain(..).map(|f| {
+            Diagnostic::locate(rule.id, rule.severity, f, source, Some(&document.root))
+        }));
+    }
+    diagnostics.sort_by(|a, b| (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message)));
+    diagnostics
+}
+
+fn invalid_utf8(name: &str, err: std::string::FromUtf8Error) -> FileReport {
+    let valid = err.utf8_error().valid_up_to();
+    let byte = err.as_bytes()[valid];
+    // The lossy text is identical up to the first bad byte, so the offset still points at it.
+    let source = SourceFile::new(name, String::from_utf8_lossy(err.as_bytes()).into_owned());
+    let end = source.text[valid..].chars().next().map_or(valid, |c| valid + c.len_utf8());
+    let finding = Finding::new(
+        Span::new(valid, end),
+        format!("the file is not valid UTF-8: byte 0x{byte:02X} at offset {valid} does not start a UTF-8 character"),
+    )
+    .help("state machine definitions are UTF-8 JSON; re-save the file with UTF-8 encoding");
+    let diagnostic = Diagnostic::locate(rules::PARSE_ERROR, Severity::Error, finding, &source, None);
+    FileReport {
+        source,
+        diagnostics: vec![diagnostic],
+    }
+}

@@ -1,0 +1,27 @@
+use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::{Finding, Severity};
+
+pub static RULE: Rule = Rule {
+    id: "duplicate-key",
+    severity: Severity::Error,
+    category: Category::Syntax,
+    summary: "An object has the same key twice",
+    doc: rule_doc!("duplicate-key"),
+    check: Some(check),
+};
+
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for dup in &cx.document.duplicate_keys {
+        out.push(
+            Finding::new(
+                dup.duplicate,
+                format!(
+                    "key \"{}\" appears twice in the same object; only one of the values is used, which one depends on the reader",
+                    dup.key
+                ),
+            )
+            .related(dup.first, "first defined here")
+            .help("delete one of the two, or merge them"),
+        );
+    }
+}

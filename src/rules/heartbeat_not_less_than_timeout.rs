@@ -1,0 +1,36 @@
+use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::{Finding, Severity};
+
+pub static RULE: Rule = Rule {
+    id: "heartbeat-not-less-than-timeout",
+    severity: Severity::Error,
+    category: Category::Schema,
+    summary: "HeartbeatSeconds is not less than TimeoutSeconds",
+    doc: rule_doc!("heartbeat-not-less-than-timeout"),
+    check: Some(check),
+};
+
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for state in cx.states() {
+        let (Some(heartbeat), Some(timeout)) = (state.member("HeartbeatSeconds"), state.member("TimeoutSeconds")) else {
+            continue;
+        };
+        let (Some(h), Some(t)) = (heartbeat.value.as_f64(), timeout.value.as_f64()) else {
+            continue;
+        };
+        if h >= t {
+            out.push(
+                Finding::new(
+                    heartbeat.value.span,
+                    format!(
+                        "HeartbeatSeconds ({h}) of state '{}' must be less than its TimeoutSeconds ({t})",
+                        state.name
+                    ),
+                )
+                .state(state.name)
+                .related(timeout.value.span, "TimeoutSeconds is set here")
+                .help("a heartbeat is a shorter deadline between progress reports; make it smaller than the overall timeout"),
+            );
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! The rule engine: one file per rule, one registry (`RULES`), one shared `Context`.
+
+use crate::config::LintOptions;
+use crate::diagnostic::{Finding, Severity};
+use crate::document::Document;
+use crate::graph::StateGraph;
+use crate::model::{Machine, State};
+
+mod duplicate_key;
+mod duplicate_state_name;
+mod heartbeat_not_less_than_timeout;
+mod invalid_intrinsic;
+mod invalid_path;
+mod invalid_timestamp;
+mod no_terminal;
+mod parse_error;
+mod retry_catch_all_not_last;
+mod schema;
+mod state_name_too_long;
+mod unknown_target;
+mod unreachable_state;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Category {
+    /// The file cannot be read as a document.
+    Syntax,
+    /// Fields, types and values the language defines.
+    Schema,
+    /// Names and transitions between states.
+    Structure,
+    /// Paths, intrinsic functions and literals inside values.
+    Expressions,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Syntax => "syntax",
+            Category::Schema => "schema",
+            Category::Structure => "structure",
+            Category::Expressions => "expressions",
+        }
+    }
+}
+
+/// Everything a rule may read. Rules never see source text and never print.
+pub struct Context<'a, 'd> {
+    pub document: &'d Document,
+    pub machine: &'a Machine<'d>,
+    pub graph: &'a StateGraph,
+    pub options: &'a LintOptions,
+}
+
+impl<'d> Context<'_, 'd> {
+    pub fn states(&self) -> impl Iterator<Item = &State<'d>> + '_ {
+        self.machine.states.iter()
+    }
+}
+
+pub type Check = fn(&Context, &mut Vec<Finding>);
+
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub category: Category,
+    pub summary: &'static str,
+    /// The rule's document from `rules/<id>.md`.
+    pub doc: &'static str,
+    /// `None` for rules the parsing stage reports before a model exists.
+    pub check: Option<Check>,
+}
+
+macro_rules! rule_doc {
+    ($id:literal) => {
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $id, ".md"))
+    };
+}
+pub(crate) use rule_doc;
+
+/// Every rule, in the order `asl-lint rules` lists them.
+pub static RULES: &[&Rule] = &[
+    &parse_error::RULE,
+    &duplicate_key::RULE,
+    &schema::RULE,
+    &duplicate_state_name::RULE,
+    &state_name_too_long::RULE,
+    &unknown_target::RULE,
+    &unreachable_state::RULE,
+    &no_terminal::RULE,
+    &retry_catch_all_not_last::RULE,
+    &heartbeat_not_less_than_timeout::RULE,
+    &invalid_path::RULE,
+    &invalid_intrinsic::RULE,
+    &invalid_timestamp::RULE,
+];
+
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.id == id)
+}
+
+pub const PARSE_ERROR: &str = "parse-error";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_documented() {
+        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), RULES.len());
+        for rule in RULES {
+            assert!(rule.doc.starts_with(&format!("# {}", rule.id)), "{}", rule.id);
+            assert!(!rule.summary.ends_with('.'), "{}", rule.id);
+        }
+    }
+}
