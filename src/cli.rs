@@ -1,1 +1,224 @@
-pub fn main() -> i32 { 0 }
+//! Command line: argument parsing, reading inputs, choosing the reporter, exit codes.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{LintOptions, WorkflowType};
+use crate::diagnostic::Severity;
+use crate::discover::{self, Input};
+use crate::lint::{self, FileReport, Selection};
+use crate::report::{human, json};
+use crate::rules::{self, RULES};
+use crate::suggest::did_you_mean;
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "asl-lint",
+    version,
+    about = "Lint AWS Step Functions state machines (Amazon States Language)",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    lint: LintArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List every rule: id, default severity, category and summary
+    Rules,
+    /// Print a rule's document: what it flags, why, and a bad and a good example
+    Explain {
+        /// Rule id, e.g. unknown-target
+        rule: String,
+    },
+}
+
+#[derive(Args, Debug)]
+struct LintArgs {
+    /// Files and directories to lint; `-` reads standard input
+    #[arg(value_name = "PATH", default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Workflow type the definitions are deployed as (used by rules that depend on it)
+    #[arg(long, value_enum, default_value_t = WorkflowArg::Standard)]
+    workflow_type: WorkflowArg,
+    /// Exit with 1 when anything at or above this severity is reported
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    fail_on: FailOn,
+    /// Name to use for standard input in reports
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum WorkflowArg {
+    Standard,
+    Express,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let code = match cli.command {
+        Some(Command::Rules) => {
+            let _ = stdout.write_all(rules_table().as_bytes());
+            EXIT_OK
+        }
+        Some(Command::Explain { rule }) => explain(&rule, &mut stdout),
+        None => run_lint(&cli.lint, &mut stdout),
+    };
+    let _ = stdout.flush();
+    code
+}
+
+fn rules_table() -> String {
+    let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for rule in RULES {
+        out.push_str(&format!(
+            "{:width$}  {:7}  {:11}  {}\n",
+            rule.id,
+            rule.severity.as_str(),
+            rule.category.as_str(),
+            rule.summary
+        ));
+    }
+    out
+}
+
+fn explain(id: &str, out: &mut impl Write) -> i32 {
+    match rules::find(id) {
+        Some(rule) => {
+            let _ = out.write_all(rule.doc.as_bytes());
+            EXIT_OK
+        }
+        None => {
+            let hint = did_you_mean(id, RULES.iter().map(|r| r.id))
+                .map(|s| format!(" (did you mean '{s}'?)"))
+                .unwrap_or_default();
+            eprintln!("error: unknown rule '{id}'{hint}; `asl-lint rules` lists them all");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn run_lint(args: &LintArgs, out: &mut impl Write) -> i32 {
+    let options = LintOptions {
+        workflow_type: match args.workflow_type {
+            WorkflowArg::Standard => WorkflowType::Standard,
+            WorkflowArg::Express => WorkflowType::Express,
+        },
+    };
+    let (inputs, mut input_errors) = discover::collect(&args.paths);
+    let mut reports: Vec<FileReport> = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let (name, bytes, selection) = match input {
+            Input::Stdin => {
+                let mut bytes = Vec::new();
+                if let Err(err) = std::io::stdin().read_to_end(&mut bytes) {
+                    input_errors.push(discover::InputError {
+                        path: PathBuf::from("-"),
+                        message: err.to_string(),
+                    });
+                    continue;
+                }
+                let name = args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".into());
+                (name, bytes, Selection::Always)
+            }
+            Input::File { path, selection } => match std::fs::read(&path) {
+                Ok(bytes) => (path.display().to_string(), bytes, selection),
+                Err(err) => {
+                    input_errors.push(discover::InputError {
+                        path,
+                        message: err.to_string(),
+                    });
+                    continue;
+                }
+            },
+        };
+        if let Some(report) = lint::lint_bytes(&name, bytes, selection, &options) {
+            reports.push(report);
+        }
+    }
+
+    let rendered = match args.format {
+        Format::Json => json::render(&reports),
+        Format::Human => {
+            let style = human::Style {
+                color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                width: terminal_width(),
+            };
+            human::render(&reports, &style)
+        }
+    };
+    let _ = out.write_all(rendered.as_bytes());
+    for err in &input_errors {
+        eprintln!("error: cannot read {}: {}", err.path.display(), err.message);
+    }
+
+    if !input_errors.is_empty() {
+        return EXIT_USAGE;
+    }
+    let failed = args.fail_on.threshold().is_some_and(|threshold| {
+        reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .any(|d| d.severity >= threshold)
+    });
+    if failed {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&w: &usize| w >= 40)
+        .unwrap_or(100)
+}

@@ -371,7 +371,7 @@ impl<'d> Machine<'d> {
             current = state.scope;
         }
         if parts.is_empty() {
-            "the top level".to_string()
+            "the top-level States".to_string()
         } else {
             parts.join(" in ")
         }
@@ -444,7 +444,7 @@ mod tests {
         assert_eq!(m.scopes[3].owner, Some(1));
         assert_eq!(m.scopes[0].start(), Some(0));
         assert_eq!(m.scope_path(3), "the processor of Map 'M'");
-        assert_eq!(m.scope_path(0), "the top level");
+        assert_eq!(m.scope_path(0), "the top-level States");
         let catch = &m.states[1].transitions[0];
         assert_eq!(catch.kind, TransitionKind::Catch { catcher: 0 });
         assert_eq!(catch.target, "P");

@@ -100,6 +100,22 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 
 pub const PARSE_ERROR: &str = "parse-error";
 
+/// The rule list as a Markdown table, as the README shows it.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| Rule | Default severity | Category | What it flags |\n|---|---|---|---|\n");
+    for rule in RULES {
+        out.push_str(&format!(
+            "| [`{}`](rules/{}.md) | {} | {} | {} |\n",
+            rule.id,
+            rule.id,
+            rule.severity.as_str(),
+            rule.category.as_str(),
+            rule.summary
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

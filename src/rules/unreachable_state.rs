@@ -13,7 +13,8 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let machine = cx.machine;
     for state in &machine.states {
-        if cx.graph.is_reachable(state.id) {
+        // A value in States that is not an object is not a state; `schema` reports it.
+        if cx.graph.is_reachable(state.id) || state.node.as_object().is_none() {
             continue;
         }
         let scope = machine.scope(state.scope);

@@ -1,0 +1,150 @@
+//! `--format human`: miette-rendered diagnostics with source snippets, then a summary line.
+
+use std::fmt;
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
+
+use super::Summary;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::FileReport;
+use crate::source::SourceFile;
+
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+pub fn render(reports: &[FileReport], style: &Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
+    let mut out = String::new();
+    for report in reports {
+        for d in &report.diagnostics {
+            let view = View {
+                diagnostic: d,
+                source: &report.source,
+            };
+            if handler.render_report(&mut out, &view).is_err() {
+                // Rendering only fails on a span outside the text; fall back to one plain line.
+                out.push_str(&format!(
+                    "{}:{}:{}: {} [{}] {}\n",
+                    report.source.name, d.start.line, d.start.column, d.severity, d.rule, d.message
+                ));
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str(&Summary::of(reports).line());
+    out.push('\n');
+    out
+}
+
+struct View<'a> {
+    diagnostic: &'a Diagnostic,
+    source: &'a SourceFile,
+}
+
+impl fmt::Debug for View<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl fmt::Display for View<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for View<'_> {}
+
+impl miette::Diagnostic for View<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.diagnostic.rule))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let d = self.diagnostic;
+        let primary = LabeledSpan::new_primary_with_span(
+            d.state.as_ref().map(|s| format!("in state '{s}'")),
+            SourceSpan::from((d.span.start, d.span.len())),
+        );
+        let related = d.related.iter().map(|r| {
+            LabeledSpan::new_with_span(
+                Some(r.message.clone()),
+                SourceSpan::from((r.span.start, r.span.len())),
+            )
+        });
+        Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}
+
+/// miette's own `SourceCode` for strings rescans the text from the start for every label;
+/// the line table makes each snippet lookup a binary search instead.
+impl SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let (start, len) = (span.offset(), span.len());
+        if start + len > self.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let starts = self.line_starts();
+        let first_line = self.line_index(start);
+        let last_line = self.line_index(if len > 0 { start + len - 1 } else { start });
+        let first = first_line.saturating_sub(context_lines_before);
+        let last = (last_line + context_lines_after).min(starts.len() - 1);
+        let from = starts[first];
+        let mut to = starts.get(last + 1).copied().unwrap_or(self.text.len());
+        if to > from && self.text.as_bytes()[to - 1] == b'\n' {
+            to -= 1;
+        }
+        if to > from && self.text.as_bytes()[to - 1] == b'\r' {
+            to -= 1;
+        }
+        let column = if context_lines_before == 0 {
+            start - starts[first_line]
+        } else {
+            0
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            &self.text.as_bytes()[from..to],
+            SourceSpan::from((from, to - from)),
+            first,
+            column,
+            last - first + 1,
+        )))
+    }
+}

@@ -1,0 +1,61 @@
+//! `--format json`: exactly one JSON document (version 1) on stdout.
+
+use serde_json::{json, Map, Value};
+
+use super::Summary;
+use crate::diagnostic::Diagnostic;
+use crate::lint::FileReport;
+
+pub fn render(reports: &[FileReport]) -> String {
+    let diagnostics: Vec<Value> = reports
+        .iter()
+        .flat_map(|r| r.diagnostics.iter().map(move |d| diagnostic(&r.source.name, d)))
+        .collect();
+    let summary = Summary::of(reports);
+    let doc = json!({
+        "version": 1,
+        "diagnostics": diagnostics,
+        "summary": {
+            "files": summary.files,
+            "errors": summary.errors,
+            "warnings": summary.warnings,
+            "infos": summary.infos,
+        }
+    });
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+fn diagnostic(path: &str, d: &Diagnostic) -> Value {
+    let mut o = Map::new();
+    o.insert("path".into(), json!(path));
+    o.insert("rule".into(), json!(d.rule));
+    o.insert("severity".into(), json!(d.severity.as_str()));
+    o.insert("message".into(), json!(d.message));
+    if let Some(help) = &d.help {
+        o.insert("help".into(), json!(help));
+    }
+    if let Some(state) = &d.state {
+        o.insert("state".into(), json!(state));
+    }
+    o.insert("pointer".into(), json!(d.pointer));
+    o.insert("line".into(), json!(d.start.line));
+    o.insert("column".into(), json!(d.start.column));
+    o.insert("end_line".into(), json!(d.end.line));
+    o.insert("end_column".into(), json!(d.end.column));
+    let related: Vec<Value> = d
+        .related
+        .iter()
+        .map(|r| {
+            json!({
+                "message": r.message,
+                "line": r.start.line,
+                "column": r.start.column,
+                "pointer": r.pointer,
+            })
+        })
+        .collect();
+    o.insert("related".into(), Value::Array(related));
+    Value::Object(o)
+}

@@ -1,0 +1,43 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use asl_lint::config::LintOptions;
+use asl_lint::diagnostic::Diagnostic;
+use asl_lint::lint::{lint_bytes, Selection};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Lints `text` as an explicitly named file.
+pub fn lint_text(name: &str, text: &str) -> Vec<Diagnostic> {
+    lint_bytes(name, text.as_bytes().to_vec(), Selection::Always, &LintOptions::default())
+        .map(|r| r.diagnostics)
+        .unwrap_or_default()
+}
+
+pub fn lint_file(path: &Path) -> Vec<Diagnostic> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    lint_bytes(&path.display().to_string(), bytes, Selection::Always, &LintOptions::default())
+        .map(|r| r.diagnostics)
+        .unwrap_or_default()
+}
+
+/// One line per diagnostic, the form `.expected` files hold.
+pub fn describe(d: &Diagnostic) -> String {
+    format!(
+        "{}:{} {} {} {} {}",
+        d.start.line,
+        d.start.column,
+        d.severity,
+        d.rule,
+        if d.pointer.is_empty() { "(root)" } else { &d.pointer },
+        d.message
+    )
+}
+
+pub fn updating() -> bool {
+    std::env::var_os("UPDATE_EXPECT").is_some()
+}
