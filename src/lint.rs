@@ -50,7 +50,9 @@ pub fn lint_bytes(
     let source = SourceFile::new(name, text);
     let diagnostics = match json::parse(&source.text) {
         Ok(document) => {
-            if selection == Selection::IfDefinition && !Machine::looks_like_definition(&document.root) {
+            if selection == Selection::IfDefinition
+                && !Machine::looks_like_definition(&document.root)
+            {
                 return None;
             }
             lint_document(&source, &document, options)
@@ -60,7 +62,13 @@ pub fn lint_bytes(
                 help: err.help,
                 ..Finding::new(err.span, err.message)
             };
-            vec![Diagnostic::locate(rules::PARSE_ERROR, Severity::Error, finding, &source, None)]
+            vec![Diagnostic::locate(
+                rules::PARSE_ERROR,
+                Severity::Error,
+                finding,
+                &source,
+                None,
+            )]
         }
     };
     Some(FileReport {
@@ -88,11 +96,15 @@ pub fn lint_document(
     for rule in RULES {
         let Some(check) = rule.check else { continue };
         check(&cx, &mut findings);
-        diagnostics.extend(findings.drain(..).map(|f| {
-            Diagnostic::locate(rule.id, rule.severity, f, source, Some(&document.root))
-        }));
+        diagnostics.extend(
+            findings.drain(..).map(|f| {
+                Diagnostic::locate(rule.id, rule.severity, f, source, Some(&document.root))
+            }),
+        );
     }
-    diagnostics.sort_by(|a, b| (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message)));
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message))
+    });
     diagnostics
 }
 
@@ -101,15 +113,66 @@ fn invalid_utf8(name: &str, err: std::string::FromUtf8Error) -> FileReport {
     let byte = err.as_bytes()[valid];
     // The lossy text is identical up to the first bad byte, so the offset still points at it.
     let source = SourceFile::new(name, String::from_utf8_lossy(err.as_bytes()).into_owned());
-    let end = source.text[valid..].chars().next().map_or(valid, |c| valid + c.len_utf8());
+    let end = source.text[valid..]
+        .chars()
+        .next()
+        .map_or(valid, |c| valid + c.len_utf8());
     let finding = Finding::new(
         Span::new(valid, end),
         format!("the file is not valid UTF-8: byte 0x{byte:02X} at offset {valid} does not start a UTF-8 character"),
     )
     .help("state machine definitions are UTF-8 JSON; re-save the file with UTF-8 encoding");
-    let diagnostic = Diagnostic::locate(rules::PARSE_ERROR, Severity::Error, finding, &source, None);
+    let diagnostic =
+        Diagnostic::locate(rules::PARSE_ERROR, Severity::Error, finding, &source, None);
     FileReport {
         source,
         diagnostics: vec![diagnostic],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lint(text: &[u8], selection: Selection) -> Option<Vec<&'static str>> {
+        lint_bytes("t.json", text.to_vec(), selection, &LintOptions::default())
+            .map(|r| r.diagnostics.iter().map(|d| d.rule).collect())
+    }
+
+    #[test]
+    fn discovered_files_must_look_like_definitions() {
+        assert_eq!(lint(br#"{"name": "pkg"}"#, Selection::IfDefinition), None);
+        assert_eq!(lint(b"not json", Selection::IfDefinition), None);
+        assert_eq!(lint(b"\xff\xfe", Selection::IfDefinition), None);
+        // Both words present but nested, not at the top level.
+        assert_eq!(lint(br#"{"a": {"StartAt": "X", "States": {}}}"#, Selection::IfDefinition), None);
+        let clean = br#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#;
+        assert_eq!(lint(clean, Selection::IfDefinition), Some(vec![]));
+        // A broken file that mentions both is most likely a broken definition: report it.
+        assert_eq!(lint(br#"{"StartAt": "A", "States": {"#, Selection::IfDefinition), Some(vec!["parse-error"]));
+    }
+
+    #[test]
+    fn explicit_files_are_always_reported() {
+        assert_eq!(lint(b"not json", Selection::Always), Some(vec!["parse-error"]));
+        assert_eq!(lint(b"{\"a\": \"\xff\"}", Selection::Always), Some(vec!["parse-error"]));
+    }
+
+    #[test]
+    fn diagnostics_are_located_and_sorted() {
+        let text = br#"{"StartAt": "A", "States": {
+  "A": {"Type": "Pass", "Next": "B"},
+  "C": {"Type": "Succeed"}
+}}"#;
+        let report = lint_bytes("t.json", text.to_vec(), Selection::Always, &LintOptions::default()).unwrap();
+        let got: Vec<(&str, usize, usize, &str)> = report
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule, d.start.line, d.start.column, d.pointer.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [("unknown-target", 2, 33, "/States/A/Next"), ("unreachable-state", 3, 3, "/States/C")]
+        );
     }
 }

@@ -108,7 +108,7 @@ pub struct Scope<'d> {
 }
 
 impl Scope<'_> {
-    /// The state of this scope with this name (the first one, if defined twice).
+    /// The state of this scope with this name (the last one, if defined twice).
     pub fn state_named(&self, name: &str) -> Option<StateId> {
         self.names.get(name).copied()
     }
@@ -124,9 +124,13 @@ pub enum TransitionKind {
     Next,
     Default,
     /// `Choices[rule].Next`.
-    Choice { rule: usize },
+    Choice {
+        rule: usize,
+    },
     /// `Catch[catcher].Next`.
-    Catch { catcher: usize },
+    Catch {
+        catcher: usize,
+    },
 }
 
 /// A named transition as written, resolved or not.
@@ -191,7 +195,11 @@ impl<'d> State<'d> {
             .iter()
             .enumerate()
             .rev()
-            .map(|(index, node)| ChoiceRule { node, top: index, nested: false })
+            .map(|(index, node)| ChoiceRule {
+                node,
+                top: index,
+                nested: false,
+            })
             .collect();
         while let Some(rule) = stack.pop() {
             let mut children: Vec<&'d Node> = Vec::new();
@@ -203,7 +211,11 @@ impl<'d> State<'d> {
             if let Some(not) = rule.node.get("Not") {
                 children.push(not);
             }
-            stack.extend(children.into_iter().rev().map(|node| ChoiceRule { node, top: rule.top, nested: true }));
+            stack.extend(children.into_iter().rev().map(|node| ChoiceRule {
+                node,
+                top: rule.top,
+                nested: true,
+            }));
             out.push(rule);
         }
         out
@@ -214,7 +226,12 @@ impl<'d> State<'d> {
     /// ItemReader.Parameters, ResultWriter.Parameters and ItemBatcher.BatchInput.
     pub fn payload_templates(&self) -> Vec<(&'static str, &'d Node)> {
         let mut out = Vec::new();
-        for key in ["Parameters", "ResultSelector", "ItemSelector", "Credentials"] {
+        for key in [
+            "Parameters",
+            "ResultSelector",
+            "ItemSelector",
+            "Credentials",
+        ] {
             if let Some(node) = self.get(key) {
                 out.push((key, node));
             }
@@ -343,7 +360,8 @@ impl<'d> Machine<'d> {
                 }
                 _ => {}
             }
-            scope.names.entry(&member.key).or_insert(id);
+            // The last definition wins, as it does for duplicate keys everywhere else.
+            scope.names.insert(&member.key, id);
             scope.states.push(id);
             self.states.push(state);
         }
@@ -365,7 +383,9 @@ impl<'d> Machine<'d> {
         while let Some(owner) = self.scopes[current].owner {
             let state = &self.states[owner];
             parts.push(match self.scopes[current].kind {
-                ScopeKind::Branch { index } => format!("branch {} of Parallel '{}'", index + 1, state.name),
+                ScopeKind::Branch { index } => {
+                    format!("branch {} of Parallel '{}'", index + 1, state.name)
+                }
                 _ => format!("the processor of Map '{}'", state.name),
             });
             current = state.scope;
@@ -389,13 +409,21 @@ fn transitions(state: &Node) -> Vec<Transition<'_>> {
     }
     if let Some(catchers) = state.get("Catch").and_then(Node::as_array) {
         for (catcher, node) in catchers.iter().enumerate() {
-            push_transition(&mut out, TransitionKind::Catch { catcher }, node.get("Next"));
+            push_transition(
+                &mut out,
+                TransitionKind::Catch { catcher },
+                node.get("Next"),
+            );
         }
     }
     out
 }
 
-fn push_transition<'d>(out: &mut Vec<Transition<'d>>, kind: TransitionKind, node: Option<&'d Node>) {
+fn push_transition<'d>(
+    out: &mut Vec<Transition<'d>>,
+    kind: TransitionKind,
+    node: Option<&'d Node>,
+) {
     if let Some(node) = node {
         if let Some(target) = node.as_str() {
             out.push(Transition {
@@ -456,17 +484,26 @@ mod tests {
         let text = r#"{"Type": "Choice", "Choices": [
             {"And": [{"Variable": "$.a", "IsPresent": true}, {"Not": {"Variable": "$.b", "IsNull": true}}], "Next": "X"},
             {"Variable": "$.c", "BooleanEquals": true, "Next": "Y"}]}"#;
-        let doc = json::parse(&format!(r#"{{"StartAt": "C", "States": {{"C": {text}}}}}"#)).unwrap();
+        let doc =
+            json::parse(&format!(r#"{{"StartAt": "C", "States": {{"C": {text}}}}}"#)).unwrap();
         let m = Machine::build(&doc.root);
         let rules = m.states[0].choice_rules();
         let shape: Vec<(usize, bool)> = rules.iter().map(|r| (r.top, r.nested)).collect();
-        assert_eq!(shape, [(0, false), (0, true), (0, true), (0, true), (1, false)]);
+        assert_eq!(
+            shape,
+            [(0, false), (0, true), (0, true), (0, true), (1, false)]
+        );
         assert_eq!(rules[3].node.get_str("Variable"), Some("$.b"));
     }
 
     #[test]
     fn malformed_input_still_builds() {
-        for text in ["[]", "null", r#"{"States": 3}"#, r#"{"StartAt": 1, "States": {"A": 5}}"#] {
+        for text in [
+            "[]",
+            "null",
+            r#"{"States": 3}"#,
+            r#"{"StartAt": 1, "States": {"A": 5}}"#,
+        ] {
             let doc = json::parse(text).unwrap();
             let m = Machine::build(&doc.root);
             assert_eq!(m.scopes.len(), 1);

@@ -40,7 +40,8 @@ fn stdout(o: &Output) -> String {
 }
 
 fn json_of(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not one JSON document: {e}\n{}", stdout(o)))
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not one JSON document: {e}\n{}", stdout(o)))
 }
 
 /// A fresh directory under cargo's per-test scratch space.
@@ -64,10 +65,19 @@ fn human_output_shows_snippet_help_and_summary_without_colour() {
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(out.contains("unknown-target"), "{out}");
-    assert!(out.contains("[fixtures/sample/order-workflow.asl.json:44:15]"), "{out}");
+    assert!(
+        out.contains("[fixtures/sample/order-workflow.asl.json:44:15]"),
+        "{out}"
+    );
     assert!(out.contains("help: did you mean 'done'?"), "{out}");
-    assert!(out.ends_with("4 errors, 0 warnings, 0 infos in 1 files\n"), "{out}");
-    assert!(!out.contains('\u{1b}'), "no ANSI escapes when stdout is not a terminal");
+    assert!(
+        out.ends_with("4 errors, 0 warnings, 0 infos in 1 files\n"),
+        "{out}"
+    );
+    assert!(
+        !out.contains('\u{1b}'),
+        "no ANSI escapes when stdout is not a terminal"
+    );
 }
 
 #[test]
@@ -76,22 +86,55 @@ fn json_output_is_one_document_with_the_contract_fields() {
     assert_eq!(o.status.code(), Some(1));
     let doc = json_of(&o);
     assert_eq!(doc["version"], 1);
-    assert_eq!(doc["summary"], serde_json::json!({"files": 1, "errors": 4, "warnings": 0, "infos": 0}));
+    assert_eq!(
+        doc["summary"],
+        serde_json::json!({"files": 1, "errors": 4, "warnings": 0, "infos": 0})
+    );
     let diags = doc["diagnostics"].as_array().unwrap();
-    let target = diags.iter().find(|d| d["rule"] == "unknown-target").unwrap();
+    let target = diags
+        .iter()
+        .find(|d| d["rule"] == "unknown-target")
+        .unwrap();
     assert_eq!(target["path"], SAMPLE);
     assert_eq!(target["severity"], "error");
     assert_eq!(target["state"], "Ship order");
     assert_eq!(target["pointer"], "/States/Ship order/Next");
-    assert_eq!((target["line"].as_u64(), target["column"].as_u64()), (Some(44), Some(15)));
-    assert_eq!((target["end_line"].as_u64(), target["end_column"].as_u64()), (Some(44), Some(21)));
+    assert_eq!(
+        (target["line"].as_u64(), target["column"].as_u64()),
+        (Some(44), Some(15))
+    );
+    assert_eq!(
+        (target["end_line"].as_u64(), target["end_column"].as_u64()),
+        (Some(44), Some(21))
+    );
     assert!(target["help"].as_str().unwrap().contains("done"));
-    let keys: Vec<&str> = target.as_object().unwrap().keys().map(String::as_str).collect();
+    let keys: Vec<&str> = target
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(
         keys,
-        ["path", "rule", "severity", "message", "help", "state", "pointer", "line", "column", "end_line", "end_column", "related"]
+        [
+            "path",
+            "rule",
+            "severity",
+            "message",
+            "help",
+            "state",
+            "pointer",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "related"
+        ]
     );
-    let catch_all = diags.iter().find(|d| d["rule"] == "retry-catch-all-not-last").unwrap();
+    let catch_all = diags
+        .iter()
+        .find(|d| d["rule"] == "retry-catch-all-not-last")
+        .unwrap();
     let related = &catch_all["related"][0];
     assert_eq!(related["message"], "never used");
     assert_eq!(related["pointer"], "/States/Charge card/Catch/1");
@@ -106,7 +149,12 @@ fn fail_on_sets_the_exit_code() {
     let dir = scratch("fail_on");
     let clean = write(&dir, "clean.asl.json", CLEAN);
     assert_eq!(run(&[clean.to_str().unwrap()]).status.code(), Some(0));
-    assert_eq!(run(&["--fail-on", "info", clean.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(
+        run(&["--fail-on", "info", clean.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -115,7 +163,10 @@ fn usage_errors_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("xml"));
     assert_eq!(run(&["--no-such-flag"]).status.code(), Some(2));
-    assert_eq!(run(&["--workflow-type", "fast", SAMPLE]).status.code(), Some(2));
+    assert_eq!(
+        run(&["--workflow-type", "fast", SAMPLE]).status.code(),
+        Some(2)
+    );
     assert_eq!(run(&["--help"]).status.code(), Some(0));
 }
 
@@ -125,12 +176,24 @@ fn missing_path_exits_2_after_reporting_the_others() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(json_of(&o)["summary"]["files"], 1);
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("does/not/exist.json") && err.contains("no such file"), "{err}");
+    assert!(
+        err.contains("does/not/exist.json") && err.contains("no such file"),
+        "{err}"
+    );
 }
 
 #[test]
 fn stdin_is_read_and_named() {
-    let o = run_stdin(&["--format", "json", "--stdin-filename", "flows/order.asl.json", "-"], br#"{"StartAt": "A", "States": {}}"#);
+    let o = run_stdin(
+        &[
+            "--format",
+            "json",
+            "--stdin-filename",
+            "flows/order.asl.json",
+            "-",
+        ],
+        br#"{"StartAt": "A", "States": {}}"#,
+    );
     assert_eq!(o.status.code(), Some(1));
     let doc = json_of(&o);
     assert_eq!(doc["diagnostics"][0]["path"], "flows/order.asl.json");
@@ -149,7 +212,12 @@ fn directories_are_walked_by_name_and_content() {
     write(&dir, "package.json", r#"{"name": "x", "version": "1.0.0"}"#);
     write(&dir, "config.json", "not json at all, and not ours");
     write(&dir, "notes.txt", broken);
-    for skipped in ["node_modules/m/x.asl.json", ".git/x.asl.json", "target/x.asl.json", ".aws-sam/build/x.asl.json"] {
+    for skipped in [
+        "node_modules/m/x.asl.json",
+        ".git/x.asl.json",
+        "target/x.asl.json",
+        ".aws-sam/build/x.asl.json",
+    ] {
         write(&dir, skipped, broken);
     }
     let o = run(&["--format", "json", dir.to_str().unwrap()]);
@@ -162,9 +230,16 @@ fn directories_are_walked_by_name_and_content() {
         .map(|d| d["path"].as_str().unwrap().replace('\\', "/"))
         .collect();
     paths.sort();
-    assert!(paths[0].ends_with("flows/a.asl.json") && paths[1].ends_with("flows/b.json"), "{paths:?}");
+    assert!(
+        paths[0].ends_with("flows/a.asl.json") && paths[1].ends_with("flows/b.json"),
+        "{paths:?}"
+    );
     // A skipped directory named explicitly is linted.
-    let o = run(&["--format", "json", dir.join("node_modules").to_str().unwrap()]);
+    let o = run(&[
+        "--format",
+        "json",
+        dir.join("node_modules").to_str().unwrap(),
+    ]);
     assert_eq!(json_of(&o)["summary"]["files"], 1);
 }
 
@@ -172,7 +247,11 @@ fn directories_are_walked_by_name_and_content() {
 fn default_path_is_the_current_directory() {
     let dir = scratch("default_dir");
     write(&dir, "m.asl.json", CLEAN);
-    let o = bin().current_dir(&dir).args(["--format", "json"]).output().unwrap();
+    let o = bin()
+        .current_dir(&dir)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(json_of(&o)["summary"]["files"], 1);
 }
 
@@ -182,8 +261,14 @@ fn rules_and_explain() {
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
     for rule in asl_lint::rules::RULES {
-        let line = out.lines().find(|l| l.starts_with(&format!("{} ", rule.id))).unwrap_or_else(|| panic!("{} not listed", rule.id));
-        assert!(line.contains(rule.severity.as_str()) && line.contains(rule.summary), "{line}");
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(&format!("{} ", rule.id)))
+            .unwrap_or_else(|| panic!("{} not listed", rule.id));
+        assert!(
+            line.contains(rule.severity.as_str()) && line.contains(rule.summary),
+            "{line}"
+        );
     }
     let o = run(&["explain", "unknown-target"]);
     assert_eq!(o.status.code(), Some(0));
@@ -197,7 +282,13 @@ fn rules_and_explain() {
 #[test]
 fn adversarial_inputs_are_reported_not_crashed_on() {
     let dir = scratch("adversarial");
-    let big_state = |i: usize| format!(r#""S{i}": {{"Type": "Pass", "Result": {{"padding": "{}"}}, "Next": "S{}"}}"#, "x".repeat(120), i + 1);
+    let big_state = |i: usize| {
+        format!(
+            r#""S{i}": {{"Type": "Pass", "Result": {{"padding": "{}"}}, "Next": "S{}"}}"#,
+            "x".repeat(120),
+            i + 1
+        )
+    };
     let n = 120_000;
     let mut big = String::from(r#"{"StartAt": "S0", "States": {"#);
     for i in 0..n {
@@ -232,8 +323,14 @@ fn adversarial_inputs_are_reported_not_crashed_on() {
             continue;
         }
         assert_eq!(o.status.code(), Some(1), "{name}");
-        let d = diags.iter().find(|d| d["rule"] == rule).unwrap_or_else(|| panic!("{name}: no {rule} in {diags:?}"));
-        assert!(d["line"].as_u64().unwrap() >= 1 && d["column"].as_u64().unwrap() >= 1, "{name}");
+        let d = diags
+            .iter()
+            .find(|d| d["rule"] == rule)
+            .unwrap_or_else(|| panic!("{name}: no {rule} in {diags:?}"));
+        assert!(
+            d["line"].as_u64().unwrap() >= 1 && d["column"].as_u64().unwrap() >= 1,
+            "{name}"
+        );
     }
 }
 
@@ -244,7 +341,10 @@ fn invalid_utf8_points_at_the_bad_byte() {
     let doc = json_of(&run(&["--format", "json", path.to_str().unwrap()]));
     let d = &doc["diagnostics"][0];
     assert_eq!(d["rule"], "parse-error");
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(2), Some(18)));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(2), Some(18))
+    );
     assert!(d["message"].as_str().unwrap().contains("0xE9"));
 }
 
@@ -253,11 +353,19 @@ fn parse_errors_do_not_stop_other_files() {
     let dir = scratch("continue");
     let bad = write(&dir, "a.asl.json", r#"{"StartAt": "A",}"#);
     let good = write(&dir, "b.asl.json", CLEAN);
-    let o = run(&["--format", "json", bad.to_str().unwrap(), good.to_str().unwrap()]);
+    let o = run(&[
+        "--format",
+        "json",
+        bad.to_str().unwrap(),
+        good.to_str().unwrap(),
+    ]);
     let doc = json_of(&o);
     assert_eq!(doc["summary"]["files"], 2);
     let d = &doc["diagnostics"][0];
     assert_eq!(d["rule"], "parse-error");
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(1), Some(17)));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(17))
+    );
     assert!(d["message"].as_str().unwrap().contains("trailing comma"));
 }

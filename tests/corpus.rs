@@ -49,25 +49,40 @@ fn corpus_definitions_lint_without_false_errors() {
     let mut unexpected = Vec::new();
     let mut known_seen = Vec::new();
     for path in &files {
-        let rel = path.strip_prefix(&asl).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(&asl)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         for d in lint_file(path) {
             *per_rule.entry(d.rule).or_default() += 1;
             if d.severity < Severity::Error {
                 continue;
             }
-            if KNOWN_INVALID.iter().any(|(p, r, _)| *p == rel && *r == d.rule) {
+            if KNOWN_INVALID
+                .iter()
+                .any(|(p, r, _)| *p == rel && *r == d.rule)
+            {
                 known_seen.push((rel.clone(), d.rule));
                 continue;
             }
             unexpected.push(format!("{rel}: {}", describe(&d)));
         }
     }
-    eprintln!("linted {} corpus definitions; findings per rule: {per_rule:?}", files.len());
+    eprintln!(
+        "linted {} corpus definitions; findings per rule: {per_rule:?}",
+        files.len()
+    );
     for (p, r, _) in KNOWN_INVALID {
         assert!(
             known_seen.iter().any(|(kp, kr)| kp == p && kr == r),
             "KNOWN_INVALID entry {p} ({r}) no longer fires: remove it"
         );
     }
-    assert!(unexpected.is_empty(), "{} unexpected errors on real definitions:\n{}", unexpected.len(), unexpected.join("\n"));
+    assert!(
+        unexpected.is_empty(),
+        "{} unexpected errors on real definitions:\n{}",
+        unexpected.len(),
+        unexpected.join("\n")
+    );
 }

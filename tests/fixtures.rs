@@ -1,7 +1,8 @@
 //! Fixture-driven rule tests. `fixtures/<rule-id>/bad-*.json` must make the rule fire and
 //! `good-*.json` must not; the rule's findings on each bad file must equal `<stem>.expected`
 //! (message, severity, JSON pointer, line and column). `fixtures/sample/` is checked against
-//! all rules. `UPDATE_EXPECT=1 cargo test --test fixtures` rewrites the .expected files.
+//! all rules. `UPDATE_EXPECT=1 cargo test --test fixtures` rewrites the .expected files
+//! (`UPDATE_EXPECT=dir1,dir2` only those directories).
 
 mod common;
 
@@ -9,7 +10,7 @@ use std::fs;
 use std::path::Path;
 
 use asl_lint::rules;
-use common::{describe, lint_file, root, updating};
+use common::{describe, lint_file, root, updating_dir};
 
 #[test]
 fn every_fixture_matches_its_expectation() {
@@ -44,7 +45,10 @@ fn every_fixture_matches_its_expectation() {
             let file = path.file_name().unwrap().to_string_lossy().into_owned();
             if file.ends_with(".expected") {
                 let stem = file.trim_end_matches(".expected");
-                if !files.iter().any(|p| p.file_stem().is_some_and(|s| s == stem) && p.extension().is_some_and(|e| e == "json")) {
+                if !files.iter().any(|p| {
+                    p.file_stem().is_some_and(|s| s == stem)
+                        && p.extension().is_some_and(|e| e == "json")
+                }) {
                     failures.push(format!("{}: no fixture for it", path.display()));
                 }
                 continue;
@@ -54,7 +58,12 @@ fn every_fixture_matches_its_expectation() {
         }
     }
     assert!(checked > 0, "no fixtures found");
-    assert!(failures.is_empty(), "{} fixture failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 fn check_fixture(path: &Path, rule: Option<&str>, file: &str, failures: &mut Vec<String>) {
@@ -66,20 +75,31 @@ fn check_fixture(path: &Path, rule: Option<&str>, file: &str, failures: &mut Vec
     let expected_path = path.with_extension("expected");
     if file.starts_with("good-") {
         if !lines.is_empty() {
-            failures.push(format!("{}: expected no findings, got:\n  {}", path.display(), lines.join("\n  ")));
+            failures.push(format!(
+                "{}: expected no findings, got:\n  {}",
+                path.display(),
+                lines.join("\n  ")
+            ));
         }
         return;
     }
     if rule.is_some() && !file.starts_with("bad-") {
-        failures.push(format!("{}: fixture names start with bad- or good-", path.display()));
+        failures.push(format!(
+            "{}: fixture names start with bad- or good-",
+            path.display()
+        ));
         return;
     }
     if rule.is_some() && lines.is_empty() {
-        failures.push(format!("{}: expected the rule to fire, it did not", path.display()));
+        failures.push(format!(
+            "{}: expected the rule to fire, it did not",
+            path.display()
+        ));
         return;
     }
     let actual = lines.join("\n") + "\n";
-    if updating() {
+    let dir = path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if updating_dir(&dir) {
         fs::write(&expected_path, &actual).unwrap();
         return;
     }

@@ -18,7 +18,9 @@ fn json_blocks<'a>(doc: &'a str, heading: &str) -> Vec<&'a str> {
     let mut rest = section;
     while let Some(open) = rest.find("```json\n") {
         let body = &rest[open + 8..];
-        let Some(close) = body.find("\n```") else { break };
+        let Some(close) = body.find("\n```") else {
+            break;
+        };
         blocks.push(&body[..close + 1]);
         rest = &body[close + 4..];
     }
@@ -30,14 +32,22 @@ fn every_rule_document_has_the_sections_and_header() {
     for rule in RULES {
         let doc = rule.doc;
         for heading in ["## What", "## Why", "## Bad", "## Good"] {
-            assert!(doc.contains(&format!("\n{heading}\n")), "rules/{}.md lacks {heading}", rule.id);
+            assert!(
+                doc.contains(&format!("\n{heading}\n")),
+                "rules/{}.md lacks {heading}",
+                rule.id
+            );
         }
         let header = format!(
             "**Default severity:** {} · **Category:** {}",
             rule.severity.as_str(),
             rule.category.as_str()
         );
-        assert!(doc.contains(&header), "rules/{}.md must contain `{header}`", rule.id);
+        assert!(
+            doc.contains(&header),
+            "rules/{}.md must contain `{header}`",
+            rule.id
+        );
     }
 }
 
@@ -48,12 +58,18 @@ fn bad_examples_fire_and_good_examples_are_clean() {
         let bad = json_blocks(rule.doc, "## Bad");
         let good = json_blocks(rule.doc, "## Good");
         if bad.is_empty() || good.is_empty() {
-            failures.push(format!("rules/{}.md needs a ```json block under Bad and under Good", rule.id));
+            failures.push(format!(
+                "rules/{}.md needs a ```json block under Bad and under Good",
+                rule.id
+            ));
             continue;
         }
         let name = format!("rules/{}.md", rule.id);
         if !lint_text(&name, bad[0]).iter().any(|d| d.rule == rule.id) {
-            failures.push(format!("{name}: the Bad example does not trigger {}", rule.id));
+            failures.push(format!(
+                "{name}: the Bad example does not trigger {}",
+                rule.id
+            ));
         }
         for block in good {
             let noisy: Vec<String> = lint_text(&name, block)
@@ -62,7 +78,10 @@ fn bad_examples_fire_and_good_examples_are_clean() {
                 .map(describe)
                 .collect();
             if !noisy.is_empty() {
-                failures.push(format!("{name}: the Good example is not clean:\n  {}", noisy.join("\n  ")));
+                failures.push(format!(
+                    "{name}: the Good example is not clean:\n  {}",
+                    noisy.join("\n  ")
+                ));
             }
         }
     }
@@ -74,13 +93,22 @@ fn readme_rule_table_is_current() {
     let path = root().join("README.md");
     let readme = std::fs::read_to_string(&path).expect("README.md");
     let (start_marker, end_marker) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
-    let start = readme.find(start_marker).expect("README has a rules:start marker") + start_marker.len();
-    let end = readme.find(end_marker).expect("README has a rules:end marker");
+    let start = readme
+        .find(start_marker)
+        .expect("README has a rules:start marker")
+        + start_marker.len();
+    let end = readme
+        .find(end_marker)
+        .expect("README has a rules:end marker");
     let table = rules::markdown_table();
     if updating() {
         let updated = format!("{}{}{}", &readme[..start], table, &readme[end..]);
         std::fs::write(&path, updated).unwrap();
         return;
     }
-    assert_eq!(&readme[start..end], table, "README rule table is stale: run UPDATE_EXPECT=1 cargo test --test rule_docs");
+    assert_eq!(
+        &readme[start..end],
+        table,
+        "README rule table is stale: run UPDATE_EXPECT=1 cargo test --test rule_docs"
+    );
 }

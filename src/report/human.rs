@@ -148,3 +148,28 @@ impl SourceCode for SourceFile {
         )))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::sample_reports;
+
+    #[test]
+    fn renders_snippet_code_and_summary_without_colour() {
+        let out = render(&sample_reports(), &Style { color: false, width: 100 });
+        assert!(out.contains("unknown-target"), "{out}");
+        assert!(out.contains("[broken.json:1:59]"), "{out}");
+        assert!(out.contains("in state 'A'"), "{out}");
+        assert!(!out.contains('\u{1b}'));
+        assert!(out.ends_with("1 errors, 0 warnings, 0 infos in 2 files\n"));
+    }
+
+    #[test]
+    fn source_spans_are_read_by_line() {
+        let src = SourceFile::new("f", "a\nbcd\ne\n".to_string());
+        let contents = src.read_span(&SourceSpan::from((3, 2)), 1, 1).unwrap();
+        assert_eq!(std::str::from_utf8(contents.data()).unwrap(), "a\nbcd\ne");
+        assert_eq!(contents.line(), 0);
+        assert!(src.read_span(&SourceSpan::from((7, 5)), 0, 0).is_err());
+    }
+}

@@ -9,7 +9,11 @@ use crate::lint::FileReport;
 pub fn render(reports: &[FileReport]) -> String {
     let diagnostics: Vec<Value> = reports
         .iter()
-        .flat_map(|r| r.diagnostics.iter().map(move |d| diagnostic(&r.source.name, d)))
+        .flat_map(|r| {
+            r.diagnostics
+                .iter()
+                .map(move |d| diagnostic(&r.source.name, d))
+        })
         .collect();
     let summary = Summary::of(reports);
     let doc = json!({
@@ -58,4 +62,25 @@ fn diagnostic(path: &str, d: &Diagnostic) -> Value {
         .collect();
     o.insert("related".into(), Value::Array(related));
     Value::Object(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::sample_reports;
+
+    #[test]
+    fn one_document_with_located_diagnostics() {
+        let doc: Value = serde_json::from_str(&render(&sample_reports())).unwrap();
+        assert_eq!(doc["version"], 1);
+        assert_eq!(doc["summary"]["files"], 2);
+        let d = &doc["diagnostics"][0];
+        assert_eq!(d["path"], "broken.json");
+        assert_eq!(d["rule"], "unknown-target");
+        assert_eq!(d["pointer"], "/States/A/Next");
+        assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(1), Some(59)));
+        assert_eq!(d["state"], "A");
+        assert!(d["related"].as_array().unwrap().is_empty());
+        assert_eq!(doc["diagnostics"].as_array().unwrap().len(), 1);
+    }
 }

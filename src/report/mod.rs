@@ -37,3 +37,28 @@ impl Summary {
         )
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::config::LintOptions;
+    use crate::lint::{lint_bytes, Selection};
+
+    pub(crate) fn sample_reports() -> Vec<FileReport> {
+        let broken = br#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}"#;
+        let clean = br#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#;
+        [("broken.json", &broken[..]), ("clean.json", &clean[..])]
+            .into_iter()
+            .filter_map(|(name, text)| {
+                lint_bytes(name, text.to_vec(), Selection::Always, &LintOptions::default())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn summary_counts_by_severity_and_files() {
+        let s = Summary::of(&sample_reports());
+        assert_eq!((s.files, s.errors, s.warnings, s.infos), (2, 1, 0, 0));
+        assert_eq!(s.line(), "1 errors, 0 warnings, 0 infos in 2 files");
+    }
+}

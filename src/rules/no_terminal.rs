@@ -27,13 +27,17 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let loop_names = trap_members(cx, state.id);
-        let shown: Vec<String> = loop_names.iter().take(6).map(|n| format!("'{n}'")).collect();
+        let shown: Vec<String> = loop_names
+            .iter()
+            .take(6)
+            .map(|n| format!("'{n}'"))
+            .collect();
         let more = if loop_names.len() > 6 { ", …" } else { "" };
         out.push(
             Finding::new(
                 state.name_span,
                 format!(
-                    "no terminal state can be reached from '{}': every path from it cycles through {}{more} forever",
+                    "no terminal state can be reached from '{}': from there, execution can only move among {}{more}, forever",
                     state.name,
                     shown.join(", ")
                 ),

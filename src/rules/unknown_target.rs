@@ -16,10 +16,21 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let machine = cx.machine;
     for scope in &machine.scopes {
-        let Some(start_at) = scope.start_at else { continue };
-        let Some(target) = start_at.value.as_str() else { continue };
+        let Some(start_at) = scope.start_at else {
+            continue;
+        };
+        let Some(target) = start_at.value.as_str() else {
+            continue;
+        };
         if scope.state_named(target).is_none() {
-            out.push(finding(machine, scope, "StartAt", target, start_at.value.span, None));
+            out.push(finding(
+                machine,
+                scope,
+                "StartAt",
+                target,
+                start_at.value.span,
+                None,
+            ));
         }
     }
     for state in &machine.states {
@@ -34,7 +45,14 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 TransitionKind::Choice { rule } => format!("Choices[{rule}].Next"),
                 TransitionKind::Catch { catcher } => format!("Catch[{catcher}].Next"),
             };
-            out.push(finding(machine, scope, &field, t.target, t.span, Some(state.name)));
+            out.push(finding(
+                machine,
+                scope,
+                &field,
+                t.target,
+                t.span,
+                Some(state.name),
+            ));
         }
     }
 }
@@ -62,15 +80,24 @@ fn finding(
             ),
         )
         .related(other.name_span, format!("'{target}' is defined here"))
-        .help("pass data out through the branch's or processor's final state, and transition from the Parallel or Map state itself")
+        .help(if state.is_none() {
+            "StartAt must name a state in this block's own States"
+        } else {
+            "pass data out through the branch's or processor's final state, and transition from the Parallel or Map state itself"
+        })
     } else {
         let names = scope.states.iter().map(|&id| machine.state(id).name);
         let mut f = Finding::new(
             span,
-            format!("{field}{whose} names '{target}', but there is no state with that name in {}", machine.scope_path(scope.id)),
+            format!(
+                "{field}{whose} names '{target}', but there is no state with that name in {}",
+                machine.scope_path(scope.id)
+            ),
         );
         if let Some(suggestion) = did_you_mean(target, names) {
-            f = f.help(format!("did you mean '{suggestion}'? State names are case-sensitive"));
+            f = f.help(format!(
+                "did you mean '{suggestion}'? State names are case-sensitive"
+            ));
         }
         f
     };

@@ -13,16 +13,26 @@ pub fn root() -> PathBuf {
 
 /// Lints `text` as an explicitly named file.
 pub fn lint_text(name: &str, text: &str) -> Vec<Diagnostic> {
-    lint_bytes(name, text.as_bytes().to_vec(), Selection::Always, &LintOptions::default())
-        .map(|r| r.diagnostics)
-        .unwrap_or_default()
+    lint_bytes(
+        name,
+        text.as_bytes().to_vec(),
+        Selection::Always,
+        &LintOptions::default(),
+    )
+    .map(|r| r.diagnostics)
+    .unwrap_or_default()
 }
 
 pub fn lint_file(path: &Path) -> Vec<Diagnostic> {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    lint_bytes(&path.display().to_string(), bytes, Selection::Always, &LintOptions::default())
-        .map(|r| r.diagnostics)
-        .unwrap_or_default()
+    lint_bytes(
+        &path.display().to_string(),
+        bytes,
+        Selection::Always,
+        &LintOptions::default(),
+    )
+    .map(|r| r.diagnostics)
+    .unwrap_or_default()
 }
 
 /// One line per diagnostic, the form `.expected` files hold.
@@ -33,11 +43,24 @@ pub fn describe(d: &Diagnostic) -> String {
         d.start.column,
         d.severity,
         d.rule,
-        if d.pointer.is_empty() { "(root)" } else { &d.pointer },
+        if d.pointer.is_empty() {
+            "(root)"
+        } else {
+            &d.pointer
+        },
         d.message
     )
 }
 
+/// `UPDATE_EXPECT=1` rewrites every expectation; `UPDATE_EXPECT=a,b` only those fixture dirs.
 pub fn updating() -> bool {
     std::env::var_os("UPDATE_EXPECT").is_some()
+}
+
+pub fn updating_dir(dir: &str) -> bool {
+    match std::env::var("UPDATE_EXPECT") {
+        Ok(v) if v == "1" => true,
+        Ok(v) => v.split(',').any(|d| d == dir),
+        Err(_) => false,
+    }
 }
