@@ -3,12 +3,14 @@
 
 mod common;
 
+use asl_lint::config::WorkflowType;
 use asl_lint::diagnostic::Severity;
 use asl_lint::rules::{self, RULES};
 use common::{describe, lint_text, root, updating};
 
-/// ```json blocks in the section that starts with `heading`.
-fn json_blocks<'a>(doc: &'a str, heading: &str) -> Vec<&'a str> {
+/// ```json blocks in the section that starts with `heading`; a block fenced
+/// ```json express is linted as an EXPRESS workflow.
+fn json_blocks<'a>(doc: &'a str, heading: &str) -> Vec<(&'a str, WorkflowType)> {
     let Some(start) = doc.find(&format!("\n{heading}\n")) else {
         return Vec::new();
     };
@@ -16,12 +18,20 @@ fn json_blocks<'a>(doc: &'a str, heading: &str) -> Vec<&'a str> {
     let section = &section[..section.find("\n## ").unwrap_or(section.len())];
     let mut blocks = Vec::new();
     let mut rest = section;
-    while let Some(open) = rest.find("```json\n") {
-        let body = &rest[open + 8..];
+    while let Some(open) = rest.find("```json") {
+        let after = &rest[open + 7..];
+        let Some(line_end) = after.find('\n') else {
+            break;
+        };
+        let workflow_type = match after[..line_end].trim() {
+            "express" => WorkflowType::Express,
+            _ => WorkflowType::Standard,
+        };
+        let body = &after[line_end + 1..];
         let Some(close) = body.find("\n```") else {
             break;
         };
-        blocks.push(&body[..close + 1]);
+        blocks.push((&body[..close + 1], workflow_type));
         rest = &body[close + 4..];
     }
     blocks
@@ -65,14 +75,14 @@ fn bad_examples_fire_and_good_examples_are_clean() {
             continue;
         }
         let name = format!("rules/{}.md", rule.id);
-        if !lint_text(&name, bad[0]).iter().any(|d| d.rule == rule.id) {
+        if !lint_text(&name, bad[0].0, bad[0].1).iter().any(|d| d.rule == rule.id) {
             failures.push(format!(
                 "{name}: the Bad example does not trigger {}",
                 rule.id
             ));
         }
-        for block in good {
-            let noisy: Vec<String> = lint_text(&name, block)
+        for (block, workflow_type) in good {
+            let noisy: Vec<String> = lint_text(&name, block, workflow_type)
                 .iter()
                 .filter(|d| d.severity >= Severity::Warning || d.rule == rule.id)
                 .map(describe)

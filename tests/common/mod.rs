@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use asl_lint::config::LintOptions;
+use asl_lint::config::{LintOptions, WorkflowType};
 use asl_lint::diagnostic::Diagnostic;
 use asl_lint::lint::{lint_bytes, Selection};
 
@@ -12,27 +12,26 @@ pub fn root() -> PathBuf {
 }
 
 /// Lints `text` as an explicitly named file.
-pub fn lint_text(name: &str, text: &str) -> Vec<Diagnostic> {
-    lint_bytes(
-        name,
-        text.as_bytes().to_vec(),
-        Selection::Always,
-        &LintOptions::default(),
-    )
-    .map(|r| r.diagnostics)
-    .unwrap_or_default()
+pub fn lint_text(name: &str, text: &str, workflow_type: WorkflowType) -> Vec<Diagnostic> {
+    let options = LintOptions { workflow_type };
+    lint_bytes(name, text.as_bytes().to_vec(), Selection::Always, &options)
+        .map(|r| r.diagnostics)
+        .unwrap_or_default()
 }
 
+/// Lints a file; a name containing `.express.` is linted as an EXPRESS workflow.
 pub fn lint_file(path: &Path) -> Vec<Diagnostic> {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    lint_bytes(
-        &path.display().to_string(),
-        bytes,
-        Selection::Always,
-        &LintOptions::default(),
-    )
-    .map(|r| r.diagnostics)
-    .unwrap_or_default()
+    let name = path.display().to_string();
+    let workflow_type = if name.contains(".express.") {
+        WorkflowType::Express
+    } else {
+        WorkflowType::Standard
+    };
+    let options = LintOptions { workflow_type };
+    lint_bytes(&name, bytes, Selection::Always, &options)
+        .map(|r| r.diagnostics)
+        .unwrap_or_default()
 }
 
 /// One line per diagnostic, the form `.expected` files hold.
