@@ -1,13 +1,619 @@
+use std::fmt;
+use std::ops::Range;
+
 use super::{rule_doc, Category, Context, Rule};
+use crate::asl::path::{self, Root};
+use crate::asl::{char_position, SyntaxError};
 use crate::diagnostic::{Finding, Severity};
+use crate::document::{Member, Node, Value};
+use crate::model::{QueryLanguage, State};
+use crate::source::Span;
 
 pub static RULE: Rule = Rule {
     id: "invalid-path",
     severity: Severity::Error,
     category: Category::Expressions,
-    summary: "TODO",
+    summary: "A Path or Reference Path is malformed or uses a selector its field does not allow",
     doc: rule_doc!("invalid-path"),
     check: Some(check),
 };
 
-fn check(_cx: &Context, _out: &mut Vec<Finding>) {}
+/// What a field accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// Any Path (filters, unions, `$$`, variables).
+    Path,
+    /// A Reference Path: one node, so no filters, unions or slices.
+    Reference,
+    /// `ResultPath`: a Reference Path into the state's output, so no `$$` and no variable.
+    ResultPath,
+}
+
+const EXAMPLE_HELP: &str =
+    "paths start with $, e.g. \"$.order.id\", \"$.items[0]\" or \"$['field with spaces']\"";
+
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for state in cx.states() {
+        // In JSONata states these fields are not allowed at all (a schema error), and `.$`
+        // keys are not evaluated.
+        if state.query_language != QueryLanguage::JsonPath {
+            continue;
+        }
+        visit(state, |item| match item {
+            Item::Path { field, node, kind } => {
+                // ErrorPath/CausePath may hold an intrinsic call instead: invalid-intrinsic's.
+                let intrinsic_allowed = matches!(field, Field::Named("ErrorPath" | "CausePath"));
+                if intrinsic_allowed && !node.as_str().is_some_and(|s| s.starts_with('$')) {
+                    return;
+                }
+                check_field(state, field, node, kind, out);
+            }
+            Item::Dollar { template, member } => {
+                // Values that do not start with `$` must be intrinsic calls: invalid-intrinsic.
+                if member.value.as_str().is_some_and(|s| s.starts_with('$')) {
+                    let field = Field::Dollar {
+                        key: &member.key,
+                        template,
+                    };
+                    check_field(state, field, &member.value, Kind::Path, out);
+                }
+            }
+        });
+    }
+}
+
+fn check_field(state: &State, field: Field, node: &Node, kind: Kind, out: &mut Vec<Finding>) {
+    // null and non-strings are the schema rule's business.
+    let Some(s) = node.as_str() else { return };
+    if is_placeholder(s) {
+        return;
+    }
+    let name = state.name;
+    if !s.starts_with('$') {
+        let help = match path::suggest(s) {
+            Some(fix) => format!("did you mean \"{fix}\"? {EXAMPLE_HELP}"),
+            None => EXAMPLE_HELP.to_string(),
+        };
+        out.push(
+            Finding::new(
+                node.span,
+                format!(
+                    "{field} of state '{name}' must be a path starting with '$', but it is \"{}\"",
+                    abbreviate(s)
+                ),
+            )
+            .state(name)
+            .help(help),
+        );
+        return;
+    }
+    let parsed = match path::parse(s) {
+        Ok(parsed) => parsed,
+        Err(SyntaxError {
+            message,
+            offset_range,
+        }) => {
+            out.push(
+                Finding::new(
+                    value_span(node, offset_range.clone()),
+                    format!(
+                        "{field} of state '{name}' is not a valid path: {message} at character {}",
+                        char_position(s, offset_range.start)
+                    ),
+                )
+                .state(name)
+                .help(EXAMPLE_HELP),
+            );
+            return;
+        }
+    };
+    if kind == Kind::ResultPath {
+        match parsed.root {
+            Root::Context => {
+                out.push(
+                    Finding::new(
+                        value_span(node, 0..2),
+                        format!("{field} of state '{name}' must not start with '$$': the context object is read-only"),
+                    )
+                    .state(name)
+                    .help("ResultPath says where in the state's output the result goes, e.g. \"$.result\""),
+                );
+                return;
+            }
+            Root::Variable => {
+                out.push(
+                    Finding::new(
+                        value_span(node, parsed.variable.clone().map_or(0..1, |r| 0..r.end)),
+                        format!("{field} of state '{name}' must not reference a variable: ResultPath places the result in the state's output"),
+                    )
+                    .state(name)
+                    .help("to store the result in a variable, use Assign, e.g. \"Assign\": {\"myVar.$\": \"$\"}"),
+                );
+                return;
+            }
+            Root::Data => {}
+        }
+    }
+    if kind != Kind::Path {
+        if let Some((feature, range)) = parsed.reference_violation() {
+            out.push(
+                Finding::new(
+                    value_span(node, range.clone()),
+                    format!(
+                        "{field} of state '{name}' must be a reference path to one node; {} are not allowed there",
+                        feature.describe()
+                    ),
+                )
+                .state(name)
+                .help("name a single node, e.g. \"$.result\" or \"$.items[0]\"; select several values in Parameters or ResultSelector instead"),
+            );
+        }
+    }
+}
+
+/// Where a checked value sits in its state, rendered only when a finding is made.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Field<'a> {
+    /// A field of the state, e.g. "InputPath" or "ItemBatcher.MaxItemsPerBatchPath".
+    Named(&'a str),
+    /// A field of a Choice rule.
+    ChoiceRule {
+        key: &'a str,
+        top: usize,
+        nested: bool,
+    },
+    /// A field of a Catcher.
+    Catcher { key: &'a str, index: usize },
+    /// A `.$` member of a payload template or an Assign object.
+    Dollar { key: &'a str, template: Template },
+}
+
+impl fmt::Display for Field<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Field::Named(name) => f.write_str(name),
+            Field::ChoiceRule {
+                key,
+                top,
+                nested: false,
+            } => write!(f, "Choices[{top}].{key}"),
+            Field::ChoiceRule {
+                key,
+                top,
+                nested: true,
+            } => write!(f, "{key} in a nested rule of Choices[{top}]"),
+            Field::Catcher { key, index } => write!(f, "Catch[{index}].{key}"),
+            Field::Dollar { key, template } => write!(f, "\"{key}\" in {template}"),
+        }
+    }
+}
+
+/// The object holding `.$` members: a payload template or an Assign.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Template {
+    /// "Parameters", "ItemReader.Parameters", "Assign", …
+    Named(&'static str),
+    ChoiceAssign(usize),
+    CatchAssign(usize),
+}
+
+impl fmt::Display for Template {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Template::Named(name) => f.write_str(name),
+            Template::ChoiceAssign(top) => write!(f, "Choices[{top}].Assign"),
+            Template::CatchAssign(index) => write!(f, "Catch[{index}].Assign"),
+        }
+    }
+}
+
+/// A CloudFormation/SAM/Terraform substitution (`${Name}`) that is replaced before deployment.
+pub(super) fn is_placeholder(s: &str) -> bool {
+    s.contains("${")
+}
+
+/// Shortens a long value for a message.
+pub(super) fn abbreviate(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        let head: String = s.chars().take(MAX - 1).collect();
+        format!("{head}…")
+    }
+}
+
+/// The span of bytes `range` of the decoded string in `node`. When the string's raw text
+/// has escapes (its decoded length differs from the span's), offsets cannot be mapped and the
+/// whole value is used. An empty range widens to the neighbouring character.
+pub(super) fn value_span(node: &Node, range: Range<usize>) -> Span {
+    let Some(s) = node.as_str() else {
+        return node.span;
+    };
+    if s.len() + 2 != node.span.len() {
+        return node.span;
+    }
+    let mut start = range.start.min(s.len());
+    let mut end = range.end.clamp(start, s.len());
+    if start == end {
+        if let Some(c) = s[start..].chars().next() {
+            end = start + c.len_utf8();
+        } else if let Some(c) = s[..start].chars().next_back() {
+            start -= c.len_utf8();
+        } else {
+            return node.span;
+        }
+    }
+    if !s.is_char_boundary(start) || !s.is_char_boundary(end) {
+        return node.span;
+    }
+    let base = node.span.start + 1;
+    Span::new(base + start, base + end)
+}
+
+/// A value a JSONPath state evaluates as a path or intrinsic.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Item<'d> {
+    /// A field that holds a Path or Reference Path (or null).
+    Path {
+        field: Field<'d>,
+        node: &'d Node,
+        kind: Kind,
+    },
+    /// A `"key.$"` member (string-valued) of a payload template or an Assign object.
+    Dollar {
+        template: Template,
+        member: &'d Member,
+    },
+}
+
+/// Calls `f` for every path field and every string-valued `.$` member of `state`, in document
+/// order: state fields (InputPath, OutputPath, ResultPath, the `…Path` fields, ItemReader
+/// ReaderConfig.MaxItemsPath, ItemBatcher MaxItemsPerBatchPath/MaxInputBytesPerBatchPath),
+/// Choice rule `Variable` and `…Path` operators (nested rules included), Catcher ResultPath,
+/// and `.$` members at any depth of the payload templates (the ones `State::payload_templates`
+/// lists) and of the Assign objects of the state, its Choice rules and its Catchers.
+///
+/// One pass over the state's members: this runs for every state of every file.
+pub(super) fn visit<'d>(state: &State<'d>, mut f: impl FnMut(Item<'d>)) {
+    let Some(members) = state.node.as_object() else {
+        return;
+    };
+    let mut stack: Vec<&'d Node> = Vec::new();
+    let mut walk = |template: Template, root: &'d Node, f: &mut dyn FnMut(Item<'d>)| {
+        stack.push(root);
+        while let Some(node) = stack.pop() {
+            match &node.value {
+                Value::Object(members) => {
+                    stack.extend(members.iter().rev().map(|m| &m.value));
+                    // This object's `.$` members, in order, before anything nested deeper.
+                    for member in members {
+                        if member.key.ends_with(".$") && member.value.as_str().is_some() {
+                            f(Item::Dollar { template, member });
+                        }
+                    }
+                }
+                Value::Array(items) => stack.extend(items.iter().rev()),
+                _ => {}
+            }
+        }
+    };
+    for member in members {
+        let key = member.key.as_str();
+        let handled = matches!(
+            key,
+            "InputPath"
+                | "OutputPath"
+                | "ResultPath"
+                | "ItemsPath"
+                | "SecondsPath"
+                | "TimestampPath"
+                | "TimeoutSecondsPath"
+                | "HeartbeatSecondsPath"
+                | "MaxConcurrencyPath"
+                | "ToleratedFailureCountPath"
+                | "ToleratedFailurePercentagePath"
+                | "ErrorPath"
+                | "CausePath"
+                | "Parameters"
+                | "ResultSelector"
+                | "ItemSelector"
+                | "Credentials"
+                | "Assign"
+                | "ItemReader"
+                | "ResultWriter"
+                | "ItemBatcher"
+                | "Choices"
+                | "Catch"
+        );
+        // With a duplicated key the last one counts, as everywhere else.
+        if !handled
+            || !state
+                .member(key)
+                .is_some_and(|last| std::ptr::eq(last, member))
+        {
+            continue;
+        }
+        let node = &member.value;
+        let path = |kind| Item::Path {
+            field: Field::Named(key),
+            node,
+            kind,
+        };
+        match key {
+            "InputPath" | "OutputPath" => f(path(Kind::Path)),
+            "ResultPath" => f(path(Kind::ResultPath)),
+            "Parameters" | "ResultSelector" | "ItemSelector" | "Credentials" | "Assign" => {
+                let name = match key {
+                    "Parameters" => "Parameters",
+                    "ResultSelector" => "ResultSelector",
+                    "ItemSelector" => "ItemSelector",
+                    "Credentials" => "Credentials",
+                    _ => "Assign",
+                };
+                walk(Template::Named(name), node, &mut f);
+            }
+            "ItemReader" => {
+                if let Some(parameters) = node.get("Parameters") {
+                    walk(Template::Named("ItemReader.Parameters"), parameters, &mut f);
+                }
+                if let Some(max) = node.get("ReaderConfig").and_then(|c| c.get("MaxItemsPath")) {
+                    f(Item::Path {
+                        field: Field::Named("ItemReader.ReaderConfig.MaxItemsPath"),
+                        node: max,
+                        kind: Kind::Reference,
+                    });
+                }
+            }
+            "ResultWriter" => {
+                if let Some(parameters) = node.get("Parameters") {
+                    walk(
+                        Template::Named("ResultWriter.Parameters"),
+                        parameters,
+                        &mut f,
+                    );
+                }
+            }
+            "ItemBatcher" => {
+                for batcher in node.as_object().unwrap_or(&[]) {
+                    let field = match batcher.key.as_str() {
+                        "MaxItemsPerBatchPath" => "ItemBatcher.MaxItemsPerBatchPath",
+                        "MaxInputBytesPerBatchPath" => "ItemBatcher.MaxInputBytesPerBatchPath",
+                        "BatchInput" => {
+                            walk(
+                                Template::Named("ItemBatcher.BatchInput"),
+                                &batcher.value,
+                                &mut f,
+                            );
+                            continue;
+                        }
+                        _ => continue,
+                    };
+                    f(Item::Path {
+                        field: Field::Named(field),
+                        node: &batcher.value,
+                        kind: Kind::Reference,
+                    });
+                }
+            }
+            "Choices" => {
+                for rule in state.choice_rules() {
+                    for rm in rule.node.as_object().unwrap_or(&[]) {
+                        if rm.key == "Assign" {
+                            walk(Template::ChoiceAssign(rule.top), &rm.value, &mut f);
+                        } else if rm.key == "Variable" || rm.key.ends_with("Path") {
+                            f(Item::Path {
+                                field: Field::ChoiceRule {
+                                    key: &rm.key,
+                                    top: rule.top,
+                                    nested: rule.nested,
+                                },
+                                node: &rm.value,
+                                kind: Kind::Path,
+                            });
+                        }
+                    }
+                }
+            }
+            "Catch" => {
+                for (index, catcher) in node.as_array().unwrap_or(&[]).iter().enumerate() {
+                    for cm in catcher.as_object().unwrap_or(&[]) {
+                        match cm.key.as_str() {
+                            "ResultPath" => f(Item::Path {
+                                field: Field::Catcher {
+                                    key: "ResultPath",
+                                    index,
+                                },
+                                node: &cm.value,
+                                kind: Kind::ResultPath,
+                            }),
+                            "Assign" => walk(Template::CatchAssign(index), &cm.value, &mut f),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            // The remaining `…Path` fields hold Reference Paths.
+            _ => f(path(Kind::Reference)),
+        }
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+    use crate::config::LintOptions;
+    use crate::document::json;
+    use crate::graph::StateGraph;
+    use crate::model::Machine;
+
+    pub(crate) fn run(rule: &Rule, text: &str) -> Vec<Finding> {
+        let doc = json::parse(text).unwrap();
+        let machine = Machine::build(&doc.root);
+        let graph = StateGraph::build(&machine);
+        let options = LintOptions::default();
+        let cx = Context {
+            document: &doc,
+            machine: &machine,
+            graph: &graph,
+            options: &options,
+        };
+        let mut out = Vec::new();
+        (rule.check.unwrap())(&cx, &mut out);
+        out
+    }
+
+    fn machine(state: &str) -> String {
+        format!(r#"{{"StartAt": "A", "States": {{"A": {state}}}}}"#)
+    }
+
+    fn findings(state: &str) -> Vec<Finding> {
+        run(&RULE, &machine(state))
+    }
+
+    fn messages(state: &str) -> Vec<String> {
+        findings(state).into_iter().map(|f| f.message).collect()
+    }
+
+    #[test]
+    fn accepts_valid_paths_everywhere() {
+        for state in [
+            r#"{"Type": "Pass", "InputPath": "$.[0].body", "OutputPath": null, "ResultPath": "$.a.b", "End": true}"#,
+            r#"{"Type": "Pass", "Parameters": {"x.$": "$.[?(@.OU > 0)]", "id.$": "$$.Execution.Id", "v.$": "$$.Map.Item.Value", "n": {"deep.$": "$myVar.x[0]"}, "i.$": "States.Format('{}', $.a)"}, "End": true}"#,
+            r#"{"Type": "Pass", "InputPath": "${InputPath}", "ResultPath": "${Result}", "End": true}"#,
+            r#"{"Type": "Map", "ItemsPath": "$.items[*]", "MaxConcurrencyPath": "$$.Execution.Input.c", "ItemProcessor": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "End": true}"#,
+            r#"{"Type": "Choice", "Choices": [{"Variable": "$[0].error", "NumericGreaterThanEqualsPath": "$$.Execution.Input.quorum", "Next": "A"}, {"Not": {"Variable": "$x", "IsPresent": true}, "Next": "A"}]}"#,
+            r#"{"Type": "Fail", "ErrorPath": "States.Format('{}', $.e)", "CausePath": "$.cause"}"#,
+            r#"{"Type": "Task", "Resource": "r", "End": true, "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "A"}]}"#,
+            r#"{"Type": "Pass", "QueryLanguage": "JSONata", "InputPath": "nonsense", "End": true}"#,
+        ] {
+            assert_eq!(messages(state), Vec::<String>::new(), "{state}");
+        }
+    }
+
+    #[test]
+    fn reports_malformed_paths_at_the_character() {
+        let text = machine(r#"{"Type": "Pass", "InputPath": "$.a.", "End": true}"#);
+        let f = run(&RULE, &text);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].message, "InputPath of state 'A' is not a valid path: expected a field name after '.' at character 4");
+        assert_eq!(&text[f[0].span.start..f[0].span.end], ".");
+        assert_eq!(f[0].state.as_deref(), Some("A"));
+
+        let text =
+            machine(r#"{"Type": "Pass", "Parameters": {"a": {"b.$": "$.x[y]"}}, "End": true}"#);
+        let f = run(&RULE, &text);
+        assert_eq!(f[0].message, "\"b.$\" in Parameters of state 'A' is not a valid path: a field name in brackets must be quoted: ['y'] at character 5");
+        assert_eq!(&text[f[0].span.start..f[0].span.end], "y");
+    }
+
+    #[test]
+    fn result_path_rules() {
+        let m = messages(r#"{"Type": "Pass", "ResultPath": "$.a[?(@.x)]", "End": true}"#);
+        assert_eq!(m, ["ResultPath of state 'A' must be a reference path to one node; filters ('?') are not allowed there"]);
+        let m = messages(r#"{"Type": "Pass", "ResultPath": "$$.x", "End": true}"#);
+        assert!(m[0].contains("must not start with '$$'"), "{m:?}");
+        let m = messages(r#"{"Type": "Pass", "ResultPath": "$v.x", "End": true}"#);
+        assert!(m[0].contains("must not reference a variable"), "{m:?}");
+        let m = messages(r#"{"Type": "Map", "ItemsPath": "$.a[0:2]", "End": true}"#);
+        assert!(
+            m[0].contains("ItemsPath of state 'A' must be a reference path to one node; slices"),
+            "{m:?}"
+        );
+        let m = messages(
+            r#"{"Type": "Task", "Resource": "r", "End": true, "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$['a','b']", "Next": "A"}]}"#,
+        );
+        assert!(
+            m[0].starts_with(
+                "Catch[0].ResultPath of state 'A' must be a reference path to one node; unions"
+            ),
+            "{m:?}"
+        );
+        // Wildcards are not among the operators a Reference Path forbids.
+        assert!(messages(r#"{"Type": "Pass", "ResultPath": "$.a[*]", "End": true}"#).is_empty());
+    }
+
+    #[test]
+    fn path_fields_must_start_with_dollar() {
+        let f = findings(r#"{"Type": "Pass", "InputPath": "order.id", "End": true}"#);
+        assert_eq!(
+            f[0].message,
+            "InputPath of state 'A' must be a path starting with '$', but it is \"order.id\""
+        );
+        assert!(f[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .starts_with("did you mean \"$.order.id\"?"));
+        let f = findings(
+            r#"{"Type": "Choice", "Choices": [{"And": [{"Variable": "x", "IsPresent": true}], "Next": "A"}]}"#,
+        );
+        assert!(
+            f[0].message
+                .starts_with("Variable in a nested rule of Choices[0] of state 'A'"),
+            "{:?}",
+            f[0].message
+        );
+        let f = findings(
+            r#"{"Type": "Map", "ItemReader": {"ReaderConfig": {"MaxItemsPath": "$.a["}}, "ItemBatcher": {"MaxItemsPerBatchPath": "n"}, "End": true}"#,
+        );
+        assert_eq!(f.len(), 2);
+        assert!(f[0]
+            .message
+            .starts_with("ItemReader.ReaderConfig.MaxItemsPath"));
+        assert!(f[1].message.starts_with("ItemBatcher.MaxItemsPerBatchPath"));
+    }
+
+    #[test]
+    fn dollar_values_in_assign_and_catchers() {
+        let m = messages(
+            r#"{"Type": "Task", "Resource": "r", "End": true, "Assign": {"a.$": "$.x..", "b": [{"c.$": "$$x"}]},
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Assign": {"e.$": "$.a b"}, "Next": "A"}]}"#,
+        );
+        assert_eq!(m.len(), 3, "{m:?}");
+        assert!(m[0].starts_with("\"a.$\" in Assign"));
+        assert!(m[1].starts_with("\"c.$\" in Assign"));
+        assert!(m[2].starts_with("\"e.$\" in Catch[0].Assign"));
+    }
+
+    #[test]
+    fn visit_covers_every_payload_template_of_the_model() {
+        let text = machine(
+            r#"{"Type": "Map", "Parameters": {"a.$": "$"}, "ResultSelector": {"a.$": "$"}, "ItemSelector": {"a.$": "$"},
+                "Credentials": {"a.$": "$"}, "ItemReader": {"Parameters": {"a.$": "$"}}, "ResultWriter": {"Parameters": {"a.$": "$"}},
+                "ItemBatcher": {"BatchInput": {"a.$": "$"}}, "Assign": {"a.$": "$"}, "End": true}"#,
+        );
+        let doc = json::parse(&text).unwrap();
+        let machine = Machine::build(&doc.root);
+        let state = &machine.states[0];
+        let mut visited = Vec::new();
+        visit(state, |item| {
+            if let Item::Dollar { template, .. } = item {
+                visited.push(template.to_string());
+            }
+        });
+        let mut expected: Vec<String> = state
+            .payload_templates()
+            .into_iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
+        expected.push("Assign".to_string());
+        visited.sort();
+        expected.sort();
+        assert_eq!(visited, expected);
+    }
+
+    #[test]
+    fn duplicate_keys_check_the_last_value_only() {
+        let m =
+            messages(r#"{"Type": "Pass", "InputPath": "bad", "InputPath": "$.good", "End": true}"#);
+        assert!(m.is_empty(), "{m:?}");
+    }
+
+    #[test]
+    fn spans_fall_back_to_the_whole_value_with_escapes() {
+        let text = machine(r#"{"Type": "Pass", "InputPath": "$.\u0061.", "End": true}"#);
+        let f = run(&RULE, &text);
+        assert_eq!(&text[f[0].span.start..f[0].span.end], r#""$.\u0061.""#);
+    }
+}
