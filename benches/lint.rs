@@ -28,7 +28,8 @@ fn ms(d: Duration) -> f64 {
 
 /// A chain of Task / Choice / Pass / Wait states with Retry and Catch, like real machines.
 pub fn generated_machine(states: usize) -> String {
-    let mut out = String::from("{\n  \"Comment\": \"generated\",\n  \"StartAt\": \"S0\",\n  \"States\": {\n");
+    let mut out =
+        String::from("{\n  \"Comment\": \"generated\",\n  \"StartAt\": \"S0\",\n  \"States\": {\n");
     for i in 0..states {
         let next = format!("S{}", i + 1);
         let state = match i % 4 {
@@ -39,7 +40,9 @@ pub fn generated_machine(states: usize) -> String {
                 r#"{{"Type": "Choice", "Choices": [{{"And": [{{"Variable": "$.r{}.value", "IsPresent": true}}, {{"Variable": "$.count", "NumericLessThan": 10}}], "Next": "{next}"}}], "Default": "Failed"}}"#,
                 i - 1
             ),
-            2 => format!(r#"{{"Type": "Pass", "Parameters": {{"count.$": "States.MathAdd($.count, 1)", "order.$": "$.order"}}, "Next": "{next}"}}"#),
+            2 => format!(
+                r#"{{"Type": "Pass", "Parameters": {{"count.$": "States.MathAdd($.count, 1)", "order.$": "$.order"}}, "Next": "{next}"}}"#
+            ),
             _ => format!(r#"{{"Type": "Wait", "Seconds": 1, "Next": "{next}"}}"#),
         };
         out.push_str(&format!("    \"S{i}\": {state},\n"));
@@ -66,8 +69,13 @@ fn corpus_files() -> Vec<PathBuf> {
 }
 
 fn lint(name: &str, bytes: &[u8]) -> usize {
-    lint_bytes(name, bytes.to_vec(), Selection::Always, &LintOptions::default())
-        .map_or(0, |r| r.diagnostics.len())
+    lint_bytes(
+        name,
+        bytes.to_vec(),
+        Selection::Always,
+        &LintOptions::default(),
+    )
+    .map_or(0, |r| r.diagnostics.len())
 }
 
 fn main() {

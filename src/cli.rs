@@ -98,7 +98,11 @@ pub fn main() -> i32 {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return if err.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            return if err.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_OK
+            };
         }
     };
     let mut stdout = std::io::stdout().lock();
@@ -165,7 +169,10 @@ fn run_lint(args: &LintArgs, out: &mut impl Write) -> i32 {
                     });
                     continue;
                 }
-                let name = args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".into());
+                let name = args
+                    .stdin_filename
+                    .clone()
+                    .unwrap_or_else(|| "<stdin>".into());
                 (name, bytes, Selection::Always)
             }
             Input::File { path, selection } => match std::fs::read(&path) {

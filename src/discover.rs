@@ -56,7 +56,9 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
         let walker = WalkDir::new(path)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !(e.file_type().is_dir() && is_skipped(e.file_name())));
+            .filter_entry(|e| {
+                e.depth() == 0 || !(e.file_type().is_dir() && is_skipped(e.file_name()))
+            });
         for entry in walker {
             match entry {
                 Ok(entry) if entry.file_type().is_file() => {
@@ -107,14 +109,23 @@ mod tests {
 
     #[test]
     fn selection_by_name() {
-        assert_eq!(selection_for(Path::new("a/b.asl.json")), Some(Selection::Always));
-        assert_eq!(selection_for(Path::new("package.json")), Some(Selection::IfDefinition));
+        assert_eq!(
+            selection_for(Path::new("a/b.asl.json")),
+            Some(Selection::Always)
+        );
+        assert_eq!(
+            selection_for(Path::new("package.json")),
+            Some(Selection::IfDefinition)
+        );
         assert_eq!(selection_for(Path::new("a.yaml")), None);
     }
 
     #[test]
     fn missing_paths_are_errors() {
-        let (inputs, errors) = collect(&[PathBuf::from("/definitely/not/here.json"), PathBuf::from("-")]);
+        let (inputs, errors) = collect(&[
+            PathBuf::from("/definitely/not/here.json"),
+            PathBuf::from("-"),
+        ]);
         assert_eq!(inputs, vec![Input::Stdin]);
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].message, "no such file or directory");

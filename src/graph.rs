@@ -13,10 +13,17 @@ use crate::source::Span;
 pub enum EdgeKind {
     Next,
     Default,
-    Choice { rule: usize },
-    Catch { catcher: usize, errors: Vec<String> },
+    Choice {
+        rule: usize,
+    },
+    Catch {
+        catcher: usize,
+        errors: Vec<String>,
+    },
     /// From a Parallel to the `StartAt` state of `Branches[branch]`.
-    BranchEntry { branch: usize },
+    BranchEntry {
+        branch: usize,
+    },
     /// From a Map to the `StartAt` state of its processor.
     ProcessorEntry,
 }
@@ -24,7 +31,10 @@ pub enum EdgeKind {
 impl EdgeKind {
     /// Transitions inside one scope, as opposed to entering a nested scope.
     pub fn is_transition(&self) -> bool {
-        !matches!(self, EdgeKind::BranchEntry { .. } | EdgeKind::ProcessorEntry)
+        !matches!(
+            self,
+            EdgeKind::BranchEntry { .. } | EdgeKind::ProcessorEntry
+        )
     }
 }
 
@@ -75,7 +85,10 @@ impl StateGraph {
                     Edge { kind, span: t.span },
                 );
             }
-            let has_next = state.transitions.iter().any(|t| t.kind == TransitionKind::Next);
+            let has_next = state
+                .transitions
+                .iter()
+                .any(|t| t.kind == TransitionKind::Next);
             if state.ty.is_some_and(|t| t.needs_transition()) && !has_next && !state.has_end() {
                 open_ended[state.id] = true;
             }
@@ -84,7 +97,8 @@ impl StateGraph {
             }
             for &child in &state.children {
                 let child_scope = machine.scope(child);
-                let (Some(start), Some(start_at)) = (child_scope.start(), child_scope.start_at) else {
+                let (Some(start), Some(start_at)) = (child_scope.start(), child_scope.start_at)
+                else {
                     continue;
                 };
                 let kind = match child_scope.kind {
@@ -249,7 +263,13 @@ mod tests {
         let succ: Vec<_> = g.successors(0).map(|(t, e)| (t, e.kind.clone())).collect();
         assert_eq!(
             succ,
-            vec![(1, EdgeKind::Catch { catcher: 0, errors: vec!["States.ALL".into()] })]
+            vec![(
+                1,
+                EdgeKind::Catch {
+                    catcher: 0,
+                    errors: vec!["States.ALL".into()]
+                }
+            )]
         );
         assert!(g.is_reachable(2));
         assert_eq!(g.predecessors(1).count(), 1);

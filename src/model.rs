@@ -202,20 +202,20 @@ impl<'d> State<'d> {
             })
             .collect();
         while let Some(rule) = stack.pop() {
-            let mut children: Vec<&'d Node> = Vec::new();
-            for key in ["And", "Or"] {
-                if let Some(items) = rule.node.get(key).and_then(Node::as_array) {
-                    children.extend(items);
-                }
-            }
-            if let Some(not) = rule.node.get("Not") {
-                children.push(not);
-            }
-            stack.extend(children.into_iter().rev().map(|node| ChoiceRule {
+            // Pushed Not, Or, And (each reversed) so they pop as And, Or, Not, in document order.
+            let child = |node| ChoiceRule {
                 node,
                 top: rule.top,
                 nested: true,
-            }));
+            };
+            if let Some(not) = rule.node.get("Not") {
+                stack.push(child(not));
+            }
+            for key in ["Or", "And"] {
+                if let Some(items) = rule.node.get(key).and_then(Node::as_array) {
+                    stack.extend(items.iter().rev().map(child));
+                }
+            }
             out.push(rule);
         }
         out

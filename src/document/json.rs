@@ -403,7 +403,9 @@ impl Parser<'_> {
                 self.pos += 1;
             }
             if !self.peek().is_some_and(|b| b.is_ascii_digit()) {
-                return Err(self.error_here("invalid number: expected a digit in the exponent", None));
+                return Err(
+                    self.error_here("invalid number: expected a digit in the exponent", None)
+                );
             }
             self.digits();
         }
@@ -474,7 +476,9 @@ impl Parser<'_> {
         let start = self.pos;
         self.pos += 1;
         let Some(b) = self.peek() else {
-            return Err(self.error_here("unterminated escape sequence at the end of the file", None));
+            return Err(
+                self.error_here("unterminated escape sequence at the end of the file", None)
+            );
         };
         self.pos += 1;
         let c = match b {
@@ -555,10 +559,16 @@ mod tests {
         let d = parse(text).unwrap();
         let a = d.root.member("a").unwrap();
         assert_eq!(&text[a.key_span.start..a.key_span.end], "\"a\"");
-        assert_eq!(&text[a.value.span.start..a.value.span.end], r#"[1, true, null, "x\"y"]"#);
+        assert_eq!(
+            &text[a.value.span.start..a.value.span.end],
+            r#"[1, true, null, "x\"y"]"#
+        );
         let items = a.value.as_array().unwrap();
         assert_eq!(items[3].as_str(), Some("x\"y"));
-        assert_eq!(d.root.get("b").unwrap().get("c").unwrap().as_f64(), Some(-2500.0));
+        assert_eq!(
+            d.root.get("b").unwrap().get("c").unwrap().as_f64(),
+            Some(-2500.0)
+        );
         assert_eq!(d.root.span, Span::new(0, text.len()));
     }
 

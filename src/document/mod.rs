@@ -180,7 +180,10 @@ pub fn pointer_to(root: &Node, target: Span) -> String {
                 &m.value
             }
             Value::Array(items) => {
-                let Some((i, item)) = items.iter().enumerate().find(|(_, n)| n.span.contains(target))
+                let Some((i, item)) = items
+                    .iter()
+                    .enumerate()
+                    .find(|(_, n)| n.span.contains(target))
                 else {
                     return pointer;
                 };
@@ -206,10 +209,19 @@ mod tests {
     fn pointer_names_the_member_for_key_and_value_spans() {
         let text = r#"{"States": {"A/b": {"Next": "X"}}, "L": [1, {"k~": 2}]}"#;
         let d = doc(text);
-        let next = d.root.get("States").unwrap().get("A/b").unwrap().member("Next").unwrap();
+        let next = d
+            .root
+            .get("States")
+            .unwrap()
+            .get("A/b")
+            .unwrap()
+            .member("Next")
+            .unwrap();
         assert_eq!(pointer_to(&d.root, next.value.span), "/States/A~1b/Next");
         assert_eq!(pointer_to(&d.root, next.key_span), "/States/A~1b/Next");
-        let k = d.root.get("L").unwrap().as_array().unwrap()[1].member("k~").unwrap();
+        let k = d.root.get("L").unwrap().as_array().unwrap()[1]
+            .member("k~")
+            .unwrap();
         assert_eq!(pointer_to(&d.root, k.value.span), "/L/1/k~0");
         assert_eq!(pointer_to(&d.root, d.root.span), "");
     }
@@ -218,7 +230,17 @@ mod tests {
     fn descendants_are_preorder() {
         let d = doc(r#"{"a": [1, {"b": 2}], "c": 3}"#);
         let kinds: Vec<&str> = descendants(&d.root).map(Node::kind).collect();
-        assert_eq!(kinds, ["an object", "an array", "an integer", "an object", "an integer", "an integer"]);
+        assert_eq!(
+            kinds,
+            [
+                "an object",
+                "an array",
+                "an integer",
+                "an object",
+                "an integer",
+                "an integer"
+            ]
+        );
     }
 
     #[test]

@@ -12,7 +12,10 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for state in cx.states() {
-        let (Some(heartbeat), Some(timeout)) = (state.member("HeartbeatSeconds"), state.member("TimeoutSeconds")) else {
+        let (Some(heartbeat), Some(timeout)) = (
+            state.member("HeartbeatSeconds"),
+            state.member("TimeoutSeconds"),
+        ) else {
             continue;
         };
         let (Some(h), Some(t)) = (heartbeat.value.as_f64(), timeout.value.as_f64()) else {

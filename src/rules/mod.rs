@@ -102,7 +102,8 @@ pub const PARSE_ERROR: &str = "parse-error";
 
 /// The rule list as a Markdown table, as the README shows it.
 pub fn markdown_table() -> String {
-    let mut out = String::from("| Rule | Default severity | Category | What it flags |\n|---|---|---|---|\n");
+    let mut out =
+        String::from("| Rule | Default severity | Category | What it flags |\n|---|---|---|---|\n");
     for rule in RULES {
         out.push_str(&format!(
             "| [`{}`](rules/{}.md) | {} | {} | {} |\n",
@@ -127,7 +128,11 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), RULES.len());
         for rule in RULES {
-            assert!(rule.doc.starts_with(&format!("# {}", rule.id)), "{}", rule.id);
+            assert!(
+                rule.doc.starts_with(&format!("# {}", rule.id)),
+                "{}",
+                rule.id
+            );
             assert!(!rule.summary.ends_with('.'), "{}", rule.id);
         }
     }

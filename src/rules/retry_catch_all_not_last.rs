@@ -14,9 +14,16 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for state in cx.states() {
         for (field, entries) in [("Retry", state.retriers()), ("Catch", state.catchers())] {
-            let what = if field == "Retry" { "Retrier" } else { "Catcher" };
+            let what = if field == "Retry" {
+                "Retrier"
+            } else {
+                "Catcher"
+            };
             for (i, entry) in entries.iter().enumerate() {
-                let names = entry.get("ErrorEquals").and_then(Node::as_array).unwrap_or(&[]);
+                let names = entry
+                    .get("ErrorEquals")
+                    .and_then(Node::as_array)
+                    .unwrap_or(&[]);
                 let Some(all) = names.iter().find(|n| n.as_str() == Some("States.ALL")) else {
                     continue;
                 };
