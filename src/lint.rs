@@ -145,17 +145,32 @@ mod tests {
         assert_eq!(lint(b"not json", Selection::IfDefinition), None);
         assert_eq!(lint(b"\xff\xfe", Selection::IfDefinition), None);
         // Both words present but nested, not at the top level.
-        assert_eq!(lint(br#"{"a": {"StartAt": "X", "States": {}}}"#, Selection::IfDefinition), None);
+        assert_eq!(
+            lint(
+                br#"{"a": {"StartAt": "X", "States": {}}}"#,
+                Selection::IfDefinition
+            ),
+            None
+        );
         let clean = br#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#;
         assert_eq!(lint(clean, Selection::IfDefinition), Some(vec![]));
         // A broken file that mentions both is most likely a broken definition: report it.
-        assert_eq!(lint(br#"{"StartAt": "A", "States": {"#, Selection::IfDefinition), Some(vec!["parse-error"]));
+        assert_eq!(
+            lint(br#"{"StartAt": "A", "States": {"#, Selection::IfDefinition),
+            Some(vec!["parse-error"])
+        );
     }
 
     #[test]
     fn explicit_files_are_always_reported() {
-        assert_eq!(lint(b"not json", Selection::Always), Some(vec!["parse-error"]));
-        assert_eq!(lint(b"{\"a\": \"\xff\"}", Selection::Always), Some(vec!["parse-error"]));
+        assert_eq!(
+            lint(b"not json", Selection::Always),
+            Some(vec!["parse-error"])
+        );
+        assert_eq!(
+            lint(b"{\"a\": \"\xff\"}", Selection::Always),
+            Some(vec!["parse-error"])
+        );
     }
 
     #[test]
@@ -164,7 +179,13 @@ mod tests {
   "A": {"Type": "Pass", "Next": "B"},
   "C": {"Type": "Succeed"}
 }}"#;
-        let report = lint_bytes("t.json", text.to_vec(), Selection::Always, &LintOptions::default()).unwrap();
+        let report = lint_bytes(
+            "t.json",
+            text.to_vec(),
+            Selection::Always,
+            &LintOptions::default(),
+        )
+        .unwrap();
         let got: Vec<(&str, usize, usize, &str)> = report
             .diagnostics
             .iter()
@@ -172,7 +193,10 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            [("unknown-target", 2, 33, "/States/A/Next"), ("unreachable-state", 3, 3, "/States/C")]
+            [
+                ("unknown-target", 2, 33, "/States/A/Next"),
+                ("unreachable-state", 3, 3, "/States/C")
+            ]
         );
     }
 }

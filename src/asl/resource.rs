@@ -63,9 +63,7 @@ impl Resource {
                     qualifier: parts.get(7).map(|q| q.to_string()),
                 }
             }
-            ("states", _) if parts[3].is_empty() && parts[4].is_empty() => {
-                integration(&parts[5..])
-            }
+            ("states", _) if parts[3].is_empty() && parts[4].is_empty() => integration(&parts[5..]),
             _ => Resource::Unknown,
         }
     }
@@ -106,7 +104,14 @@ fn integration(rest: &[&str]) -> Resource {
     let (action, pattern) = if let Some(a) = action.strip_suffix(".waitForTaskToken") {
         (a, Pattern::Callback)
     } else if let Some(a) = action.strip_suffix(".sync") {
-        (a, if version == Some("2") { Pattern::Sync2 } else { Pattern::Sync })
+        (
+            a,
+            if version == Some("2") {
+                Pattern::Sync2
+            } else {
+                Pattern::Sync
+            },
+        )
     } else {
         (action, Pattern::RequestResponse)
     };
@@ -184,7 +189,9 @@ mod tests {
     fn activities_and_functions() {
         assert_eq!(
             Resource::parse("arn:aws:states:us-east-1:123456789012:activity:approve"),
-            Resource::Activity { name: "approve".into() }
+            Resource::Activity {
+                name: "approve".into()
+            }
         );
         assert_eq!(
             Resource::parse("arn:aws:lambda:us-east-1:123456789012:function:pay:live"),
@@ -205,7 +212,13 @@ mod tests {
 
     #[test]
     fn unknown_forms() {
-        for arn in ["${FunctionArn}", "", "arn:aws", "arn:aws:states:::lambda", "arn:aws:sqs:us-east-1:1:q:x"] {
+        for arn in [
+            "${FunctionArn}",
+            "",
+            "arn:aws",
+            "arn:aws:states:::lambda",
+            "arn:aws:sqs:us-east-1:1:q:x",
+        ] {
             assert_eq!(Resource::parse(arn), Resource::Unknown, "{arn}");
         }
     }

@@ -156,7 +156,13 @@ mod tests {
 
     #[test]
     fn renders_snippet_code_and_summary_without_colour() {
-        let out = render(&sample_reports(), &Style { color: false, width: 100 });
+        let out = render(
+            &sample_reports(),
+            &Style {
+                color: false,
+                width: 100,
+            },
+        );
         assert!(out.contains("unknown-target"), "{out}");
         assert!(out.contains("[broken.json:1:59]"), "{out}");
         assert!(out.contains("in state 'A'"), "{out}");

@@ -78,7 +78,10 @@ mod tests {
         assert_eq!(d["path"], "broken.json");
         assert_eq!(d["rule"], "unknown-target");
         assert_eq!(d["pointer"], "/States/A/Next");
-        assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(1), Some(59)));
+        assert_eq!(
+            (d["line"].as_u64(), d["column"].as_u64()),
+            (Some(1), Some(59))
+        );
         assert_eq!(d["state"], "A");
         assert!(d["related"].as_array().unwrap().is_empty());
         assert_eq!(doc["diagnostics"].as_array().unwrap().len(), 1);

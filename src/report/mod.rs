@@ -50,7 +50,12 @@ pub(crate) mod tests {
         [("broken.json", &broken[..]), ("clean.json", &clean[..])]
             .into_iter()
             .filter_map(|(name, text)| {
-                lint_bytes(name, text.to_vec(), Selection::Always, &LintOptions::default())
+                lint_bytes(
+                    name,
+                    text.to_vec(),
+                    Selection::Always,
+                    &LintOptions::default(),
+                )
             })
             .collect()
     }

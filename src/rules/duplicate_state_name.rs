@@ -29,7 +29,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         for (i, &id) in ids.iter().enumerate().skip(1) {
             let state = machine.state(id);
             // Twice in one States object is a duplicate JSON key; `duplicate-key` reports that.
-            if ids[..i].iter().any(|&e| machine.state(e).scope == state.scope) {
+            if ids[..i]
+                .iter()
+                .any(|&e| machine.state(e).scope == state.scope)
+            {
                 continue;
             }
             out.push(
