@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod document;
 pub mod graph;
+pub mod hash;
 pub mod lint;
 pub mod model;
 pub mod report;

@@ -1,9 +1,8 @@
 //! The ASL model: a typed view of a state machine over its spanned document.
 //! Building it never fails; whatever is malformed is left for the `schema` rule to report.
 
-use std::collections::HashMap;
-
 use crate::document::{Member, Node};
+use crate::hash::FastMap;
 use crate::source::Span;
 
 pub type StateId = usize;
@@ -104,7 +103,7 @@ pub struct Scope<'d> {
     pub owner: Option<StateId>,
     pub start_at: Option<&'d Member>,
     pub states: Vec<StateId>,
-    names: HashMap<&'d str, StateId>,
+    names: FastMap<&'d str, StateId>,
 }
 
 impl Scope<'_> {
@@ -321,7 +320,7 @@ impl<'d> Machine<'d> {
             owner,
             start_at: node.member("StartAt"),
             states: Vec::new(),
-            names: HashMap::new(),
+            names: FastMap::default(),
         };
         let members = node.get("States").and_then(Node::as_object).unwrap_or(&[]);
         for member in members {

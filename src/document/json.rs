@@ -2,9 +2,8 @@
 //! duplicate keys (serde_json keeps only the last one, hiding the bug from the user).
 //! Recursion is bounded by `MAX_DEPTH`.
 
-use std::collections::HashMap;
-
 use super::{Document, DuplicateKey, Member, Node, ParseError, Value, MAX_DEPTH};
+use crate::hash::FastMap;
 use crate::source::Span;
 
 pub fn parse(text: &str) -> Result<Document, ParseError> {
@@ -256,7 +255,8 @@ impl Parser<'_> {
                 }
             }
         } else {
-            let mut seen: HashMap<&str, &Member> = HashMap::with_capacity(members.len());
+            let mut seen: FastMap<&str, &Member> = FastMap::default();
+            seen.reserve(members.len());
             for m in members {
                 if let Some(first) = seen.get(m.key.as_str()) {
                     self.push_duplicate(first, m);
@@ -434,6 +434,11 @@ impl Parser<'_> {
         let mut out = String::new();
         let mut run_start = self.pos;
         loop {
+            // Skip the plain run in one tight loop; only quotes, escapes and controls stop it.
+            self.pos += self.bytes[self.pos..]
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(self.bytes.len() - self.pos);
             let Some(b) = self.peek() else {
                 return Err(ParseError {
                     message: "unterminated string: the closing '\"' is missing".into(),

@@ -1,7 +1,6 @@
-use std::collections::HashMap;
-
 use super::{rule_doc, Category, Context, Rule};
 use crate::diagnostic::{Finding, Severity};
+use crate::hash::FastMap;
 use crate::model::StateId;
 
 pub static RULE: Rule = Rule {
@@ -15,7 +14,8 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let machine = cx.machine;
-    let mut by_name: HashMap<&str, Vec<StateId>> = HashMap::with_capacity(machine.states.len());
+    let mut by_name: FastMap<&str, Vec<StateId>> = FastMap::default();
+    by_name.reserve(machine.states.len());
     for state in &machine.states {
         by_name.entry(state.name).or_default().push(state.id);
     }
