@@ -98,7 +98,11 @@ fn check_fixture(path: &Path, rule: Option<&str>, file: &str, failures: &mut Vec
         return;
     }
     let actual = lines.join("\n") + "\n";
-    let dir = path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     if updating_dir(&dir) {
         fs::write(&expected_path, &actual).unwrap();
         return;

@@ -75,7 +75,10 @@ fn bad_examples_fire_and_good_examples_are_clean() {
             continue;
         }
         let name = format!("rules/{}.md", rule.id);
-        if !lint_text(&name, bad[0].0, bad[0].1).iter().any(|d| d.rule == rule.id) {
+        if !lint_text(&name, bad[0].0, bad[0].1)
+            .iter()
+            .any(|d| d.rule == rule.id)
+        {
             failures.push(format!(
                 "{name}: the Bad example does not trigger {}",
                 rule.id
