@@ -6,6 +6,7 @@
 pub mod asl;
 pub mod cli;
 pub mod config;
+pub mod dataflow;
 pub mod diagnostic;
 pub mod discover;
 pub mod document;

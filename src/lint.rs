@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::config::LintOptions;
+use crate::dataflow::DataFlow;
 use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::document::{json, Document};
 use crate::graph::StateGraph;
@@ -85,10 +86,12 @@ pub fn lint_document(
 ) -> Vec<Diagnostic> {
     let machine = Machine::build(&document.root);
     let graph = StateGraph::build(&machine);
+    let flow = DataFlow::build(&machine, &graph);
     let cx = Context {
         document,
         machine: &machine,
         graph: &graph,
+        flow: &flow,
         options,
     };
     let mut diagnostics = Vec::new();

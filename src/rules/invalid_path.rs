@@ -444,23 +444,11 @@ pub(super) mod tests {
     use super::*;
     use crate::config::LintOptions;
     use crate::document::json;
-    use crate::graph::StateGraph;
     use crate::model::Machine;
 
     pub(crate) fn run(rule: &Rule, text: &str) -> Vec<Finding> {
-        let doc = json::parse(text).unwrap();
-        let machine = Machine::build(&doc.root);
-        let graph = StateGraph::build(&machine);
-        let options = LintOptions::default();
-        let cx = Context {
-            document: &doc,
-            machine: &machine,
-            graph: &graph,
-            options: &options,
-        };
-        let mut out = Vec::new();
-        (rule.check.unwrap())(&cx, &mut out);
-        out
+        let check = rule.check.expect("the rule has a check");
+        crate::rules::run_check(check, text, &LintOptions::default())
     }
 
     fn machine(state: &str) -> String {

@@ -1,11 +1,13 @@
 //! The rule engine: one file per rule, one registry (`RULES`), one shared `Context`.
 
 use crate::config::LintOptions;
+use crate::dataflow::DataFlow;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Document;
 use crate::graph::StateGraph;
 use crate::model::{Machine, State};
 
+mod catch_replaces_input;
 mod duplicate_key;
 mod duplicate_state_name;
 mod heartbeat_not_less_than_timeout;
@@ -13,6 +15,7 @@ mod invalid_intrinsic;
 mod invalid_path;
 mod invalid_timestamp;
 mod no_terminal;
+mod parallel_output_array;
 mod parse_error;
 mod retry_catch_all_not_last;
 mod schema;
@@ -30,6 +33,12 @@ pub enum Category {
     Structure,
     /// Paths, intrinsic functions and literals inside values.
     Expressions,
+    /// Valid definitions that misbehave at run time: lost data, hung tasks, rejected calls.
+    Correctness,
+    /// Failure handling, timeouts, idempotency and limits.
+    Reliability,
+    /// Clearer or cheaper ways to write the same thing.
+    Practice,
 }
 
 impl Category {
@@ -39,6 +48,9 @@ impl Category {
             Category::Schema => "schema",
             Category::Structure => "structure",
             Category::Expressions => "expressions",
+            Category::Correctness => "correctness",
+            Category::Reliability => "reliability",
+            Category::Practice => "practice",
         }
     }
 }
@@ -48,6 +60,7 @@ pub struct Context<'a, 'd> {
     pub document: &'d Document,
     pub machine: &'a Machine<'d>,
     pub graph: &'a StateGraph,
+    pub flow: &'a DataFlow,
     pub options: &'a LintOptions,
 }
 
@@ -92,6 +105,8 @@ pub static RULES: &[&Rule] = &[
     &invalid_path::RULE,
     &invalid_intrinsic::RULE,
     &invalid_timestamp::RULE,
+    &catch_replaces_input::RULE,
+    &parallel_output_array::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
@@ -114,6 +129,25 @@ pub fn markdown_table() -> String {
             rule.summary
         ));
     }
+    out
+}
+
+/// Runs one check over a definition, for unit tests of rules.
+#[cfg(test)]
+pub(crate) fn run_check(check: Check, text: &str, options: &LintOptions) -> Vec<Finding> {
+    let document = crate::document::json::parse(text).expect("test input parses");
+    let machine = Machine::build(&document.root);
+    let graph = StateGraph::build(&machine);
+    let flow = DataFlow::build(&machine, &graph);
+    let cx = Context {
+        document: &document,
+        machine: &machine,
+        graph: &graph,
+        flow: &flow,
+        options,
+    };
+    let mut out = Vec::new();
+    check(&cx, &mut out);
     out
 }
 

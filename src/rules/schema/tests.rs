@@ -1,25 +1,10 @@
 use super::check;
 use crate::config::LintOptions;
 use crate::diagnostic::{Finding, Severity};
-use crate::document::json;
-use crate::graph::StateGraph;
-use crate::model::Machine;
-use crate::rules::Context;
+use crate::rules::run_check;
 
 fn findings(text: &str) -> Vec<Finding> {
-    let doc = json::parse(text).expect("test input parses");
-    let machine = Machine::build(&doc.root);
-    let graph = StateGraph::build(&machine);
-    let options = LintOptions::default();
-    let cx = Context {
-        document: &doc,
-        machine: &machine,
-        graph: &graph,
-        options: &options,
-    };
-    let mut out = Vec::new();
-    check(&cx, &mut out);
-    out
+    run_check(check, text, &LintOptions::default())
 }
 
 fn messages(text: &str) -> Vec<String> {
