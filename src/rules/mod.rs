@@ -7,21 +7,29 @@ use crate::document::Document;
 use crate::graph::StateGraph;
 use crate::model::{Machine, State};
 
+mod activity_prefer_callback;
+mod callback_missing_token;
 mod catch_replaces_input;
 mod duplicate_key;
 mod duplicate_state_name;
+mod express_duration;
+mod express_unsupported_integration;
 mod heartbeat_not_less_than_timeout;
 mod invalid_intrinsic;
 mod invalid_path;
 mod invalid_timestamp;
+mod lambda_missing_retry;
 mod no_terminal;
 mod parallel_output_array;
 mod parse_error;
 mod retry_catch_all_not_last;
 mod schema;
+mod start_execution_without_name;
 mod state_name_too_long;
+mod task_without_timeout;
 mod unknown_target;
 mod unreachable_state;
+mod unversioned_lambda;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Category {
@@ -107,6 +115,14 @@ pub static RULES: &[&Rule] = &[
     &invalid_timestamp::RULE,
     &catch_replaces_input::RULE,
     &parallel_output_array::RULE,
+    &callback_missing_token::RULE,
+    &express_unsupported_integration::RULE,
+    &express_duration::RULE,
+    &unversioned_lambda::RULE,
+    &task_without_timeout::RULE,
+    &lambda_missing_retry::RULE,
+    &start_execution_without_name::RULE,
+    &activity_prefer_callback::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

@@ -1,0 +1,70 @@
+use super::{rule_doc, Category, Context, Rule};
+use crate::config::WorkflowType;
+use crate::diagnostic::{Finding, Severity};
+use crate::document::Member;
+use crate::model::StateType;
+
+pub static RULE: Rule = Rule {
+    id: "express-duration",
+    severity: Severity::Warning,
+    category: Category::Correctness,
+    summary: "An EXPRESS workflow waits or allows a timeout longer than its 5-minute limit",
+    doc: rule_doc!("express-duration"),
+    check: Some(check),
+};
+
+/// Longest an Express execution may run, in seconds.
+const EXPRESS_LIMIT: f64 = 300.0;
+
+const HELP: &str =
+    "Step Functions stops an Express execution after 5 minutes; shorten the wait or \
+                    timeout, or run long waits in a STANDARD workflow";
+
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    if cx.options.workflow_type != WorkflowType::Express {
+        return;
+    }
+    if let Some(member) = over_limit(cx.machine.root.member("TimeoutSeconds")) {
+        out.push(
+            Finding::new(
+                member.value.span,
+                format!(
+                    "the machine's TimeoutSeconds ({}) exceeds the 5-minute (300 s) limit of an EXPRESS execution",
+                    number(member)
+                ),
+            )
+            .help(HELP),
+        );
+    }
+    for state in cx.states() {
+        let (field, what) = match state.ty {
+            Some(StateType::Wait) => ("Seconds", "waits"),
+            Some(StateType::Task) => ("TimeoutSeconds", "has a TimeoutSeconds of"),
+            _ => continue,
+        };
+        let Some(member) = over_limit(state.member(field)) else {
+            continue;
+        };
+        out.push(
+            Finding::new(
+                member.value.span,
+                format!(
+                    "{} '{}' {what} {} s, but an EXPRESS execution is stopped after 5 minutes (300 s)",
+                    state.ty.map_or("state", |t| t.name()),
+                    state.name,
+                    number(member)
+                ),
+            )
+            .state(state.name)
+            .help(HELP),
+        );
+    }
+}
+
+fn over_limit(member: Option<&Member>) -> Option<&Member> {
+    member.filter(|m| m.value.as_f64().is_some_and(|n| n > EXPRESS_LIMIT))
+}
+
+fn number(member: &Member) -> f64 {
+    member.value.as_f64().unwrap_or_default()
+}

@@ -1,0 +1,218 @@
+use super::{rule_doc, Category, Context, Rule};
+use crate::asl::resource::Resource;
+use crate::diagnostic::{Finding, Severity};
+use crate::document::Node;
+use crate::model::{QueryLanguage, StateType};
+use crate::source::Span;
+
+pub static RULE: Rule = Rule {
+    id: "unversioned-lambda",
+    severity: Severity::Warning,
+    category: Category::Reliability,
+    summary: "A Lambda function is invoked without a version or alias, or at $LATEST",
+    doc: rule_doc!("unversioned-lambda"),
+    check: Some(check),
+};
+
+const HELP: &str = "running executions keep calling the mutable function, so a deployment changes them \
+                    mid-flight; pin a version or alias, e.g. \"arn:aws:lambda:us-east-1:123456789012:function:pay:live\" \
+                    or a \"Qualifier\" parameter";
+
+/// What a function reference says about the version it calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Version {
+    /// No qualifier at all.
+    Unqualified,
+    /// Qualified with `$LATEST`.
+    Latest,
+    /// A version number or an alias.
+    Pinned,
+    /// Computed at run time, a template placeholder, or a shape we do not know.
+    Unknown,
+}
+
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for state in cx.states() {
+        if !state.is(StateType::Task) {
+            continue;
+        }
+        let Some(resource) = state.get("Resource") else {
+            continue;
+        };
+        let Some(arn) = resource.as_str() else {
+            continue;
+        };
+        // `via_qualifier`: the span of a `"Qualifier": "$LATEST"` parameter.
+        // Cheap test first: parsing allocates, and many Tasks do not call Lambda.
+        if !arn.contains("lambda") {
+            continue;
+        }
+        let (node, value, via_qualifier) = match Resource::parse(arn) {
+            Resource::LambdaFunction { .. } => (resource, arn, None),
+            Resource::Integration {
+                service, action, ..
+            } if service == "lambda" && action.starts_with("invoke") => {
+                let payload = match state.query_language {
+                    QueryLanguage::JsonPath => state.get("Parameters"),
+                    QueryLanguage::Jsonata => state.get("Arguments"),
+                };
+                let Some(payload) = payload else { continue };
+                let Some(name) = payload.get("FunctionName") else {
+                    continue;
+                };
+                let Some(value) = name.as_str() else { continue };
+                match qualifier_parameter(payload) {
+                    Some((Version::Latest, span)) => (name, value, Some(span)),
+                    Some(_) => continue,
+                    None => (name, value, None),
+                }
+            }
+            _ => continue,
+        };
+        let version = if via_qualifier.is_some() {
+            Version::Latest
+        } else {
+            classify(value)
+        };
+        let how = match version {
+            Version::Unqualified => "without a version or alias",
+            Version::Latest if via_qualifier.is_some() => {
+                "with \"Qualifier\": \"$LATEST\", which is unversioned"
+            }
+            Version::Latest => "at $LATEST, which is unversioned",
+            Version::Pinned | Version::Unknown => continue,
+        };
+        let mut finding = Finding::new(
+            node.span,
+            format!(
+                "state '{}' invokes Lambda function \"{}\" {how}",
+                state.name,
+                abbreviate(display_name(value))
+            ),
+        )
+        .state(state.name)
+        .help(HELP);
+        if let Some(span) = via_qualifier {
+            finding = finding.related(span, "the Qualifier parameter selects $LATEST");
+        }
+        out.push(finding);
+    }
+}
+
+/// The `Qualifier` (or `Qualifier.$`) parameter next to `FunctionName`, if any, and its span.
+fn qualifier_parameter(payload: &Node) -> Option<(Version, Span)> {
+    if let Some(member) = payload.member("Qualifier.$") {
+        return Some((Version::Unknown, member.value.span));
+    }
+    let qualifier = payload.get("Qualifier")?;
+    let version = match qualifier.as_str() {
+        Some("$LATEST") => Version::Latest,
+        Some(_) => Version::Pinned,
+        None => Version::Unknown,
+    };
+    Some((version, qualifier.span))
+}
+
+/// Classifies a Lambda function reference as the Invoke API accepts it: a name (`pay`,
+/// `pay:live`), a partial ARN (`123456789012:function:pay[:live]`) or a full ARN
+/// (`arn:aws:lambda:us-east-1:123456789012:function:pay[:live]`).
+fn classify(value: &str) -> Version {
+    if is_expression(value) {
+        return Version::Unknown;
+    }
+    // Literal even when the rest of the ARN is a template placeholder.
+    if value.ends_with(":$LATEST") {
+        return Version::Latest;
+    }
+    // Only what follows `function:` matters; a region or account may be a placeholder.
+    let tail = match value.find(":function:") {
+        Some(i) => &value[i + ":function:".len()..],
+        None => value,
+    };
+    // `${…}` placeholders (CloudFormation/SAM substitutions) may hold a qualifier.
+    if tail.contains("${") {
+        return Version::Unknown;
+    }
+    let mut parts = tail.split(':');
+    let (Some(name), qualifier, None) = (parts.next(), parts.next(), parts.next()) else {
+        return Version::Unknown;
+    };
+    if name.is_empty() {
+        return Version::Unknown;
+    }
+    match qualifier {
+        None => Version::Unqualified,
+        Some("") => Version::Unknown,
+        Some("$LATEST") => Version::Latest,
+        Some(_) => Version::Pinned,
+    }
+}
+
+/// The function as a reader knows it: the name after `function:`, without `:$LATEST`.
+fn display_name(value: &str) -> &str {
+    let tail = value
+        .find(":function:")
+        .map_or(value, |i| &value[i + ":function:".len()..]);
+    tail.strip_suffix(":$LATEST").unwrap_or(tail)
+}
+
+/// A JSONata `{% … %}` expression.
+fn is_expression(s: &str) -> bool {
+    let s = s.trim();
+    s.starts_with("{%") && s.ends_with("%}")
+}
+
+fn abbreviate(s: &str) -> String {
+    const MAX: usize = 80;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        let head: String = s.chars().take(MAX - 1).collect();
+        format!("{head}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{classify, Version};
+
+    #[test]
+    fn function_references() {
+        for (value, expected) in [
+            ("pay", Version::Unqualified),
+            ("pay:live", Version::Pinned),
+            ("pay:7", Version::Pinned),
+            ("pay:$LATEST", Version::Latest),
+            ("123456789012:function:pay", Version::Unqualified),
+            ("123456789012:function:pay:3", Version::Pinned),
+            (
+                "arn:aws:lambda:us-east-1:123456789012:function:pay",
+                Version::Unqualified,
+            ),
+            (
+                "arn:aws:lambda:us-east-1:123456789012:function:pay:live",
+                Version::Pinned,
+            ),
+            (
+                "arn:aws:lambda:us-east-1:123456789012:function:pay:$LATEST",
+                Version::Latest,
+            ),
+            (
+                "arn:aws:lambda:us-east-1:1:function:${Name}:$LATEST",
+                Version::Latest,
+            ),
+            ("${PayFunctionArn}", Version::Unknown),
+            ("arn:aws:lambda:::function:${fn}", Version::Unknown),
+            (
+                "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:pay",
+                Version::Unqualified,
+            ),
+            ("{% $states.input.fn %}", Version::Unknown),
+            ("pay:", Version::Unknown),
+            ("", Version::Unknown),
+            ("a:b:c", Version::Unknown),
+        ] {
+            assert_eq!(classify(value), expected, "{value}");
+        }
+    }
+}
