@@ -10,18 +10,27 @@ use crate::model::{Machine, State};
 mod activity_prefer_callback;
 mod callback_missing_token;
 mod catch_replaces_input;
+mod choice_without_default;
+mod compensation_without_retry;
+mod deprecated_field;
 mod duplicate_key;
 mod duplicate_state_name;
 mod express_duration;
 mod express_unsupported_integration;
 mod heartbeat_not_less_than_timeout;
+mod history_quota_loop;
 mod invalid_intrinsic;
 mod invalid_path;
 mod invalid_timestamp;
 mod lambda_missing_retry;
+mod map_unbounded_concurrency;
+mod no_dollar;
 mod no_terminal;
+mod parallel_branch_cancellation;
 mod parallel_output_array;
 mod parse_error;
+mod pass_result_is_static;
+mod repeated_catch;
 mod retry_catch_all_not_last;
 mod schema;
 mod start_execution_without_name;
@@ -116,13 +125,22 @@ pub static RULES: &[&Rule] = &[
     &catch_replaces_input::RULE,
     &parallel_output_array::RULE,
     &callback_missing_token::RULE,
+    &no_dollar::RULE,
+    &pass_result_is_static::RULE,
+    &choice_without_default::RULE,
     &express_unsupported_integration::RULE,
     &express_duration::RULE,
     &unversioned_lambda::RULE,
     &task_without_timeout::RULE,
     &lambda_missing_retry::RULE,
     &start_execution_without_name::RULE,
+    &compensation_without_retry::RULE,
+    &map_unbounded_concurrency::RULE,
+    &parallel_branch_cancellation::RULE,
+    &history_quota_loop::RULE,
     &activity_prefer_callback::RULE,
+    &repeated_catch::RULE,
+    &deprecated_field::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

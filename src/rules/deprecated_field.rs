@@ -1,0 +1,47 @@
+use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::{Finding, Severity};
+use crate::model::StateType;
+
+pub static RULE: Rule = Rule {
+    id: "deprecated-field",
+    severity: Severity::Info,
+    category: Category::Practice,
+    summary: "A Map uses the deprecated Iterator or Parameters field instead of ItemProcessor or ItemSelector",
+    doc: rule_doc!("deprecated-field"),
+    check: Some(check),
+};
+
+fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for state in cx.states() {
+        if !state.is(StateType::Map) {
+            continue;
+        }
+        // In document order.
+        for member in state.node.as_object().unwrap_or(&[]) {
+            let (replacement, help) = match member.key.as_str() {
+                "Iterator" => (
+                    "ItemProcessor",
+                    "rename \"Iterator\" to \"ItemProcessor\": it takes the same StartAt and States, \
+                     and adds ProcessorConfig to choose INLINE or DISTRIBUTED mode",
+                ),
+                "Parameters" => (
+                    "ItemSelector",
+                    "rename \"Parameters\" to \"ItemSelector\": it is the same payload template, applied \
+                     to each item, with $$.Map.Item.Index and $$.Map.Item.Value available",
+                ),
+                _ => continue,
+            };
+            out.push(
+                Finding::new(
+                    member.key_span,
+                    format!(
+                        "\"{}\" of Map '{}' is deprecated; use \"{replacement}\"",
+                        member.key, state.name
+                    ),
+                )
+                .state(state.name)
+                .help(help),
+            );
+        }
+    }
+}
