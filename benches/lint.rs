@@ -34,7 +34,7 @@ pub fn generated_machine(states: usize) -> String {
         let next = format!("S{}", i + 1);
         let state = match i % 4 {
             0 => format!(
-                r#"{{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {{"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:step{i}:live", "Payload": {{"id.$": "$.order.id", "step": {i}}}}}, "ResultSelector": {{"value.$": "$.Payload"}}, "ResultPath": "$.r{i}", "TimeoutSeconds": 30, "Retry": [{{"ErrorEquals": ["Lambda.ServiceException"], "IntervalSeconds": 2, "MaxAttempts": 3, "BackoffRate": 2}}], "Catch": [{{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Failed"}}], "Next": "{next}"}}"#
+                r#"{{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {{"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:step{i}:live", "Payload": {{"id.$": "$.order.id", "step": {i}}}}}, "ResultSelector": {{"value.$": "$.Payload"}}, "ResultPath": "$.r{i}", "TimeoutSeconds": 30, "Retry": [{{"ErrorEquals": ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException"], "IntervalSeconds": 2, "MaxAttempts": 3, "BackoffRate": 2}}], "Catch": [{{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Failed"}}], "Next": "{next}"}}"#
             ),
             1 => format!(
                 r#"{{"Type": "Choice", "Choices": [{{"And": [{{"Variable": "$.r{}.value", "IsPresent": true}}, {{"Variable": "$.count", "NumericLessThan": 10}}], "Next": "{next}"}}], "Default": "Failed"}}"#,

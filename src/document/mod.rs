@@ -168,7 +168,13 @@ pub fn pointer_to(root: &Node, target: Span) -> String {
         }
         let next = match &node.value {
             Value::Object(members) => {
-                let Some(m) = members.iter().find(|m| m.span().contains(target)) else {
+                // Members are in document order, so the candidate is found by binary search.
+                let i = members.partition_point(|m| m.key_span.start <= target.start);
+                let Some(m) = i
+                    .checked_sub(1)
+                    .map(|i| &members[i])
+                    .filter(|m| m.span().contains(target))
+                else {
                     return pointer;
                 };
                 pointer.push('/');
@@ -180,10 +186,11 @@ pub fn pointer_to(root: &Node, target: Span) -> String {
                 &m.value
             }
             Value::Array(items) => {
-                let Some((i, item)) = items
-                    .iter()
-                    .enumerate()
-                    .find(|(_, n)| n.span.contains(target))
+                let i = items.partition_point(|n| n.span.start <= target.start);
+                let Some((i, item)) = i
+                    .checked_sub(1)
+                    .map(|i| (i, &items[i]))
+                    .filter(|(_, n)| n.span.contains(target))
                 else {
                     return pointer;
                 };
