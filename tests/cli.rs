@@ -66,12 +66,12 @@ fn human_output_shows_snippet_help_and_summary_without_colour() {
     let out = stdout(&o);
     assert!(out.contains("unknown-target"), "{out}");
     assert!(
-        out.contains("[fixtures/sample/order-workflow.asl.json:44:15]"),
+        out.contains("[fixtures/sample/order-workflow.asl.json:47:15]"),
         "{out}"
     );
     assert!(out.contains("help: did you mean 'done'?"), "{out}");
     assert!(
-        out.ends_with("4 errors, 0 warnings, 0 infos in 1 files\n"),
+        out.ends_with("4 errors, 1 warnings, 0 infos in 1 files\n"),
         "{out}"
     );
     assert!(
@@ -88,7 +88,7 @@ fn json_output_is_one_document_with_the_contract_fields() {
     assert_eq!(doc["version"], 1);
     assert_eq!(
         doc["summary"],
-        serde_json::json!({"files": 1, "errors": 4, "warnings": 0, "infos": 0})
+        serde_json::json!({"files": 1, "errors": 4, "warnings": 1, "infos": 0})
     );
     let diags = doc["diagnostics"].as_array().unwrap();
     let target = diags
@@ -101,11 +101,11 @@ fn json_output_is_one_document_with_the_contract_fields() {
     assert_eq!(target["pointer"], "/States/Ship order/Next");
     assert_eq!(
         (target["line"].as_u64(), target["column"].as_u64()),
-        (Some(44), Some(15))
+        (Some(47), Some(15))
     );
     assert_eq!(
         (target["end_line"].as_u64(), target["end_column"].as_u64()),
-        (Some(44), Some(21))
+        (Some(47), Some(21))
     );
     assert!(target["help"].as_str().unwrap().contains("done"));
     let keys: Vec<&str> = target
