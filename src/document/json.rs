@@ -2,7 +2,7 @@
 //! duplicate keys (serde_json keeps only the last one, hiding the bug from the user).
 //! Recursion is bounded by `MAX_DEPTH`.
 
-use super::{Document, DuplicateKey, Member, Node, ParseError, Value, MAX_DEPTH};
+use super::{Document, DuplicateKey, Member, Node, ParseError, Text, Value, MAX_DEPTH};
 use crate::hash::FastMap;
 use crate::source::Span;
 
@@ -13,6 +13,8 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
         pos: 0,
         depth: 0,
         duplicate_keys: Vec::new(),
+        member_stack: Vec::new(),
+        item_stack: Vec::new(),
     };
     if text.starts_with('\u{feff}') {
         parser.pos = 3;
@@ -46,6 +48,10 @@ struct Parser<'t> {
     pos: usize,
     depth: usize,
     duplicate_keys: Vec<DuplicateKey>,
+    /// Members and items of the objects and arrays being read, innermost last. Each container
+    /// is moved out into a vector of its exact size when it closes, so vectors never regrow.
+    member_stack: Vec<Member>,
+    item_stack: Vec<Node>,
 }
 
 impl Parser<'_> {
@@ -150,21 +156,21 @@ impl Parser<'_> {
         self.enter()?;
         let start = self.pos;
         self.pos += 1;
-        let mut members: Vec<Member> = Vec::new();
+        let base = self.member_stack.len();
         self.skip_whitespace()?;
         if self.peek() == Some(b'}') {
             self.pos += 1;
             self.depth -= 1;
             return Ok(Node {
                 span: Span::new(start, self.pos),
-                value: Value::Object(members),
+                value: Value::Object(Vec::new()),
             });
         }
         loop {
             self.skip_whitespace()?;
             match self.peek() {
                 Some(b'"') => {}
-                Some(b'}') if !members.is_empty() => {
+                Some(b'}') if self.member_stack.len() > base => {
                     return Err(self.error_here(
                         "trailing comma before '}' is not allowed in JSON",
                         Some("remove the last comma"),
@@ -206,7 +212,7 @@ impl Parser<'_> {
             self.pos += 1;
             self.skip_whitespace()?;
             let value = self.value()?;
-            members.push(Member {
+            self.member_stack.push(Member {
                 key,
                 key_span,
                 value,
@@ -228,7 +234,7 @@ impl Parser<'_> {
                     return Err(self.error_here(
                         format!(
                             "expected ',' or '}}' after the value of \"{}\", found {}",
-                            members.last().map_or("", |m| m.key.as_str()),
+                            self.member_stack.last().map_or("", |m| m.key.as_str()),
                             self.describe_here()
                         ),
                         Some("is a comma missing between two members?"),
@@ -237,6 +243,7 @@ impl Parser<'_> {
             }
         }
         self.depth -= 1;
+        let members: Vec<Member> = self.member_stack.drain(base..).collect();
         self.record_duplicates(&members);
         Ok(Node {
             span: Span::new(start, self.pos),
@@ -269,7 +276,7 @@ impl Parser<'_> {
 
     fn push_duplicate(&mut self, first: &Member, duplicate: &Member) {
         self.duplicate_keys.push(DuplicateKey {
-            key: duplicate.key.clone(),
+            key: duplicate.key.to_string(),
             first: first.key_span,
             duplicate: duplicate.key_span,
         });
@@ -279,14 +286,14 @@ impl Parser<'_> {
         self.enter()?;
         let start = self.pos;
         self.pos += 1;
-        let mut items = Vec::new();
+        let base = self.item_stack.len();
         self.skip_whitespace()?;
         if self.peek() == Some(b']') {
             self.pos += 1;
             self.depth -= 1;
             return Ok(Node {
                 span: Span::new(start, self.pos),
-                value: Value::Array(items),
+                value: Value::Array(Vec::new()),
             });
         }
         loop {
@@ -300,7 +307,8 @@ impl Parser<'_> {
             if self.peek() == Some(b',') {
                 return Err(self.error_here("expected a value before ','", None));
             }
-            items.push(self.value()?);
+            let item = self.value()?;
+            self.item_stack.push(item);
             self.skip_whitespace()?;
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -326,6 +334,7 @@ impl Parser<'_> {
             }
         }
         self.depth -= 1;
+        let items: Vec<Node> = self.item_stack.drain(base..).collect();
         Ok(Node {
             span: Span::new(start, self.pos),
             value: Value::Array(items),
@@ -428,10 +437,11 @@ impl Parser<'_> {
     }
 
     /// Reads a string starting at the opening quote; returns its decoded text and full span.
-    fn string(&mut self) -> Result<(String, Span), ParseError> {
+    fn string(&mut self) -> Result<(Text, Span), ParseError> {
         let start = self.pos;
         self.pos += 1;
-        let mut out = String::new();
+        // Only strings with escapes need an owned buffer; the rest are sliced from the text.
+        let mut escaped: Option<String> = None;
         let mut run_start = self.pos;
         loop {
             // Skip the plain run in one tight loop; only quotes, escapes and controls stop it.
@@ -448,13 +458,21 @@ impl Parser<'_> {
             };
             match b {
                 b'"' => {
-                    out.push_str(&self.text[run_start..self.pos]);
+                    let run = &self.text[run_start..self.pos];
+                    let text = match escaped.take() {
+                        Some(mut out) => {
+                            out.push_str(run);
+                            Text::from(out)
+                        }
+                        None => Text::from(run),
+                    };
                     self.pos += 1;
-                    return Ok((out, Span::new(start, self.pos)));
+                    return Ok((text, Span::new(start, self.pos)));
                 }
                 b'\\' => {
+                    let out = escaped.get_or_insert_with(String::new);
                     out.push_str(&self.text[run_start..self.pos]);
-                    self.escape(&mut out)?;
+                    self.escape(out)?;
                     run_start = self.pos;
                 }
                 b'\n' | b'\r' => {

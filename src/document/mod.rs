@@ -2,6 +2,9 @@
 //! JSON (and later YAML) parsers produce it; the ASL model reads it.
 
 pub mod json;
+mod text;
+
+pub use text::Text;
 
 use crate::source::Span;
 
@@ -19,14 +22,14 @@ pub enum Value {
     Null,
     Bool(bool),
     Number(f64),
-    String(String),
+    String(Text),
     Array(Vec<Node>),
     Object(Vec<Member>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
-    pub key: String,
+    pub key: Text,
     pub key_span: Span,
     pub value: Node,
 }
