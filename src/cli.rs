@@ -2,6 +2,7 @@
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -157,37 +158,46 @@ fn run_lint(args: &LintArgs, out: &mut impl Write) -> i32 {
         },
     };
     let (inputs, mut input_errors) = discover::collect(&args.paths);
-    let mut reports: Vec<FileReport> = Vec::with_capacity(inputs.len());
-    for input in inputs {
+    // Standard input is read here, once; files are read by the workers.
+    let mut stdin_bytes = None;
+    if inputs.contains(&Input::Stdin) {
+        let mut bytes = Vec::new();
+        match std::io::stdin().read_to_end(&mut bytes) {
+            Ok(_) => stdin_bytes = Some(bytes),
+            Err(err) => input_errors.push(discover::InputError {
+                path: PathBuf::from("-"),
+                message: err.to_string(),
+            }),
+        }
+    }
+    let stdin_name = args
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| "<stdin>".into());
+    let lint_one = |input: &Input| -> Result<Option<FileReport>, discover::InputError> {
         let (name, bytes, selection) = match input {
-            Input::Stdin => {
-                let mut bytes = Vec::new();
-                if let Err(err) = std::io::stdin().read_to_end(&mut bytes) {
-                    input_errors.push(discover::InputError {
-                        path: PathBuf::from("-"),
-                        message: err.to_string(),
-                    });
-                    continue;
-                }
-                let name = args
-                    .stdin_filename
-                    .clone()
-                    .unwrap_or_else(|| "<stdin>".into());
-                (name, bytes, Selection::Always)
-            }
-            Input::File { path, selection } => match std::fs::read(&path) {
-                Ok(bytes) => (path.display().to_string(), bytes, selection),
+            Input::Stdin => match &stdin_bytes {
+                Some(bytes) => (stdin_name.clone(), bytes.clone(), Selection::Always),
+                None => return Ok(None),
+            },
+            Input::File { path, selection } => match std::fs::read(path) {
+                Ok(bytes) => (path.display().to_string(), bytes, *selection),
                 Err(err) => {
-                    input_errors.push(discover::InputError {
-                        path,
+                    return Err(discover::InputError {
+                        path: path.clone(),
                         message: err.to_string(),
-                    });
-                    continue;
+                    })
                 }
             },
         };
-        if let Some(report) = lint::lint_bytes(&name, bytes, selection, &options) {
-            reports.push(report);
+        Ok(lint::lint_bytes(&name, bytes, selection, &options))
+    };
+    let mut reports: Vec<FileReport> = Vec::with_capacity(inputs.len());
+    for outcome in in_parallel(&inputs, lint_one) {
+        match outcome {
+            Ok(Some(report)) => reports.push(report),
+            Ok(None) => {}
+            Err(err) => input_errors.push(err),
         }
     }
 
@@ -220,6 +230,42 @@ fn run_lint(args: &LintArgs, out: &mut impl Write) -> i32 {
     } else {
         EXIT_OK
     }
+}
+
+/// Maps `f` over `items` on up to one thread per core, keeping the results in input order.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else {
+                            return done;
+                        };
+                        done.push((i, f(item)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 fn terminal_width() -> usize {

@@ -1,6 +1,7 @@
 //! The pipeline for one input: bytes → source text → spanned document → model → graph →
 //! rules → located diagnostics.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::config::LintOptions;
@@ -94,21 +95,54 @@ pub fn lint_document(
         flow: &flow,
         options,
     };
-    let mut diagnostics = Vec::new();
-    let mut findings = Vec::new();
-    for rule in RULES {
-        let Some(check) = rule.check else { continue };
-        check(&cx, &mut findings);
-        diagnostics.extend(
-            findings.drain(..).map(|f| {
-                Diagnostic::locate(rule.id, rule.severity, f, source, Some(&document.root))
-            }),
-        );
-    }
+    let threads = if machine.states.len() >= PARALLEL_RULES_MIN_STATES {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    } else {
+        1
+    };
+    let mut diagnostics = if threads > 1 {
+        // Threads take the next rule from a shared counter, so a heavy rule does not leave
+        // the other threads idle.
+        let next = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| scope.spawn(|| run_rules(&cx, source, &next)))
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| {
+                    w.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    } else {
+        run_rules(&cx, source, &AtomicUsize::new(0))
+    };
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message))
     });
     diagnostics
+}
+
+/// Machines at least this big have their rules spread over threads; below it, spawning costs
+/// more than it saves (a 10,000-state machine takes tens of milliseconds, a typical one < 1 ms).
+const PARALLEL_RULES_MIN_STATES: usize = 2_000;
+
+/// Runs rules, taking each next one from `next`, until none are left.
+fn run_rules(cx: &Context, source: &SourceFile, next: &AtomicUsize) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut findings = Vec::new();
+    loop {
+        let Some(rule) = RULES.get(next.fetch_add(1, Ordering::Relaxed)) else {
+            return diagnostics;
+        };
+        let Some(check) = rule.check else { continue };
+        check(cx, &mut findings);
+        diagnostics.extend(findings.drain(..).map(|f| {
+            Diagnostic::locate(rule.id, rule.severity, f, source, Some(&cx.document.root))
+        }));
+    }
 }
 
 fn invalid_utf8(name: &str, err: std::string::FromUtf8Error) -> FileReport {
