@@ -11,6 +11,10 @@ use std::time::{Duration, Instant};
 use asl_lint::config::LintOptions;
 use asl_lint::lint::{lint_bytes, Selection};
 
+// The same allocator as the binary, so in-process numbers match what users get.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
     (0..runs)
         .map(|_| {
@@ -79,9 +83,6 @@ fn lint(name: &str, bytes: &[u8]) -> usize {
 }
 
 fn main() {
-    let options = LintOptions::default();
-    let _ = &options;
-
     let files = corpus_files();
     if files.is_empty() {
         println!("corpus: skipped (no ../shared/corpus/asl)");
