@@ -85,6 +85,11 @@ pub(super) fn is_jsonata(s: &str) -> bool {
     s.len() >= 4 && s.starts_with("{%") && s.ends_with("%}")
 }
 
+/// A value that is exactly one placeholder, such as `${ReminderTimeout}`.
+pub(super) fn is_whole_placeholder(s: &str) -> bool {
+    s.starts_with("${") && s.ends_with('}') && s[2..].find('}') == Some(s.len() - 3)
+}
+
 /// A SAM/CloudFormation `DefinitionSubstitutions` placeholder such as `${MyFunctionArn}`.
 pub(super) fn has_placeholder(s: &str) -> bool {
     s.contains("${")
@@ -154,6 +159,9 @@ pub(super) fn check_value(
     match (&node.value, expect) {
         (_, Expect::Any | Expect::Custom) => true,
         (Value::String(s), _) if jsonata && is_jsonata(s) => true,
+        // `"Seconds": "${ReminderTimeout}"`: the deployed value comes from
+        // DefinitionSubstitutions, so its type cannot be known here (AWS samples do this).
+        (Value::String(s), _) if is_whole_placeholder(s) => true,
         (Value::String(_), Expect::Str | Expect::StrOrNull) => true,
         (Value::Null, Expect::StrOrNull) => true,
         (Value::Bool(_), Expect::Bool) => true,
@@ -341,5 +349,9 @@ mod tests {
         assert!(!is_jsonata("{%"));
         assert!(!is_jsonata("x {% $x %}"));
         assert!(has_placeholder("arn:${Partition}:states:::lambda:invoke"));
+        assert!(is_whole_placeholder("${ReminderTimeout}"));
+        assert!(!is_whole_placeholder("${A}${B}"));
+        assert!(!is_whole_placeholder("x${A}"));
+        assert!(!is_whole_placeholder("${}x"));
     }
 }
