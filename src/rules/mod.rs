@@ -38,6 +38,7 @@ mod state_name_too_long;
 mod task_without_timeout;
 mod unknown_target;
 mod unreachable_state;
+mod unused_suppression;
 mod unversioned_lambda;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,6 +142,7 @@ pub static RULES: &[&Rule] = &[
     &activity_prefer_callback::RULE,
     &repeated_catch::RULE,
     &deprecated_field::RULE,
+    &unused_suppression::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

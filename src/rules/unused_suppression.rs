@@ -1,0 +1,11 @@
+use super::{rule_doc, Category, Rule};
+use crate::diagnostic::Severity;
+
+pub static RULE: Rule = Rule {
+    id: "unused-suppression",
+    severity: Severity::Info,
+    category: Category::Practice,
+    summary: "TODO",
+    doc: rule_doc!("unused-suppression"),
+    check: None,
+};
