@@ -3,10 +3,11 @@
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{LintOptions, WorkflowType};
+use crate::config::{CommandLine, LintOptions, Resolver, WorkflowType};
 use crate::diagnostic::Severity;
 use crate::discover::{self, Input};
 use crate::lint::{self, FileReport, Selection};
@@ -52,8 +53,18 @@ struct LintArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Workflow type the definitions are deployed as (used by rules that depend on it)
-    #[arg(long, value_enum, default_value_t = WorkflowArg::Standard)]
-    workflow_type: WorkflowArg,
+    /// [default: the configuration's workflow_type, else standard]
+    #[arg(long, value_enum)]
+    workflow_type: Option<WorkflowArg>,
+    /// Configuration file to use for every file, instead of the nearest .asl-lint.toml
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// Lint with only these rules (comma-separated rule ids)
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    select: Option<Vec<String>>,
+    /// Turn these rules off (comma-separated rule ids)
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    ignore: Vec<String>,
     /// Exit with 1 when anything at or above this severity is reported
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     fail_on: FailOn,
@@ -150,14 +161,80 @@ fn explain(id: &str, out: &mut impl Write) -> i32 {
     }
 }
 
-fn run_lint(args: &LintArgs, out: &mut impl Write) -> i32 {
-    let options = LintOptions {
-        workflow_type: match args.workflow_type {
+/// The rule ids of `--select` or `--ignore`, checked.
+fn rule_ids(flag: &str, ids: &[String]) -> Result<Vec<&'static str>, String> {
+    ids.iter()
+        .map(|id| match rules::find(id) {
+            Some(rule) if flag == "--ignore" && rule.id == rules::PARSE_ERROR => Err(
+                "parse-error cannot be turned off: a file that does not parse cannot be linted"
+                    .to_string(),
+            ),
+            Some(rule) => Ok(rule.id),
+            None => {
+                let hint = did_you_mean(id, RULES.iter().map(|r| r.id))
+                    .map(|s| format!(" (did you mean '{s}'?)"))
+                    .unwrap_or_default();
+                Err(format!(
+                    "unknown rule '{id}' in {flag}{hint}; `asl-lint rules` lists them all"
+                ))
+            }
+        })
+        .collect()
+}
+
+fn command_line(args: &LintArgs) -> Result<CommandLine, String> {
+    Ok(CommandLine {
+        workflow_type: args.workflow_type.map(|w| match w {
             WorkflowArg::Standard => WorkflowType::Standard,
             WorkflowArg::Express => WorkflowType::Express,
+        }),
+        select: match &args.select {
+            Some(ids) => Some(rule_ids("--select", ids)?),
+            None => None,
         },
+        ignore: rule_ids("--ignore", &args.ignore)?,
+    })
+}
+
+/// One input and the options it is linted with.
+type Job<'a> = (&'a Input, Arc<LintOptions>);
+
+fn run_lint(args: &LintArgs, out: &mut impl Write) -> i32 {
+    let resolver = command_line(args)
+        .map_err(|e| vec![e])
+        .and_then(|cl| Resolver::new(cl, args.config.as_deref()));
+    let mut resolver = match resolver {
+        Ok(resolver) => resolver,
+        Err(errors) => {
+            for err in errors {
+                eprintln!("error: {err}");
+            }
+            return EXIT_USAGE;
+        }
     };
-    let (inputs, mut input_errors) = discover::collect(&args.paths);
+    let (inputs, mut input_errors) =
+        discover::collect_with(&args.paths, |path, root| resolver.is_excluded(path, root));
+    // Options are resolved here, in order, so each configuration file is read once; a broken
+    // one stops the run before anything is linted.
+    let jobs: Vec<Job> = inputs
+        .iter()
+        .map(|input| {
+            let options = match input {
+                Input::Stdin => resolver.options_for_stdin(args.stdin_filename.as_deref()),
+                Input::File { path, .. } => resolver.options_for_file(path),
+            };
+            (input, options)
+        })
+        .collect();
+    if !resolver.errors().is_empty() {
+        for err in resolver.errors() {
+            eprintln!("error: {err}");
+        }
+        for err in &input_errors {
+            eprintln!("error: cannot read {}: {}", err.path.display(), err.message);
+        }
+        return EXIT_USAGE;
+    }
     // Standard input is read here, once; files are read by the workers.
     let mut stdin_bytes = None;
     if inputs.contains(&Input::Stdin) {
@@ -174,7 +251,7 @@ fn run_lint(args: &LintArgs, out: &mut impl Write) -> i32 {
         .stdin_filename
         .clone()
         .unwrap_or_else(|| "<stdin>".into());
-    let lint_one = |input: &Input| -> Result<Option<FileReport>, discover::InputError> {
+    let lint_one = |(input, options): &Job| -> Result<Option<FileReport>, discover::InputError> {
         let (name, bytes, selection) = match input {
             Input::Stdin => match &stdin_bytes {
                 Some(bytes) => (stdin_name.clone(), bytes.clone(), Selection::Always),
@@ -190,10 +267,10 @@ fn run_lint(args: &LintArgs, out: &mut impl Write) -> i32 {
                 }
             },
         };
-        Ok(lint::lint_bytes(&name, bytes, selection, &options))
+        Ok(lint::lint_bytes(&name, bytes, selection, options))
     };
-    let mut reports: Vec<FileReport> = Vec::with_capacity(inputs.len());
-    for outcome in in_parallel(&inputs, lint_one) {
+    let mut reports: Vec<FileReport> = Vec::with_capacity(jobs.len());
+    for outcome in in_parallel(&jobs, lint_one) {
         match outcome {
             Ok(Some(report)) => reports.push(report),
             Ok(None) => {}

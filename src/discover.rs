@@ -24,6 +24,16 @@ pub struct InputError {
 }
 
 pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
+    collect_with(paths, |_, _| false)
+}
+
+/// Like `collect`, and also skips each file or directory found while walking for which
+/// `excluded(path, walked_root)` holds (the configuration's `exclude`). Named paths are never
+/// excluded.
+pub fn collect_with(
+    paths: &[PathBuf],
+    mut excluded: impl FnMut(&Path, &Path) -> bool,
+) -> (Vec<Input>, Vec<InputError>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -57,7 +67,14 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| {
-                e.depth() == 0 || !(e.file_type().is_dir() && is_skipped(e.file_name()))
+                if e.depth() == 0 {
+                    true
+                } else if e.file_type().is_dir() {
+                    !is_skipped(e.file_name()) && !excluded(e.path(), path)
+                } else {
+                    // Only files that could be linted are worth matching against `exclude`.
+                    selection_for(e.path()).is_none() || !excluded(e.path(), path)
+                }
             });
         for entry in walker {
             match entry {

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use crate::config::LintOptions;
+use crate::config::{Level, LintOptions};
 use crate::dataflow::DataFlow;
 use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::document::{json, Document};
@@ -122,7 +122,7 @@ pub fn lint_document(
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message))
     });
-    diagnostics
+    crate::suppress::apply(source, &document.root, &machine, diagnostics)
 }
 
 /// Machines at least this big have their rules spread over threads; below it, spawning costs
@@ -138,8 +138,16 @@ fn run_rules(cx: &Context, source: &SourceFile, next: &AtomicUsize) -> Vec<Diagn
             return diagnostics;
         };
         let Some(check) = rule.check else { continue };
+        // Configured off: skip. A configured severity replaces the rule's default and any
+        // severity a finding sets for itself.
+        let configured = match cx.options.rules.level(rule) {
+            Some(Level::Off) => continue,
+            Some(Level::On(severity)) => Some(severity),
+            None => None,
+        };
         check(cx, &mut findings);
-        diagnostics.extend(findings.drain(..).map(|f| {
+        diagnostics.extend(findings.drain(..).map(|mut f| {
+            f.severity = configured.or(f.severity);
             Diagnostic::locate(rule.id, rule.severity, f, source, Some(&cx.document.root))
         }));
     }

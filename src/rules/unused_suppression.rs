@@ -5,7 +5,7 @@ pub static RULE: Rule = Rule {
     id: "unused-suppression",
     severity: Severity::Info,
     category: Category::Practice,
-    summary: "TODO",
+    summary: "An asl-lint-disable directive silences nothing, or names an unknown rule",
     doc: rule_doc!("unused-suppression"),
     check: None,
 };

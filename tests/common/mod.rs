@@ -13,7 +13,10 @@ pub fn root() -> PathBuf {
 
 /// Lints `text` as an explicitly named file.
 pub fn lint_text(name: &str, text: &str, workflow_type: WorkflowType) -> Vec<Diagnostic> {
-    let options = LintOptions { workflow_type };
+    let options = LintOptions {
+        workflow_type,
+        ..Default::default()
+    };
     lint_bytes(name, text.as_bytes().to_vec(), Selection::Always, &options)
         .map(|r| r.diagnostics)
         .unwrap_or_default()
@@ -28,7 +31,10 @@ pub fn lint_file(path: &Path) -> Vec<Diagnostic> {
     } else {
         WorkflowType::Standard
     };
-    let options = LintOptions { workflow_type };
+    let options = LintOptions {
+        workflow_type,
+        ..Default::default()
+    };
     lint_bytes(&name, bytes, Selection::Always, &options)
         .map(|r| r.diagnostics)
         .unwrap_or_default()
