@@ -3,6 +3,7 @@
 
 pub mod json;
 mod text;
+pub mod yaml;
 
 pub use text::Text;
 
