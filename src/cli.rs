@@ -277,6 +277,7 @@ fn run_lint(args: &LintArgs, out: &mut impl Write) -> i32 {
             Err(err) => input_errors.push(err),
         }
     }
+    lint_references(&mut reports, &mut input_errors);
 
     let rendered = match args.format {
         Format::Json => json::render(&reports),
@@ -306,6 +307,43 @@ fn run_lint(args: &LintArgs, out: &mut impl Write) -> i32 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// Definition files a template names (`DefinitionUri`) are linted again in that template's
+/// context (workflow type, substitutions, machine name), replacing a plain lint of the same file.
+fn lint_references(reports: &mut Vec<FileReport>, input_errors: &mut Vec<discover::InputError>) {
+    let references: Vec<lint::Reference> = reports
+        .iter()
+        .flat_map(|r| r.references.iter().cloned())
+        .collect();
+    if references.is_empty() {
+        return;
+    }
+    let canonical = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+    let referenced: std::collections::HashSet<PathBuf> = references
+        .iter()
+        .filter_map(|r| canonical(&r.path))
+        .collect();
+    reports.retain(|r| {
+        canonical(std::path::Path::new(&r.source.name)).is_none_or(|p| !referenced.contains(&p))
+    });
+    let lint_one = |r: &lint::Reference| match std::fs::read(&r.path) {
+        Ok(bytes) => Ok(lint::lint_referenced(
+            &r.path.display().to_string(),
+            bytes,
+            &r.context,
+        )),
+        Err(err) => Err(discover::InputError {
+            path: r.path.clone(),
+            message: err.to_string(),
+        }),
+    };
+    for outcome in in_parallel(&references, lint_one) {
+        match outcome {
+            Ok(report) => reports.push(report),
+            Err(err) => input_errors.push(err),
+        }
     }
 }
 

@@ -91,6 +91,8 @@ pub struct Diagnostic {
     pub message: String,
     pub help: Option<String>,
     pub state: Option<String>,
+    /// The template resource (logical id) or Serverless machine the finding is in.
+    pub machine: Option<String>,
     pub span: Span,
     pub pointer: String,
     pub start: LineCol,
@@ -128,6 +130,7 @@ impl Diagnostic {
             message: finding.message,
             help: finding.help,
             state: finding.state,
+            machine: None,
             related,
         }
     }

@@ -110,10 +110,14 @@ fn is_skipped(name: &std::ffi::OsStr) -> bool {
 
 /// How a file found by walking is treated, or `None` when it is never a definition.
 pub fn selection_for(path: &Path) -> Option<Selection> {
-    let name = path.file_name()?.to_str()?;
-    if name.ends_with(".asl.json") {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    if [".asl.json", ".asl.yaml", ".asl.yml"]
+        .iter()
+        .any(|e| name.ends_with(e))
+    {
         Some(Selection::Always)
-    } else if name.ends_with(".json") {
+    } else if [".json", ".yaml", ".yml"].iter().any(|e| name.ends_with(e)) {
+        // Definitions by content, and CloudFormation/SAM/Serverless templates.
         Some(Selection::IfDefinition)
     } else {
         None
@@ -134,7 +138,19 @@ mod tests {
             selection_for(Path::new("package.json")),
             Some(Selection::IfDefinition)
         );
-        assert_eq!(selection_for(Path::new("a.yaml")), None);
+        assert_eq!(
+            selection_for(Path::new("a/b.asl.yaml")),
+            Some(Selection::Always)
+        );
+        assert_eq!(
+            selection_for(Path::new("template.yaml")),
+            Some(Selection::IfDefinition)
+        );
+        assert_eq!(
+            selection_for(Path::new("serverless.yml")),
+            Some(Selection::IfDefinition)
+        );
+        assert_eq!(selection_for(Path::new("notes.txt")), None);
     }
 
     #[test]

@@ -1,24 +1,29 @@
 //! The pipeline for one input: bytes → source text → spanned document → model → graph →
 //! rules → located diagnostics.
 
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::config::{Level, LintOptions};
 use crate::dataflow::DataFlow;
 use crate::diagnostic::{Diagnostic, Finding, Severity};
-use crate::document::{json, Document};
+use crate::document::{json, pointer_to, yaml, Document, Node, ParseError};
 use crate::graph::StateGraph;
+use crate::hash::FastMap;
 use crate::model::Machine;
-use crate::rules::{self, Context, RULES};
+use crate::rules::UNREADABLE_DEFINITION as UNREADABLE;
+use crate::rules::{self, Context, Rule, RULES};
 use crate::source::{SourceFile, Span};
+use crate::template::{self, Definition, Embedded};
 
-/// Whether a file is linted whatever it holds, or only when it is a state machine definition.
+/// Whether a file is linted whatever it holds, or only when it holds a state machine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Selection {
-    /// Named on the command line, read from stdin, or named `*.asl.json`.
+    /// Named on the command line, read from stdin, or named `*.asl.json` / `*.asl.yaml`.
     Always,
-    /// Any other `*.json` found while walking: linted only when its top level has StartAt and States.
+    /// Any other JSON or YAML file found while walking: linted only when it is a definition
+    /// (top-level StartAt and States) or a template that declares state machines.
     IfDefinition,
 }
 
@@ -26,6 +31,25 @@ pub enum Selection {
 pub struct FileReport {
     pub source: Arc<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Local definition files a template names (`DefinitionUri`), to be linted in its context.
+    pub references: Vec<Reference>,
+}
+
+/// A definition file deployed by a template, and how.
+#[derive(Clone, Debug)]
+pub struct Reference {
+    pub path: PathBuf,
+    pub context: MachineContext,
+}
+
+/// What a template says about a state machine whose definition lives elsewhere.
+#[derive(Clone, Debug, Default)]
+pub struct MachineContext {
+    /// The resource's logical id.
+    pub machine: Option<String>,
+    pub options: LintOptions,
+    /// `DefinitionSubstitutions`, resolved.
+    pub substitutions: FastMap<String, String>,
 }
 
 /// Lints one input. Returns `None` when `selection` says the file is not ours.
@@ -34,6 +58,37 @@ pub fn lint_bytes(
     bytes: Vec<u8>,
     selection: Selection,
     options: &LintOptions,
+) -> Option<FileReport> {
+    lint_input(name, bytes, selection, options, None)
+}
+
+/// Lints a definition file that a template deploys, with the template's context.
+pub fn lint_referenced(name: &str, bytes: Vec<u8>, context: &MachineContext) -> FileReport {
+    lint_input(
+        name,
+        bytes,
+        Selection::Always,
+        &context.options,
+        Some(context),
+    )
+    .unwrap_or_else(|| FileReport {
+        source: SourceFile::new(name, String::new()),
+        diagnostics: Vec::new(),
+        references: Vec::new(),
+    })
+}
+
+fn is_yaml(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.ends_with(".yaml") || name.ends_with(".yml")
+}
+
+fn lint_input(
+    name: &str,
+    bytes: Vec<u8>,
+    selection: Selection,
+    options: &LintOptions,
+    context: Option<&MachineContext>,
 ) -> Option<FileReport> {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -44,48 +99,246 @@ pub fn lint_bytes(
             return Some(invalid_utf8(name, err));
         }
     };
+    // A cheap look before parsing: most JSON and YAML files in a repository are not ours.
     if selection == Selection::IfDefinition
-        && !(text.contains("\"StartAt\"") && text.contains("\"States\""))
+        && !(text.contains("StartAt")
+            || text.contains("StateMachine")
+            || text.contains("stateMachines"))
     {
         return None;
     }
     let source = SourceFile::new(name, text);
-    let diagnostics = match json::parse(&source.text) {
-        Ok(document) => {
-            if selection == Selection::IfDefinition
-                && !Machine::looks_like_definition(&document.root)
-            {
-                return None;
-            }
-            lint_document(&source, &document, options)
-        }
+    let parsed = if is_yaml(name) {
+        yaml::parse(&source.text)
+    } else {
+        json::parse(&source.text)
+    };
+    let document = match parsed {
+        Ok(document) => document,
         Err(err) => {
-            let finding = Finding {
-                help: err.help,
-                ..Finding::new(err.span, err.message)
-            };
-            vec![Diagnostic::locate(
-                rules::PARSE_ERROR,
-                Severity::Error,
-                finding,
-                &source,
-                None,
-            )]
+            let diagnostic = parse_error(&source, err, None);
+            return Some(FileReport {
+                source,
+                diagnostics: vec![diagnostic],
+                references: Vec::new(),
+            });
         }
+    };
+    let root = &document.root;
+    let mut references = Vec::new();
+    let diagnostics = if Machine::looks_like_definition(root) {
+        match context {
+            Some(context) => {
+                let resolved = template::substitute_definition(root, &context.substitutions);
+                lint_machine(
+                    &source,
+                    &document,
+                    &resolved,
+                    options,
+                    context.machine.as_deref(),
+                )
+            }
+            None => lint_machine(&source, &document, root, options, None),
+        }
+    } else if let Some(machines) = template::find(root) {
+        let mut diagnostics = Vec::new();
+        for embedded in &machines {
+            lint_embedded(
+                &source,
+                &document,
+                embedded,
+                options,
+                &mut diagnostics,
+                &mut references,
+            );
+        }
+        diagnostics
+    } else if selection == Selection::IfDefinition {
+        return None;
+    } else {
+        // Named explicitly but neither: the schema rule says what a definition needs.
+        lint_machine(&source, &document, root, options, None)
     };
     Some(FileReport {
         source,
         diagnostics,
+        references,
     })
 }
 
-/// Runs every rule over a parsed document.
+fn parse_error(source: &SourceFile, err: ParseError, machine: Option<&str>) -> Diagnostic {
+    let finding = Finding {
+        help: err.help,
+        ..Finding::new(err.span, err.message)
+    };
+    let mut d = Diagnostic::locate(rules::PARSE_ERROR, Severity::Error, finding, source, None);
+    d.machine = machine.map(str::to_string);
+    d
+}
+
+/// Lints one state machine declared in a template.
+fn lint_embedded(
+    source: &SourceFile,
+    document: &Document,
+    embedded: &Embedded,
+    options: &LintOptions,
+    out: &mut Vec<Diagnostic>,
+    references: &mut Vec<Reference>,
+) {
+    let mut options = options.clone();
+    if let (Some(declared), false) = (
+        embedded.workflow_type,
+        options.workflow_type_from_command_line,
+    ) {
+        options.workflow_type = declared;
+    }
+    let name = embedded.name.as_str();
+    match &embedded.definition {
+        Definition::Object(definition) => {
+            let resolved = template::resolve(definition, embedded, &document.root);
+            out.extend(lint_machine(
+                source,
+                document,
+                &resolved,
+                &options,
+                Some(name),
+            ));
+        }
+        Definition::Text { text, node } => {
+            out.extend(lint_rebuilt(source, document, node, text, &options, name));
+        }
+        Definition::File { path, node } => {
+            let base = Path::new(&source.name).parent().unwrap_or(Path::new(""));
+            let full = base.join(path);
+            if full.is_file() {
+                references.push(Reference {
+                    path: full,
+                    context: MachineContext {
+                        machine: Some(name.to_string()),
+                        options,
+                        substitutions: embedded.substitutions.clone(),
+                    },
+                });
+            } else {
+                let finding = Finding::new(
+                    node.span,
+                    format!("the definition of state machine '{name}' is not linted: \"{path}\" does not exist"),
+                )
+                .help("DefinitionUri and DefinitionS3Location are relative to the template's directory");
+                out.extend(stage_finding(
+                    &UNREADABLE,
+                    Severity::Warning,
+                    finding,
+                    source,
+                    document,
+                    &options,
+                    name,
+                ));
+            }
+        }
+        Definition::Unavailable { reason, node } => {
+            let finding = Finding::new(
+                node.span,
+                format!("the definition of state machine '{name}' is not linted: {reason}"),
+            );
+            out.extend(stage_finding(
+                &UNREADABLE,
+                Severity::Info,
+                finding,
+                source,
+                document,
+                &options,
+                name,
+            ));
+        }
+    }
+}
+
+/// A finding from a stage outside the rule engine, with the configured severity (or none, when
+/// the rule is turned off).
+fn stage_finding(
+    rule: &Rule,
+    severity: Severity,
+    finding: Finding,
+    source: &SourceFile,
+    document: &Document,
+    options: &LintOptions,
+    machine: &str,
+) -> Option<Diagnostic> {
+    let configured = match options.rules.level(rule) {
+        Some(Level::Off) => return None,
+        Some(Level::On(configured)) => configured,
+        None => severity,
+    };
+    let mut d = Diagnostic::locate(rule.id, configured, finding, source, Some(&document.root));
+    d.machine = Some(machine.to_string());
+    Some(d)
+}
+
+/// Lints a `DefinitionString` rebuilt as text. Its findings point at the DefinitionString in
+/// the template; the message says where inside the definition they are.
+fn lint_rebuilt(
+    source: &SourceFile,
+    document: &Document,
+    node: &Node,
+    text: &str,
+    options: &LintOptions,
+    machine: &str,
+) -> Vec<Diagnostic> {
+    let rebuilt_source = SourceFile::new(source.name.clone(), text.to_string());
+    let mut diagnostics = match json::parse(text) {
+        Ok(rebuilt) => lint_machine(
+            &rebuilt_source,
+            &rebuilt,
+            &rebuilt.root,
+            options,
+            Some(machine),
+        ),
+        Err(err) => vec![parse_error(&rebuilt_source, err, Some(machine))],
+    };
+    let pointer = pointer_to(&document.root, node.span);
+    let start = source.line_col(node.span.start);
+    let end = source.line_col(node.span.end);
+    for d in &mut diagnostics {
+        let inner = if d.pointer.is_empty() {
+            format!("line {}, column {}", d.start.line, d.start.column)
+        } else {
+            d.pointer.clone()
+        };
+        d.message = format!("{} (in DefinitionString, at {inner})", d.message);
+        d.span = node.span;
+        d.pointer = pointer.clone();
+        d.start = start;
+        d.end = end;
+        for r in &mut d.related {
+            r.message = format!("{} (in DefinitionString, at {})", r.message, r.pointer);
+            r.span = node.span;
+            r.pointer = pointer.clone();
+            r.start = start;
+        }
+    }
+    diagnostics
+}
+
+/// Runs every rule over a parsed definition (the whole document, or one machine in a template).
 pub fn lint_document(
     source: &SourceFile,
     document: &Document,
     options: &LintOptions,
 ) -> Vec<Diagnostic> {
-    let machine = Machine::build(&document.root);
+    lint_machine(source, document, &document.root, options, None)
+}
+
+/// Runs every rule over the definition at `root`, a node of `document` (or a copy of one with
+/// template values resolved, keeping its spans).
+fn lint_machine(
+    source: &SourceFile,
+    document: &Document,
+    root: &Node,
+    options: &LintOptions,
+    name: Option<&str>,
+) -> Vec<Diagnostic> {
+    let machine = Machine::build(root);
     let graph = StateGraph::build(&machine);
     let flow = DataFlow::build(&machine, &graph);
     let cx = Context {
@@ -122,7 +375,21 @@ pub fn lint_document(
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message))
     });
-    crate::suppress::apply(source, &document.root, &machine, diagnostics)
+    let mut diagnostics = crate::suppress::apply(source, &document.root, &machine, diagnostics);
+    // unused-suppression is reported by the suppression stage: honour its configured level.
+    let unused = rules::find("unused-suppression");
+    diagnostics.retain_mut(|d| {
+        if let Some(rule) = unused.filter(|r| r.id == d.rule) {
+            match options.rules.level(rule) {
+                Some(Level::Off) => return false,
+                Some(Level::On(severity)) => d.severity = severity,
+                None => {}
+            }
+        }
+        d.machine = name.map(str::to_string);
+        true
+    });
+    diagnostics
 }
 
 /// Machines at least this big have their rules spread over threads; below it, spawning costs
@@ -172,6 +439,7 @@ fn invalid_utf8(name: &str, err: std::string::FromUtf8Error) -> FileReport {
     FileReport {
         source,
         diagnostics: vec![diagnostic],
+        references: Vec::new(),
     }
 }
 
@@ -189,13 +457,21 @@ mod tests {
         assert_eq!(lint(br#"{"name": "pkg"}"#, Selection::IfDefinition), None);
         assert_eq!(lint(b"not json", Selection::IfDefinition), None);
         assert_eq!(lint(b"\xff\xfe", Selection::IfDefinition), None);
-        // Both words present but nested, not at the top level.
+        // Both words present but not in a definition.
+        assert_eq!(
+            lint(
+                br#"{"a": {"StartAt": "X", "Stats": {}}, "States": 1}"#,
+                Selection::IfDefinition
+            ),
+            None
+        );
+        // A definition held below the top level is linted, named by its pointer.
         assert_eq!(
             lint(
                 br#"{"a": {"StartAt": "X", "States": {}}}"#,
                 Selection::IfDefinition
             ),
-            None
+            Some(vec!["unknown-target"])
         );
         let clean = br#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#;
         assert_eq!(lint(clean, Selection::IfDefinition), Some(vec![]));

@@ -445,9 +445,8 @@ fn readme_json_examples_silence_what_they_say() {
     }
 }
 
-/// Needs the YAML reader (src/document/yaml.rs): run with `--ignored` once it is in.
+/// The YAML form, through the YAML reader.
 #[test]
-#[ignore = "needs YAML input support (src/document/yaml.rs)"]
 fn yaml_comment_lines_silence_findings() {
     let blocks = readme_blocks("yaml");
     assert_eq!(blocks.len(), 1);

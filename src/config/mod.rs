@@ -88,6 +88,8 @@ impl RuleSettings {
 #[derive(Clone, Debug, Default)]
 pub struct LintOptions {
     pub workflow_type: WorkflowType,
+    /// Given with `--workflow-type`: it then beats what a template declares.
+    pub workflow_type_from_command_line: bool,
     pub rules: RuleSettings,
 }
 

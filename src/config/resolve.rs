@@ -272,6 +272,7 @@ fn build(
     }
     LintOptions {
         workflow_type,
+        workflow_type_from_command_line: command_line.workflow_type.is_some(),
         rules: settings,
     }
 }

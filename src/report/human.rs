@@ -69,7 +69,11 @@ impl std::error::Error for View<'_> {}
 
 impl miette::Diagnostic for View<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.diagnostic.rule))
+        let d = self.diagnostic;
+        Some(match &d.machine {
+            Some(machine) => Box::new(format!("{} in {machine}", d.rule)),
+            None => Box::new(d.rule),
+        })
     }
 
     fn severity(&self) -> Option<miette::Severity> {

@@ -34,6 +34,9 @@ pub fn render(reports: &[FileReport]) -> String {
 fn diagnostic(path: &str, d: &Diagnostic) -> Value {
     let mut o = Map::new();
     o.insert("path".into(), json!(path));
+    if let Some(machine) = &d.machine {
+        o.insert("machine".into(), json!(machine));
+    }
     o.insert("rule".into(), json!(d.rule));
     o.insert("severity".into(), json!(d.severity.as_str()));
     o.insert("message".into(), json!(d.message));

@@ -11,7 +11,14 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    for dup in &cx.document.duplicate_keys {
+    // In a template, each machine reports the duplicates inside its own definition.
+    let root = cx.machine.root.span;
+    for dup in cx
+        .document
+        .duplicate_keys
+        .iter()
+        .filter(|d| root.contains(d.duplicate))
+    {
         out.push(
             Finding::new(
                 dup.duplicate,

@@ -38,6 +38,7 @@ mod state_name_too_long;
 mod task_without_timeout;
 mod unknown_target;
 mod unreachable_state;
+mod unreadable_definition;
 mod unused_suppression;
 mod unversioned_lambda;
 
@@ -143,6 +144,7 @@ pub static RULES: &[&Rule] = &[
     &repeated_catch::RULE,
     &deprecated_field::RULE,
     &unused_suppression::RULE,
+    &unreadable_definition::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
@@ -150,6 +152,9 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 }
 
 pub const PARSE_ERROR: &str = "parse-error";
+
+/// Reported by the template stage, not by a check.
+pub use unreadable_definition::RULE as UNREADABLE_DEFINITION;
 
 /// The rule list as a Markdown table, as the README shows it.
 pub fn markdown_table() -> String {
