@@ -171,6 +171,16 @@ impl<'d> State<'d> {
         self.ty == Some(ty)
     }
 
+    /// A Task's `Resource` node and its string value; `None` for other states or a
+    /// non-string Resource (which `schema` reports).
+    pub fn task_resource(&self) -> Option<(&'d Node, &'d str)> {
+        if !self.is(StateType::Task) {
+            return None;
+        }
+        let node = self.get("Resource")?;
+        Some((node, node.as_str()?))
+    }
+
     /// `"End": true`.
     pub fn has_end(&self) -> bool {
         self.get("End").and_then(Node::as_bool) == Some(true)

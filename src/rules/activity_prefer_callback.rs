@@ -1,7 +1,6 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::Resource;
 use crate::diagnostic::{Finding, Severity};
-use crate::model::StateType;
 
 pub static RULE: Rule = Rule {
     id: "activity-prefer-callback",
@@ -14,13 +13,7 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for state in cx.states() {
-        if !state.is(StateType::Task) {
-            continue;
-        }
-        let Some(resource) = state.get("Resource") else {
-            continue;
-        };
-        let Some(arn) = resource.as_str() else {
+        let Some((resource, arn)) = state.task_resource() else {
             continue;
         };
         // Cheap test first: parsing allocates, and most Tasks are not activities.

@@ -2,7 +2,7 @@ use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::{Pattern, Resource};
 use crate::diagnostic::{Finding, Severity};
 use crate::document::{Node, Value};
-use crate::model::{QueryLanguage, StateType};
+use crate::model::QueryLanguage;
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {
@@ -16,13 +16,7 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for state in cx.states() {
-        if !state.is(StateType::Task) {
-            continue;
-        }
-        let Some(resource) = state.get("Resource") else {
-            continue;
-        };
-        let Some(arn) = resource.as_str() else {
+        let Some((resource, arn)) = state.task_resource() else {
             continue;
         };
         // Cheap test first: parsing allocates, and most Tasks are not callbacks.

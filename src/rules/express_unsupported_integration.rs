@@ -20,10 +20,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     for state in cx.states() {
         match state.ty {
             Some(StateType::Task) => {
-                let Some(resource) = state.get("Resource") else {
-                    continue;
-                };
-                let Some(arn) = resource.as_str() else {
+                let Some((resource, arn)) = state.task_resource() else {
                     continue;
                 };
                 let Some(what) = unsupported(arn) else {

@@ -2,7 +2,6 @@ use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::Resource;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
-use crate::model::StateType;
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {
@@ -23,10 +22,7 @@ const TRANSIENT: [&str; 3] = [
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for state in cx.states() {
-        if !state.is(StateType::Task) {
-            continue;
-        }
-        let Some(arn) = state.get("Resource").and_then(Node::as_str) else {
+        let Some((_, arn)) = state.task_resource() else {
             continue;
         };
         // Cheap test first: parsing allocates, and many Tasks do not call Lambda.

@@ -2,7 +2,6 @@ use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::{Pattern, Resource};
 use crate::config::WorkflowType;
 use crate::diagnostic::{Finding, Severity};
-use crate::model::StateType;
 
 pub static RULE: Rule = Rule {
     id: "task-without-timeout",
@@ -15,10 +14,7 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for state in cx.states() {
-        if !state.is(StateType::Task) {
-            continue;
-        }
-        let Some(arn) = state.get("Resource").and_then(|r| r.as_str()) else {
+        let Some((_, arn)) = state.task_resource() else {
             continue;
         };
         let Some(waits_for) = waits_for(arn) else {

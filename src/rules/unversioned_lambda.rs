@@ -2,7 +2,7 @@ use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::Resource;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
-use crate::model::{QueryLanguage, StateType};
+use crate::model::QueryLanguage;
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {
@@ -33,13 +33,7 @@ enum Version {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for state in cx.states() {
-        if !state.is(StateType::Task) {
-            continue;
-        }
-        let Some(resource) = state.get("Resource") else {
-            continue;
-        };
-        let Some(arn) = resource.as_str() else {
+        let Some((resource, arn)) = state.task_resource() else {
             continue;
         };
         // `via_qualifier`: the span of a `"Qualifier": "$LATEST"` parameter.
