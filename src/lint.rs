@@ -297,8 +297,20 @@ fn lint_rebuilt(
         Err(err) => vec![parse_error(&rebuilt_source, err, Some(machine))],
     };
     let pointer = pointer_to(&document.root, node.span);
-    let start = source.line_col(node.span.start);
-    let end = source.line_col(node.span.end);
+    let block = BlockLines::find(source, node, text);
+    // Where a rebuilt span lands in the template: its own line inside a `|` block scalar,
+    // else the DefinitionString itself.
+    let place = |span: Span| -> Span {
+        block
+            .as_ref()
+            .and_then(|b| {
+                let start = b.map(source, &rebuilt_source, span.start)?;
+                let end = b.map(source, &rebuilt_source, span.end)?;
+                Some(Span::new(start, end))
+            })
+            .filter(|s| s.start <= s.end)
+            .unwrap_or(node.span)
+    };
     for d in &mut diagnostics {
         let inner = if d.pointer.is_empty() {
             format!("line {}, column {}", d.start.line, d.start.column)
@@ -306,18 +318,78 @@ fn lint_rebuilt(
             d.pointer.clone()
         };
         d.message = format!("{} (in DefinitionString, at {inner})", d.message);
-        d.span = node.span;
+        d.span = place(d.span);
         d.pointer = pointer.clone();
-        d.start = start;
-        d.end = end;
+        d.start = source.line_col(d.span.start);
+        d.end = source.line_col(d.span.end);
         for r in &mut d.related {
             r.message = format!("{} (in DefinitionString, at {})", r.message, r.pointer);
-            r.span = node.span;
+            r.span = place(r.span);
             r.pointer = pointer.clone();
-            r.start = start;
+            r.start = source.line_col(r.span.start);
         }
     }
     diagnostics
+}
+
+/// The lines of a literal YAML block scalar (`DefinitionString: !Sub |`) holding a rebuilt
+/// definition: line `k` of the rebuilt text is line `first + k` of the template, shifted right
+/// by `indent`.
+struct BlockLines {
+    first: usize,
+    indent: usize,
+    count: usize,
+}
+
+impl BlockLines {
+    fn find(source: &SourceFile, node: &Node, text: &str) -> Option<BlockLines> {
+        // The string written in the template: the value itself, or Fn::Sub's template.
+        let sub = node.get("Fn::Sub");
+        let written = match sub {
+            Some(sub) => sub.as_array().and_then(|a| a.first()).unwrap_or(sub),
+            None => node,
+        };
+        // Only literal blocks keep their lines; folded ones (`>`) join them.
+        if !source.text.get(written.span.start..)?.starts_with('|') {
+            return None;
+        }
+        let first = source.line_index(written.span.start) + 1;
+        let last = source.line_index(written.span.end.saturating_sub(1));
+        let count = text.trim_end_matches('\n').lines().count();
+        // Substitutions never add lines, so the counts must agree, or nothing is trusted.
+        if last + 1 < first || last + 1 - first != count {
+            return None;
+        }
+        let line = source.text[*source.line_starts().get(first)?..]
+            .lines()
+            .next()?;
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        Some(BlockLines {
+            first,
+            indent,
+            count,
+        })
+    }
+
+    /// The template offset of a rebuilt-text offset, kept within its template line (a
+    /// substituted value may make the rebuilt line longer than the written one).
+    fn map(&self, template: &SourceFile, rebuilt: &SourceFile, offset: usize) -> Option<usize> {
+        let line = rebuilt.line_index(offset);
+        if line >= self.count {
+            return None;
+        }
+        let column = offset - rebuilt.line_starts()[line];
+        let starts = template.line_starts();
+        let line_start = *starts.get(self.first + line)?;
+        let line_end = starts
+            .get(self.first + line + 1)
+            .map_or(template.text.len(), |next| next - 1);
+        let mut mapped = (line_start + self.indent + column).min(line_end);
+        while !template.text.is_char_boundary(mapped) {
+            mapped -= 1;
+        }
+        Some(mapped)
+    }
 }
 
 /// Runs every rule over a parsed definition (the whole document, or one machine in a template).

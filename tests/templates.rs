@@ -350,3 +350,38 @@ fn readme_template_example() {
     let dir = project("readme-pinned", &[("template.yaml", &pinned)]);
     assert!(findings(&lint_json(&dir, &[]), "unversioned-lambda").is_empty());
 }
+
+/// A `DefinitionString: !Sub |` block: findings land on their own line inside the block.
+#[test]
+fn definition_string_block_findings_point_at_their_line() {
+    let template = r#"Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+  Flow:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      StateMachineType: EXPRESS
+      DefinitionString: !Sub |
+        {
+          "StartAt": "Call",
+          "States": {
+            "Call": {"Type": "Task", "Resource": "${Fn.Arn}", "Next": "Pause"},
+            "Pause": {"Type": "Wait", "Seconds": 900, "Next": "Gone"}
+          }
+        }
+"#;
+    let dir = project("sub-block", &[("template.yaml", template)]);
+    let report = lint_json(&dir, &[]);
+    let duration = findings(&report, "express-duration");
+    assert_eq!(duration.len(), 1, "{report:#}");
+    assert_eq!(at(duration[0]), (13, 50));
+    let target = findings(&report, "unknown-target");
+    assert_eq!(at(target[0]), (13, 63));
+    // The substituted ARN is longer than "${Fn.Arn}": the column stays within the line.
+    let unpinned = findings(&report, "unversioned-lambda");
+    assert_eq!(at(unpinned[0]).0, 12);
+    assert!(unpinned[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("at /States/Call/Resource"));
+}
