@@ -1,6 +1,7 @@
 //! The ASL model: a typed view of a state machine over its spanned document.
 //! Building it never fails; whatever is malformed is left for the `schema` rule to report.
 
+use crate::config::WorkflowType;
 use crate::document::{Member, Node};
 use crate::hash::FastMap;
 use crate::source::Span;
@@ -103,6 +104,9 @@ pub struct Scope<'d> {
     pub owner: Option<StateId>,
     pub start_at: Option<&'d Member>,
     pub states: Vec<StateId>,
+    /// Inside a Distributed Map's processor (at any depth): that Map, and the type its child
+    /// executions run as (`ProcessorConfig.ExecutionType`, STANDARD when absent).
+    pub child_execution: Option<(StateId, WorkflowType)>,
     names: FastMap<&'d str, StateId>,
 }
 
@@ -323,6 +327,23 @@ impl<'d> Machine<'d> {
         if let Some(owner) = owner {
             self.states[owner].children.push(scope_id);
         }
+        // The owner's state and scope exist already: scopes are built parents first.
+        let child_execution = owner.and_then(|owner| {
+            let config = node.get("ProcessorConfig");
+            let distributed = kind == ScopeKind::Processor
+                && config.and_then(|c| c.get_str("Mode")) == Some("DISTRIBUTED");
+            if distributed {
+                let express = config.and_then(|c| c.get_str("ExecutionType")) == Some("EXPRESS");
+                let ty = if express {
+                    WorkflowType::Express
+                } else {
+                    WorkflowType::Standard
+                };
+                Some((owner, ty))
+            } else {
+                self.scopes[self.states[owner].scope].child_execution
+            }
+        });
         let mut scope = Scope {
             id: scope_id,
             kind,
@@ -330,6 +351,7 @@ impl<'d> Machine<'d> {
             owner,
             start_at: node.member("StartAt"),
             states: Vec::new(),
+            child_execution,
             names: FastMap::default(),
         };
         let members = node.get("States").and_then(Node::as_object).unwrap_or(&[]);
@@ -481,6 +503,7 @@ mod tests {
         assert_eq!(m.scopes[3].owner, Some(1));
         assert_eq!(m.scopes[0].start(), Some(0));
         assert_eq!(m.scope_path(3), "the processor of Map 'M'");
+        assert_eq!(m.scopes[3].child_execution, None);
         assert_eq!(m.scope_path(0), "the top-level States");
         let catch = &m.states[1].transitions[0];
         assert_eq!(catch.kind, TransitionKind::Catch { catcher: 0 });
@@ -503,6 +526,26 @@ mod tests {
             [(0, false), (0, true), (0, true), (0, true), (1, false)]
         );
         assert_eq!(rules[3].node.get_str("Variable"), Some("$.b"));
+    }
+
+    #[test]
+    fn distributed_map_children_have_their_own_execution_type() {
+        let text = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+            "StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+                {"StartAt": "I", "States": {"I": {"Type": "Succeed"}}}]}}}}}}"#;
+        let doc = json::parse(text).unwrap();
+        let m = Machine::build(&doc.root);
+        assert_eq!(m.scopes[0].child_execution, None);
+        assert_eq!(
+            m.scopes[1].child_execution,
+            Some((0, WorkflowType::Express))
+        );
+        // Nested scopes inside the child keep the child's type.
+        assert_eq!(
+            m.scopes[2].child_execution,
+            Some((0, WorkflowType::Express))
+        );
     }
 
     #[test]

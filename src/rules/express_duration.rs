@@ -21,10 +21,9 @@ const HELP: &str =
                     timeout, or run long waits in a STANDARD workflow";
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    if cx.options.workflow_type != WorkflowType::Express {
-        return;
-    }
-    if let Some(member) = over_limit(cx.machine.root.member("TimeoutSeconds")) {
+    let express_machine = cx.options.workflow_type == WorkflowType::Express;
+    let top = over_limit(cx.machine.root.member("TimeoutSeconds")).filter(|_| express_machine);
+    if let Some(member) = top {
         out.push(
             Finding::new(
                 member.value.span,
@@ -37,6 +36,16 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         );
     }
     for state in cx.states() {
+        let (workflow, child_of) = cx.workflow_of(state);
+        if workflow != WorkflowType::Express {
+            continue;
+        }
+        let why = child_of.map_or_else(String::new, |map| {
+            format!(
+                " (the child executions of Distributed Map '{}' run as EXPRESS)",
+                map.name
+            )
+        });
         let (field, what) = match state.ty {
             Some(StateType::Wait) => ("Seconds", "waits"),
             Some(StateType::Task) => ("TimeoutSeconds", "has a TimeoutSeconds of"),
@@ -49,7 +58,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             Finding::new(
                 member.value.span,
                 format!(
-                    "{} '{}' {what} {} s, but an EXPRESS execution is stopped after 5 minutes (300 s)",
+                    "{} '{}' {what} {} s, but an EXPRESS execution is stopped after 5 minutes (300 s){why}",
                     state.ty.map_or("state", |t| t.name()),
                     state.name,
                     number(member)

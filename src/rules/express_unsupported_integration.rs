@@ -14,10 +14,18 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    if cx.options.workflow_type != WorkflowType::Express {
-        return;
-    }
     for state in cx.states() {
+        let (workflow, child_of) = cx.workflow_of(state);
+        if workflow != WorkflowType::Express {
+            continue;
+        }
+        // Inside a Distributed Map the type is its children's, which the message says.
+        let why = child_of.map_or_else(String::new, |map| {
+            format!(
+                " (the child executions of Distributed Map '{}' run as EXPRESS)",
+                map.name
+            )
+        });
         match state.ty {
             Some(StateType::Task) => {
                 let Some((resource, arn)) = state.task_resource() else {
@@ -30,7 +38,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     Finding::new(
                         resource.span,
                         format!(
-                            "state '{}' uses {what}, but an EXPRESS workflow supports only request/response integrations",
+                            "state '{}' uses {what}, but an EXPRESS workflow supports only request/response integrations{why}",
                             state.name
                         ),
                     )
@@ -57,7 +65,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                         mode.span,
                         format!(
                             "Map '{}' runs in DISTRIBUTED mode, which starts child workflow executions and is \
-                             believed not to be supported in an EXPRESS workflow (unverified)",
+                             believed not to be supported in an EXPRESS workflow (unverified){why}",
                             state.name
                         ),
                     )

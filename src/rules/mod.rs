@@ -1,6 +1,6 @@
 //! The rule engine: one file per rule, one registry (`RULES`), one shared `Context`.
 
-use crate::config::LintOptions;
+use crate::config::{LintOptions, WorkflowType};
 use crate::dataflow::DataFlow;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Document;
@@ -86,6 +86,15 @@ pub struct Context<'a, 'd> {
 impl<'d> Context<'_, 'd> {
     pub fn states(&self) -> impl Iterator<Item = &State<'d>> + '_ {
         self.machine.states.iter()
+    }
+
+    /// The workflow type a state runs in: the machine's, or, inside a Distributed Map, its
+    /// child executions' type, with that Map.
+    pub fn workflow_of(&self, state: &State) -> (WorkflowType, Option<&State<'d>>) {
+        match self.machine.scope(state.scope).child_execution {
+            Some((map, ty)) => (ty, Some(self.machine.state(map))),
+            None => (self.options.workflow_type, None),
+        }
     }
 }
 
