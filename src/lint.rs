@@ -447,7 +447,8 @@ fn lint_machine(
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message))
     });
-    let mut diagnostics = crate::suppress::apply(source, &document.root, &machine, diagnostics);
+    let mut diagnostics =
+        crate::suppress::apply(source, &document.root, &machine, diagnostics, options);
     // unused-suppression is reported by the suppression stage: honour its configured level.
     let unused = rules::find("unused-suppression");
     diagnostics.retain_mut(|d| {

@@ -17,6 +17,7 @@
 //! itself cannot be suppressed. The stage runs after every rule, on the located and sorted
 //! diagnostics; with no `asl-lint-disable` anywhere in the text it costs one substring search.
 
+use crate::config::{Level, LintOptions};
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Finding};
@@ -111,12 +112,14 @@ pub fn parse(text: &str) -> Vec<Directive<'_>> {
 /// Applies the suppressions of `machine` to its diagnostics and adds the `unused-suppression`
 /// findings. `root` is the document root (pointers are resolved against it, and YAML comments
 /// above keys outside the machine, such as a template resource's logical id, are found in it).
-/// The result is sorted as `lint_document` sorts.
+/// The result is sorted as `lint_document` sorts. A directive for a rule that `options` turn
+/// off is not reported as unused: it is dormant, not wrong.
 pub fn apply(
     source: &SourceFile,
     root: &Node,
     machine: &Machine,
     mut diagnostics: Vec<Diagnostic>,
+    options: &LintOptions,
 ) -> Vec<Diagnostic> {
     if !source.text.contains(KEYWORD) {
         return diagnostics;
@@ -128,7 +131,10 @@ pub fn apply(
         return diagnostics;
     }
     diagnostics.retain(|d| !stage.silences(d));
-    let findings = stage.finish();
+    let off = |id: &str| {
+        rules::find(id).is_some_and(|rule| options.rules.level(rule) == Some(Level::Off))
+    };
+    let findings = stage.finish(off);
     if findings.is_empty() {
         return diagnostics;
     }
@@ -484,8 +490,12 @@ impl<'a, 'd> Stage<'a, 'd> {
     }
 
     /// The findings read so far and one for each entry that silenced nothing.
-    fn finish(mut self) -> Vec<Finding> {
-        for entry in self.entries.iter().filter(|e| !e.used) {
+    fn finish(mut self, off: impl Fn(&str) -> bool) -> Vec<Finding> {
+        for entry in self
+            .entries
+            .iter()
+            .filter(|e| !e.used && !e.rule.is_some_and(&off))
+        {
             let place = place(self.machine, entry.target);
             let message = match entry.rule {
                 Some(rule) => {

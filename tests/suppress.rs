@@ -486,3 +486,38 @@ States:
         .collect();
     assert_eq!(rules, ["unused-suppression", "choice-without-default"]);
 }
+
+/// A directive for a rule the configuration turns off is dormant, not unused.
+#[test]
+fn directive_for_a_rule_turned_off_by_config_is_not_unused() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("suppress-config-off");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let machine = r#"{"StartAt": "Check", "States": {
+      "Check": {"Type": "Choice", "Comment": "asl-lint-disable choice-without-default",
+                "Choices": [{"Variable": "$.ok", "BooleanEquals": true, "Next": "Done"}]},
+      "Done": {"Type": "Succeed"}}}"#;
+    std::fs::write(dir.join("flow.asl.json"), machine).unwrap();
+    let run = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+            .args(["--format", "json", "--fail-on", "never"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["rule"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    // Without configuration the directive silences the finding: nothing is reported.
+    assert_eq!(run(), Vec::<String>::new());
+    std::fs::write(
+        dir.join(".asl-lint.toml"),
+        "[rules]\nchoice-without-default = \"off\"\n",
+    )
+    .unwrap();
+    assert_eq!(run(), Vec::<String>::new());
+}
