@@ -277,7 +277,7 @@ fn run_lint(args: &LintArgs, out: &mut impl Write) -> i32 {
             Err(err) => input_errors.push(err),
         }
     }
-    lint_references(&mut reports, &mut input_errors);
+    lint_references(&mut reports, &mut input_errors, &mut resolver);
 
     let rendered = match args.format {
         Format::Json => json::render(&reports),
@@ -312,7 +312,11 @@ fn run_lint(args: &LintArgs, out: &mut impl Write) -> i32 {
 
 /// Definition files a template names (`DefinitionUri`) are linted again in that template's
 /// context (workflow type, substitutions, machine name), replacing a plain lint of the same file.
-fn lint_references(reports: &mut Vec<FileReport>, input_errors: &mut Vec<discover::InputError>) {
+fn lint_references(
+    reports: &mut Vec<FileReport>,
+    input_errors: &mut Vec<discover::InputError>,
+    resolver: &mut Resolver,
+) {
     let references: Vec<lint::Reference> = reports
         .iter()
         .flat_map(|r| r.references.iter().cloned())
@@ -328,18 +332,24 @@ fn lint_references(reports: &mut Vec<FileReport>, input_errors: &mut Vec<discove
     reports.retain(|r| {
         canonical(std::path::Path::new(&r.source.name)).is_none_or(|p| !referenced.contains(&p))
     });
-    let lint_one = |r: &lint::Reference| match std::fs::read(&r.path) {
+    // Each file's own configuration (its overrides, its rule settings) applies to it.
+    let jobs: Vec<(&lint::Reference, Arc<LintOptions>)> = references
+        .iter()
+        .map(|r| (r, resolver.options_for_file(&r.path)))
+        .collect();
+    let lint_one = |(r, own): &(&lint::Reference, Arc<LintOptions>)| match std::fs::read(&r.path) {
         Ok(bytes) => Ok(lint::lint_referenced(
             &r.path.display().to_string(),
             bytes,
             &r.context,
+            own,
         )),
         Err(err) => Err(discover::InputError {
             path: r.path.clone(),
             message: err.to_string(),
         }),
     };
-    for outcome in in_parallel(&references, lint_one) {
+    for outcome in in_parallel(&jobs, lint_one) {
         match outcome {
             Ok(report) => reports.push(report),
             Err(err) => input_errors.push(err),

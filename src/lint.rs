@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use crate::config::{Level, LintOptions};
+use crate::config::{Level, LintOptions, WorkflowType};
 use crate::dataflow::DataFlow;
 use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::document::{json, pointer_to, yaml, Document, Node, ParseError};
@@ -47,7 +47,8 @@ pub struct Reference {
 pub struct MachineContext {
     /// The resource's logical id.
     pub machine: Option<String>,
-    pub options: LintOptions,
+    /// The workflow type the template declares, if any.
+    pub declared_workflow_type: Option<WorkflowType>,
     /// `DefinitionSubstitutions`, resolved.
     pub substitutions: FastMap<String, String>,
 }
@@ -62,19 +63,28 @@ pub fn lint_bytes(
     lint_input(name, bytes, selection, options, None)
 }
 
-/// Lints a definition file that a template deploys, with the template's context.
-pub fn lint_referenced(name: &str, bytes: Vec<u8>, context: &MachineContext) -> FileReport {
-    lint_input(
-        name,
-        bytes,
-        Selection::Always,
-        &context.options,
-        Some(context),
-    )
-    .unwrap_or_else(|| FileReport {
-        source: SourceFile::new(name, String::new()),
-        diagnostics: Vec::new(),
-        references: Vec::new(),
+/// Lints a definition file that a template deploys, with the template's context. `own` are
+/// the options configured for the file's own path: its rule settings apply, and its workflow
+/// type unless the template declares one (or the command line gave one).
+pub fn lint_referenced(
+    name: &str,
+    bytes: Vec<u8>,
+    context: &MachineContext,
+    own: &LintOptions,
+) -> FileReport {
+    let mut options = own.clone();
+    if let (Some(declared), false) = (
+        context.declared_workflow_type,
+        own.workflow_type_from_command_line,
+    ) {
+        options.workflow_type = declared;
+    }
+    lint_input(name, bytes, Selection::Always, &options, Some(context)).unwrap_or_else(|| {
+        FileReport {
+            source: SourceFile::new(name, String::new()),
+            diagnostics: Vec::new(),
+            references: Vec::new(),
+        }
     })
 }
 
@@ -215,7 +225,7 @@ fn lint_embedded(
                     path: full,
                     context: MachineContext {
                         machine: Some(name.to_string()),
-                        options,
+                        declared_workflow_type: embedded.workflow_type,
                         substitutions: embedded.substitutions.clone(),
                     },
                 });

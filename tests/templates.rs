@@ -385,3 +385,30 @@ fn definition_string_block_findings_point_at_their_line() {
         .unwrap()
         .contains("at /States/Call/Resource"));
 }
+
+/// A referenced definition file gets its own path's configuration, and the template's type.
+#[test]
+fn referenced_files_use_their_own_configuration() {
+    let definition = r#"{"StartAt": "Wait", "States": {
+  "Wait": {"Type": "Wait", "Seconds": 600, "Next": "Run"},
+  "Run": {"Type": "Task", "Resource": "arn:aws:states:::glue:startJobRun.sync", "Parameters": {"JobName": "j"}, "TimeoutSeconds": 60, "End": true}}}
+"#;
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Type: EXPRESS\n      DefinitionUri: statemachine/flow.asl.json\n";
+    let config = "[[overrides]]\nfiles = [\"statemachine/**\"]\n[overrides.rules]\nexpress-duration = \"off\"\n";
+    let dir = project(
+        "referenced-config",
+        &[
+            ("template.yaml", template),
+            ("statemachine/flow.asl.json", definition),
+            (".asl-lint.toml", config),
+        ],
+    );
+    let report = lint_json(&dir, &[]);
+    assert!(
+        findings(&report, "express-duration").is_empty(),
+        "{report:#}"
+    );
+    let express = findings(&report, "express-unsupported-integration");
+    assert_eq!(express.len(), 1, "{report:#}");
+    assert_eq!(express[0]["machine"], "Flow");
+}
