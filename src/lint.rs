@@ -457,21 +457,12 @@ fn lint_machine(
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message))
     });
+    // The suppression stage reports unused-suppression itself, at its configured level.
     let mut diagnostics =
         crate::suppress::apply(source, &document.root, &machine, diagnostics, options);
-    // unused-suppression is reported by the suppression stage: honour its configured level.
-    let unused = rules::find("unused-suppression");
-    diagnostics.retain_mut(|d| {
-        if let Some(rule) = unused.filter(|r| r.id == d.rule) {
-            match options.rules.level(rule) {
-                Some(Level::Off) => return false,
-                Some(Level::On(severity)) => d.severity = severity,
-                None => {}
-            }
-        }
+    for d in &mut diagnostics {
         d.machine = name.map(str::to_string);
-        true
-    });
+    }
     diagnostics
 }
 

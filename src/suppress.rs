@@ -139,10 +139,13 @@ pub fn apply(
         return diagnostics;
     }
     let rule = rules::find(ID).expect("unused-suppression is registered");
+    let Some(severity) = options.rules.severity(rule) else {
+        return diagnostics;
+    };
     diagnostics.extend(
         findings
             .into_iter()
-            .map(|f| Diagnostic::locate(rule.id, rule.severity, f, source, Some(root))),
+            .map(|f| Diagnostic::locate(rule.id, severity, f, source, Some(root))),
     );
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message))

@@ -377,17 +377,8 @@ impl Resolver {
 
     /// Resolves `${X}` and `${X.Attr}` in an `Fn::Sub` string; unknown ones stay as written.
     fn sub(&self, text: &str, vars: &FastMap<String, String>) -> String {
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(start) = rest.find("${") {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 2..];
-            let Some(end) = after.find('}') else {
-                out.push_str(&rest[start..]);
-                return out;
-            };
-            let name = &after[..end];
-            let resolved = if let Some(literal) = name.strip_prefix('!') {
+        replace_placeholders(text, |name| {
+            if let Some(literal) = name.strip_prefix('!') {
                 Some(format!("${{{literal}}}"))
             } else if let Some(v) = vars.get(name) {
                 Some(v.clone())
@@ -398,15 +389,8 @@ impl Resolver {
                     .or_else(|| self.reference(name))
             } else {
                 self.reference(name)
-            };
-            match resolved {
-                Some(value) => out.push_str(&value),
-                None => out.push_str(&rest[start..start + 2 + end + 1]),
             }
-            rest = &after[end + 1..];
-        }
-        out.push_str(rest);
-        out
+        })
     }
 
     /// A template value as the string it deploys as, or a `${…}` placeholder when unknown.
@@ -559,24 +543,25 @@ fn is_intrinsic(members: &[Member]) -> bool {
 
 /// `${Name}` placeholders replaced from `DefinitionSubstitutions`; others stay as written.
 fn substitute(text: &str, subs: &FastMap<String, String>) -> String {
+    replace_placeholders(text, |name| subs.get(name).cloned())
+}
+
+/// `text` with each `${name}` replaced by `lookup(name)`; names it does not know stay as written.
+fn replace_placeholders(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("${") {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
-        match after.find('}') {
-            Some(end) => {
-                match subs.get(&after[..end]) {
-                    Some(value) => out.push_str(value),
-                    None => out.push_str(&rest[start..start + end + 3]),
-                }
-                rest = &after[end + 1..];
-            }
-            None => {
-                out.push_str(&rest[start..]);
-                return out;
-            }
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        match lookup(&after[..end]) {
+            Some(value) => out.push_str(&value),
+            None => out.push_str(&rest[start..start + end + 3]),
         }
+        rest = &after[end + 1..];
     }
     out.push_str(rest);
     out

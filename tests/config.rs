@@ -11,6 +11,8 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+use common::write;
+
 /// Waits 10 minutes: `express-duration` (a warning) in an EXPRESS workflow, clean otherwise.
 const WAIT_600: &str =
     r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 600, "End": true}}}"#;
@@ -91,19 +93,7 @@ fn files_linted(o: &Output) -> u64 {
 
 /// A fresh directory under cargo's per-test scratch space.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("config")
-        .join(name);
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn write(dir: &Path, rel: &str, text: impl AsRef<[u8]>) -> PathBuf {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(&path, text).unwrap();
-    path
+    common::scratch(&format!("config/{name}"))
 }
 
 #[test]

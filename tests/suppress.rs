@@ -2,6 +2,8 @@
 //! `asl-lint-disable-file` in the top-level Comment, YAML comment lines, and the
 //! `unused-suppression` findings; plus the README examples, which must do what they say.
 
+mod common;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -490,14 +492,12 @@ States:
 /// A directive for a rule the configuration turns off is dormant, not unused.
 #[test]
 fn directive_for_a_rule_turned_off_by_config_is_not_unused() {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("suppress-config-off");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::scratch("suppress-config-off");
     let machine = r#"{"StartAt": "Check", "States": {
       "Check": {"Type": "Choice", "Comment": "asl-lint-disable choice-without-default",
                 "Choices": [{"Variable": "$.ok", "BooleanEquals": true, "Next": "Done"}]},
       "Done": {"Type": "Succeed"}}}"#;
-    std::fs::write(dir.join("flow.asl.json"), machine).unwrap();
+    common::write(&dir, "flow.asl.json", machine);
     let run = || {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_asl-lint"))
             .args(["--format", "json", "--fail-on", "never"])

@@ -1,6 +1,8 @@
 //! Templates and YAML: state machines where they live. Each test writes a small project to a
 //! scratch directory and runs the binary on it, as a user would.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -8,14 +10,9 @@ use std::process::Command;
 use serde_json::Value;
 
 fn project(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("templates")
-        .join(name);
-    let _ = fs::remove_dir_all(&dir);
+    let dir = common::scratch(&format!("templates/{name}"));
     for (rel, text) in files {
-        let path = dir.join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
+        common::write(&dir, rel, text);
     }
     dir
 }

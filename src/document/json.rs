@@ -3,7 +3,6 @@
 //! Recursion is bounded by `MAX_DEPTH`.
 
 use super::{Document, DuplicateKey, Member, Node, ParseError, Text, Value, MAX_DEPTH};
-use crate::hash::FastMap;
 use crate::source::Span;
 
 pub fn parse(text: &str) -> Result<Document, ParseError> {
@@ -244,42 +243,11 @@ impl Parser<'_> {
         }
         self.depth -= 1;
         let members: Vec<Member> = self.member_stack.drain(base..).collect();
-        self.record_duplicates(&members);
+        super::record_duplicates(&members, &mut self.duplicate_keys);
         Ok(Node {
             span: Span::new(start, self.pos),
             value: Value::Object(members),
         })
-    }
-
-    fn record_duplicates(&mut self, members: &[Member]) {
-        if members.len() < 2 {
-            return;
-        }
-        if members.len() <= 12 {
-            for (i, m) in members.iter().enumerate() {
-                if let Some(first) = members[..i].iter().find(|f| f.key == m.key) {
-                    self.push_duplicate(first, m);
-                }
-            }
-        } else {
-            let mut seen: FastMap<&str, &Member> = FastMap::default();
-            seen.reserve(members.len());
-            for m in members {
-                if let Some(first) = seen.get(m.key.as_str()) {
-                    self.push_duplicate(first, m);
-                } else {
-                    seen.insert(&m.key, m);
-                }
-            }
-        }
-    }
-
-    fn push_duplicate(&mut self, first: &Member, duplicate: &Member) {
-        self.duplicate_keys.push(DuplicateKey {
-            key: duplicate.key.to_string(),
-            first: first.key_span,
-            duplicate: duplicate.key_span,
-        });
     }
 
     fn array(&mut self) -> Result<Node, ParseError> {

@@ -7,6 +7,7 @@ pub mod yaml;
 
 pub use text::Text;
 
+use crate::hash::FastMap;
 use crate::source::Span;
 
 /// Deepest nesting any parser accepts. Every later walk over a document relies on this bound.
@@ -154,6 +155,37 @@ pub fn descendants(root: &Node) -> impl Iterator<Item = &Node> {
 
 fn is_integer(n: f64) -> bool {
     n.is_finite() && n.fract() == 0.0
+}
+
+/// Records every key of `members` that repeats an earlier one (both parsers keep all members).
+pub(crate) fn record_duplicates(members: &[Member], out: &mut Vec<DuplicateKey>) {
+    let mut push = |first: &Member, duplicate: &Member| {
+        out.push(DuplicateKey {
+            key: duplicate.key.to_string(),
+            first: first.key_span,
+            duplicate: duplicate.key_span,
+        })
+    };
+    if members.len() < 2 {
+        return;
+    }
+    if members.len() <= 12 {
+        for (i, m) in members.iter().enumerate() {
+            if let Some(first) = members[..i].iter().find(|f| f.key == m.key) {
+                push(first, m);
+            }
+        }
+    } else {
+        let mut seen: FastMap<&str, &Member> = FastMap::default();
+        seen.reserve(members.len());
+        for m in members {
+            if let Some(first) = seen.get(m.key.as_str()) {
+                push(first, m);
+            } else {
+                seen.insert(&m.key, m);
+            }
+        }
+    }
 }
 
 /// Escapes one reference token of an RFC 6901 JSON pointer.

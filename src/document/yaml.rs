@@ -20,7 +20,6 @@ use std::ops::Range;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as EventSpan, Tag};
 
 use super::{json, Document, DuplicateKey, Member, Node, ParseError, Text, Value, MAX_DEPTH};
-use crate::hash::FastMap;
 use crate::source::Span;
 
 /// Most nodes that aliases may add to a document. Real files stay far below it; an alias bomb
@@ -806,7 +805,7 @@ impl<'t> Builder<'t> {
         };
         let value = if frame.map {
             let members: Vec<Member> = self.members.drain(frame.base..).collect();
-            record_duplicates(&members, &mut self.duplicate_keys);
+            super::record_duplicates(&members, &mut self.duplicate_keys);
             Value::Object(members)
         } else {
             Value::Array(self.items.drain(frame.base..).collect())
@@ -1018,36 +1017,6 @@ fn key_text(text: &str, node: &Node) -> Text {
     match &node.value {
         Value::String(s) => s.clone(),
         _ => Text::from(&text[node.span.start..node.span.end]),
-    }
-}
-
-fn record_duplicates(members: &[Member], out: &mut Vec<DuplicateKey>) {
-    let mut push = |first: &Member, duplicate: &Member| {
-        out.push(DuplicateKey {
-            key: duplicate.key.to_string(),
-            first: first.key_span,
-            duplicate: duplicate.key_span,
-        })
-    };
-    if members.len() < 2 {
-        return;
-    }
-    if members.len() <= 12 {
-        for (i, m) in members.iter().enumerate() {
-            if let Some(first) = members[..i].iter().find(|f| f.key == m.key) {
-                push(first, m);
-            }
-        }
-    } else {
-        let mut seen: FastMap<&str, &Member> = FastMap::default();
-        seen.reserve(members.len());
-        for m in members {
-            if let Some(first) = seen.get(m.key.as_str()) {
-                push(first, m);
-            } else {
-                seen.insert(&m.key, m);
-            }
-        }
     }
 }
 

@@ -3,7 +3,7 @@ use crate::config::WorkflowType;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::{descendants, Node};
 use crate::graph::StateGraph;
-use crate::model::{Machine, QueryLanguage, ScopeKind, StateId, StateType};
+use crate::model::{Machine, QueryLanguage, StateId, StateType};
 
 pub static RULE: Rule = Rule {
     id: "history-quota-loop",
@@ -23,7 +23,6 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         return;
     }
     let (machine, graph) = (cx.machine, cx.graph);
-    let own_history = own_history_scopes(machine);
     let components = strongly_connected(machine, graph);
     let mut component_of = vec![usize::MAX; machine.states.len()];
     for (c, members) in components.iter().enumerate() {
@@ -35,7 +34,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let first = scc[0];
         let single = scc.len() == 1;
         let state = machine.state(first);
-        if own_history[state.scope]
+        // Distributed Map children are executions of their own, with their own history.
+        if machine.scope(state.scope).child_execution.is_some()
             || !graph.is_reachable(first)
             // A loop with no way out is no-terminal's (an error): not worth a second note.
             || !graph.can_finish(first)
@@ -169,24 +169,6 @@ fn has_counter(
         }
     }
     false
-}
-
-/// Scopes whose states run in child executions with their own history: the processor of a
-/// DISTRIBUTED Map and everything nested inside it. Parents are numbered before children.
-fn own_history_scopes(machine: &Machine) -> Vec<bool> {
-    let mut own = vec![false; machine.scopes.len()];
-    for scope in &machine.scopes {
-        let Some(owner) = scope.owner else { continue };
-        let owner = machine.state(owner);
-        let distributed = scope.kind == ScopeKind::Processor
-            && owner
-                .get("ItemProcessor")
-                .and_then(|p| p.get("ProcessorConfig"))
-                .and_then(|c| c.get_str("Mode"))
-                == Some("DISTRIBUTED");
-        own[scope.id] = distributed || own[owner.scope];
-    }
-    own
 }
 
 /// Strongly connected components of the scope-local transition graph (Next, Default, Choice,

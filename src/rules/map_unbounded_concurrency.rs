@@ -38,11 +38,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Some(task) = tasks[processor] else {
             continue;
         };
-        let distributed = state
-            .get("ItemProcessor")
-            .and_then(|p| p.get("ProcessorConfig"))
-            .and_then(|c| c.get_str("Mode"))
-            == Some("DISTRIBUTED");
+        let distributed = machine
+            .scope(processor)
+            .child_execution
+            .is_some_and(|(map, _)| map == state.id);
         let fan_out = if distributed {
             "starts up to 10,000 child executions at once"
         } else {

@@ -69,3 +69,19 @@ pub fn updating_dir(dir: &str) -> bool {
         Err(_) => false,
     }
 }
+
+/// A fresh, empty directory under cargo's per-test scratch space (`name` may have `/`).
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Writes `text` to `dir/rel`, creating directories; returns the path.
+pub fn write(dir: &Path, rel: &str, text: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
+}
