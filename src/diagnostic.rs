@@ -29,6 +29,75 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Whether a fix keeps the definition doing what its author meant (ruff's split): safe fixes
+/// are applied by `--fix` and offered as quick fixes; unsafe ones change behaviour and are
+/// applied only with `--unsafe-fixes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// Replace the bytes of `span` with `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+impl Edit {
+    pub fn replace(span: Span, replacement: impl Into<String>) -> Self {
+        Edit {
+            span,
+            replacement: replacement.into(),
+        }
+    }
+
+    pub fn insert(at: usize, text: impl Into<String>) -> Self {
+        Edit::replace(Span::new(at, at), text)
+    }
+
+    pub fn delete(span: Span) -> Self {
+        Edit::replace(span, "")
+    }
+}
+
+/// A machine-applicable correction: non-overlapping edits to the file the finding is in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, imperative: "replace 'Wiat' with 'Wait'".
+    pub title: String,
+    pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix {
+            title: title.into(),
+            edits,
+            applicability: Applicability::Safe,
+        }
+    }
+
+    pub fn unsafe_(title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix {
+            title: title.into(),
+            edits,
+            applicability: Applicability::Unsafe,
+        }
+    }
+}
+
 /// What a rule reports: a span in the document and plain-words text. The engine adds the rest.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
@@ -40,6 +109,7 @@ pub struct Finding {
     pub related: Vec<(Span, String)>,
     /// Overrides the rule's default severity for this one finding.
     pub severity: Option<Severity>,
+    pub fix: Option<Fix>,
 }
 
 impl Finding {
@@ -51,6 +121,7 @@ impl Finding {
             state: None,
             related: Vec::new(),
             severity: None,
+            fix: None,
         }
     }
 
@@ -71,6 +142,11 @@ impl Finding {
 
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = Some(severity);
+        self
+    }
+
+    pub fn fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
         self
     }
 }
@@ -98,6 +174,8 @@ pub struct Diagnostic {
     pub start: LineCol,
     pub end: LineCol,
     pub related: Vec<Related>,
+    /// Edits in this file's text that correct the finding.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -132,6 +210,7 @@ impl Diagnostic {
             state: finding.state,
             machine: None,
             related,
+            fix: finding.fix,
         }
     }
 }

@@ -328,6 +328,8 @@ fn lint_rebuilt(
             d.pointer.clone()
         };
         d.message = format!("{} (in DefinitionString, at {inner})", d.message);
+        // Edits are in the rebuilt text's coordinates, which need not match the template's.
+        d.fix = None;
         d.span = place(d.span);
         d.pointer = pointer.clone();
         d.start = source.line_col(d.span.start);

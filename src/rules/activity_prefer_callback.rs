@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     summary: "A Task uses an activity where a .waitForTaskToken callback needs no polling workers",
     doc: rule_doc!("activity-prefer-callback"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

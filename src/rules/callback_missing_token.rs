@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     summary: "A .waitForTaskToken Task never passes the task token, so nothing can resume it",
     doc: rule_doc!("callback-missing-token"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
         "A Catch handler reads input fields, but the Catcher replaced the input with the error",
     doc: rule_doc!("catch-replaces-input"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

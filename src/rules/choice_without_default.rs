@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     summary: "A Choice state has no Default, so input no rule matches fails the execution",
     doc: rule_doc!("choice-without-default"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

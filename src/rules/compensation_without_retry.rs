@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     summary: "A Task that runs only after a Catch (a compensation step) has no Retry",
     doc: rule_doc!("compensation-without-retry"),
     check: Some(check),
+    fix: None,
 };
 
 /// The Catch that puts a state on an error path.

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     summary: "A Map uses the deprecated Iterator or Parameters field instead of ItemProcessor or ItemSelector",
     doc: rule_doc!("deprecated-field"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     summary: "An object has the same key twice",
     doc: rule_doc!("duplicate-key"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     summary: "A state name is used twice anywhere in the machine, nested branches included",
     doc: rule_doc!("duplicate-state-name"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

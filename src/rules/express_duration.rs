@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     summary: "An EXPRESS workflow waits or allows a timeout longer than its 5-minute limit",
     doc: rule_doc!("express-duration"),
     check: Some(check),
+    fix: None,
 };
 
 /// Longest an Express execution may run, in seconds.

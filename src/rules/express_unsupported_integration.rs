@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     summary: "An EXPRESS workflow uses an activity, a .sync or .waitForTaskToken integration, or a Distributed Map",
     doc: rule_doc!("express-unsupported-integration"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     summary: "HeartbeatSeconds is not less than TimeoutSeconds",
     doc: rule_doc!("heartbeat-not-less-than-timeout"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

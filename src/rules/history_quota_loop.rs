@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     summary: "A loop in a Standard workflow adds history events on every pass, toward the 25,000-event limit",
     doc: rule_doc!("history-quota-loop"),
     check: Some(check),
+    fix: None,
 };
 
 /// Most loop members named in a message.

@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
         "A .$ value or ErrorPath/CausePath is neither a path nor a valid intrinsic function call",
     doc: rule_doc!("invalid-intrinsic"),
     check: Some(check),
+    fix: None,
 };
 
 const SYNTAX_HELP: &str = "write States.Name(arguments); arguments are 'single-quoted strings', numbers, true, false, null, paths and nested calls, separated by commas";

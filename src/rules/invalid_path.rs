@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     summary: "A Path or Reference Path is malformed or uses a selector its field does not allow",
     doc: rule_doc!("invalid-path"),
     check: Some(check),
+    fix: None,
 };
 
 /// What a field accepts.

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     summary: "A Wait Timestamp or Choice Timestamp comparison value is not an RFC 3339 date-time",
     doc: rule_doc!("invalid-timestamp"),
     check: Some(check),
+    fix: None,
 };
 
 /// Choice operators whose literal operand is a timestamp (their `…Path` twins take paths).

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     summary: "A Lambda Task does not retry the transient Lambda service errors",
     doc: rule_doc!("lambda-missing-retry"),
     check: Some(check),
+    fix: None,
 };
 
 /// Transient errors of the Lambda service itself that AWS recommends retrying.

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     summary: "A Map whose iterations call a Task sets no MaxConcurrency (or sets it to 0)",
     doc: rule_doc!("map-unbounded-concurrency"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

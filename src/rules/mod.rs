@@ -2,7 +2,7 @@
 
 use crate::config::{LintOptions, WorkflowType};
 use crate::dataflow::DataFlow;
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::{Applicability, Finding, Severity};
 use crate::document::Document;
 use crate::graph::StateGraph;
 use crate::model::{Machine, State};
@@ -109,6 +109,15 @@ pub struct Rule {
     pub doc: &'static str,
     /// `None` for rules the parsing stage reports before a model exists.
     pub check: Option<Check>,
+    /// The fix the rule offers with its findings, if any.
+    pub fix: Option<FixSpec>,
+}
+
+/// What a rule's fix does, as `asl-lint rules` and the rule's document say it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FixSpec {
+    pub summary: &'static str,
+    pub applicability: Applicability,
 }
 
 macro_rules! rule_doc {

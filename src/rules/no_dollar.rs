@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     summary: "A payload template value looks like a path or intrinsic, but its key lacks .$, so it is passed as literal text",
     doc: rule_doc!("no-dollar"),
     check: Some(check),
+    fix: None,
 };
 
 /// What a string that Step Functions would only evaluate under a `.$` key looks like.

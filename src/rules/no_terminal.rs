@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     summary: "A reachable state can never lead to Succeed, Fail or End: true",
     doc: rule_doc!("no-terminal"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

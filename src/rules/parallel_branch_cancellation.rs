@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     summary: "A Parallel runs Tasks in several branches and no branch catches errors, so one failure stops the others",
     doc: rule_doc!("parallel-branch-cancellation"),
     check: Some(check),
+    fix: None,
 };
 
 /// What a scope holds at any depth.

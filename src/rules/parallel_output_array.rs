@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     summary: "A state reads $.field from the array a Parallel or Map outputs",
     doc: rule_doc!("parallel-output-array"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

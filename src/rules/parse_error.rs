@@ -9,4 +9,5 @@ pub static RULE: Rule = Rule {
     summary: "The file is not valid JSON (or not UTF-8, or nested too deeply)",
     doc: rule_doc!("parse-error"),
     check: None,
+    fix: None,
 };

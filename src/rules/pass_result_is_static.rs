@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
         "A Pass state's Result holds a path, intrinsic or .$ key, but Result is never evaluated",
     doc: rule_doc!("pass-result-is-static"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

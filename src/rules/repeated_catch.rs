@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     summary: "Three or more states in one States block repeat the same Catch",
     doc: rule_doc!("repeated-catch"),
     check: Some(check),
+    fix: None,
 };
 
 /// How many states must share a Catch before it is worth wrapping them.

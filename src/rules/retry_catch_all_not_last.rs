@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     summary: "States.ALL is not alone in its ErrorEquals, or not in the last Retrier/Catcher",
     doc: rule_doc!("retry-catch-all-not-last"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

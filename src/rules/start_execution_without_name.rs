@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     summary: "A Task starts a child execution without a Name, so a retried start is not idempotent",
     doc: rule_doc!("start-execution-without-name"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

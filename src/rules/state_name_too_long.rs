@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     summary: "A state name is longer than 80 characters",
     doc: rule_doc!("state-name-too-long"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

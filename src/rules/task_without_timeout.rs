@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     summary: "An activity, callback or .sync Task has neither a timeout nor a heartbeat",
     doc: rule_doc!("task-without-timeout"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     summary: "StartAt, Next, Default or a Choice/Catch Next names no state in its scope",
     doc: rule_doc!("unknown-target"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

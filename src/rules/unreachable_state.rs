@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     summary: "A state cannot be reached from its scope's StartAt",
     doc: rule_doc!("unreachable-state"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

@@ -9,4 +9,5 @@ pub static RULE: Rule = Rule {
     summary: "A template's state machine definition cannot be read: a missing file, S3, or code",
     doc: rule_doc!("unreadable-definition"),
     check: None,
+    fix: None,
 };

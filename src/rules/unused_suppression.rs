@@ -8,4 +8,5 @@ pub static RULE: Rule = Rule {
     summary: "An asl-lint-disable directive silences nothing, or names an unknown rule",
     doc: rule_doc!("unused-suppression"),
     check: None,
+    fix: None,
 };

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     summary: "A Lambda function is invoked without a version or alias, or at $LATEST",
     doc: rule_doc!("unversioned-lambda"),
     check: Some(check),
+    fix: None,
 };
 
 const HELP: &str = "running executions keep calling the mutable function, so a deployment changes them \

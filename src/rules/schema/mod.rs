@@ -31,6 +31,7 @@ pub static RULE: Rule = Rule {
     summary: "Fields, types and values that Step Functions rejects",
     doc: rule_doc!("schema"),
     check: Some(check),
+    fix: None,
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
