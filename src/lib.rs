@@ -12,6 +12,7 @@ pub mod discover;
 pub mod document;
 pub mod graph;
 pub mod hash;
+pub mod jsonata;
 pub mod lint;
 pub mod model;
 pub mod report;
