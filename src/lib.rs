@@ -13,6 +13,7 @@ pub mod document;
 pub mod graph;
 pub mod hash;
 pub mod jsonata;
+pub mod jsonata_sites;
 pub mod lint;
 pub mod model;
 pub mod report;

@@ -11,6 +11,7 @@ use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::document::{json, pointer_to, yaml, Document, Node, ParseError};
 use crate::graph::StateGraph;
 use crate::hash::FastMap;
+use crate::jsonata_sites::JsonataSites;
 use crate::model::Machine;
 use crate::rules::UNREADABLE_DEFINITION as UNREADABLE;
 use crate::rules::{self, Context, Rule, RULES};
@@ -425,11 +426,13 @@ fn lint_machine(
     let machine = Machine::build(root);
     let graph = StateGraph::build(&machine);
     let flow = DataFlow::build(&machine, &graph);
+    let jsonata = JsonataSites::build(&machine);
     let cx = Context {
         document,
         machine: &machine,
         graph: &graph,
         flow: &flow,
+        jsonata: &jsonata,
         options,
     };
     let threads = if machine.states.len() >= PARALLEL_RULES_MIN_STATES {

@@ -47,7 +47,7 @@ fn every_fixture_matches_its_expectation() {
                 let stem = file.trim_end_matches(".expected");
                 if !files.iter().any(|p| {
                     p.file_stem().is_some_and(|s| s == stem)
-                        && p.extension().is_some_and(|e| e == "json")
+                        && p.extension().is_some_and(|e| e == "json" || e == "yaml")
                 }) {
                     failures.push(format!("{}: no fixture for it", path.display()));
                 }

@@ -103,8 +103,8 @@ impl Code {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     pub code: Code,
-    /// The offending characters, as a byte range of the expression (never empty unless the
-    /// expression itself is empty: at the end, the last character).
+    /// The offending characters, as a byte range of the expression; empty at the end of the
+    /// expression when what is missing belongs there.
     pub span: Range<usize>,
     pub message: String,
     /// A suggestion, when the mistake is a common one.

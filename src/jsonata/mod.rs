@@ -20,7 +20,7 @@ mod signature;
 pub use ast::{Ast, Kind, Node, NodeId};
 pub use error::{Code, Error};
 pub use lexer::Op;
-pub use names::{Call, Names, StatesAccess, VariableRef};
+pub use names::{Call, ChainInput, Names, StatesAccess, VariableRef};
 
 /// Deepest nesting followed: brackets, and operands inside operands (a long flat chain such as
 /// `a + b + c + …` or `a.b.c…` is not nesting). The reference stops somewhere past 2,000

@@ -119,7 +119,7 @@ impl Parser<'_> {
                 return Err(match self.current {
                     None => Error::new(
                         Code::S0203,
-                        self.end_span(),
+                        self.src.len()..self.src.len(),
                         format!(
                             "expected '{}'{}, but the expression ends",
                             op.text(),

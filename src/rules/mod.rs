@@ -5,6 +5,7 @@ use crate::dataflow::DataFlow;
 use crate::diagnostic::{Applicability, Finding, Severity};
 use crate::document::Document;
 use crate::graph::StateGraph;
+use crate::jsonata_sites::JsonataSites;
 use crate::model::{Machine, State};
 
 mod activity_prefer_callback;
@@ -20,8 +21,12 @@ mod express_unsupported_integration;
 mod heartbeat_not_less_than_timeout;
 mod history_quota_loop;
 mod invalid_intrinsic;
+mod invalid_jsonata;
+mod invalid_jsonata_function;
 mod invalid_path;
+mod invalid_states_reference;
 mod invalid_timestamp;
+mod jsonata_not_evaluated;
 mod lambda_missing_retry;
 mod map_unbounded_concurrency;
 mod no_dollar;
@@ -80,6 +85,8 @@ pub struct Context<'a, 'd> {
     pub machine: &'a Machine<'d>,
     pub graph: &'a StateGraph,
     pub flow: &'a DataFlow,
+    /// Every JSONata expression of the machine, parsed once.
+    pub jsonata: &'a JsonataSites<'d>,
     pub options: &'a LintOptions,
 }
 
@@ -142,6 +149,10 @@ pub static RULES: &[&Rule] = &[
     &invalid_path::RULE,
     &invalid_intrinsic::RULE,
     &invalid_timestamp::RULE,
+    &invalid_jsonata::RULE,
+    &invalid_jsonata_function::RULE,
+    &invalid_states_reference::RULE,
+    &jsonata_not_evaluated::RULE,
     &catch_replaces_input::RULE,
     &parallel_output_array::RULE,
     &callback_missing_token::RULE,
@@ -198,11 +209,13 @@ pub(crate) fn run_check(check: Check, text: &str, options: &LintOptions) -> Vec<
     let machine = Machine::build(&document.root);
     let graph = StateGraph::build(&machine);
     let flow = DataFlow::build(&machine, &graph);
+    let jsonata = JsonataSites::build(&machine);
     let cx = Context {
         document: &document,
         machine: &machine,
         graph: &graph,
         flow: &flow,
+        jsonata: &jsonata,
         options,
     };
     let mut out = Vec::new();
