@@ -134,40 +134,52 @@ pub struct JsonataSites<'d> {
 }
 
 /// Keys of a JSONata state whose values Step Functions evaluates (at any depth).
-const EVALUATED: &[&str] = &[
-    "Arguments",
-    "Output",
-    "Assign",
-    "Items",
-    "ItemSelector",
-    "ItemBatcher",
-    "ItemReader",
-    "ResultWriter",
-    "Credentials",
-    "TimeoutSeconds",
-    "HeartbeatSeconds",
-    "Seconds",
-    "Timestamp",
-    "MaxConcurrency",
-    "ToleratedFailurePercentage",
-    "ToleratedFailureCount",
-    "Error",
-    "Cause",
-];
+/// (`match` rather than a list: this runs for every member of every state.)
+fn is_evaluated(key: &str) -> bool {
+    matches!(
+        key,
+        "Arguments"
+            | "Output"
+            | "Assign"
+            | "Items"
+            | "ItemSelector"
+            | "ItemBatcher"
+            | "Credentials"
+            | "TimeoutSeconds"
+            | "HeartbeatSeconds"
+            | "Seconds"
+            | "Timestamp"
+            | "MaxConcurrency"
+            | "ToleratedFailurePercentage"
+            | "ToleratedFailureCount"
+            | "Error"
+            | "Cause"
+    )
+}
 
-/// Keys of a JSONPath state never holding data: not searched for stray JSONata.
-const NOT_DATA: &[&str] = &[
-    "Type",
-    "Comment",
-    "QueryLanguage",
-    "Next",
-    "End",
-    "Default",
-    "Resource",
-    "Branches",
-    "ItemProcessor",
-    "Iterator",
-];
+/// Keys of a JSONPath state not searched for stray JSONata: fields that never hold data,
+/// paths (`invalid-path` reports a `{% %}` there), retriers, nested machines, and the
+/// fields only JSONata states have (`schema` reports the field itself).
+fn is_not_searched(key: &str) -> bool {
+    key.ends_with("Path")
+        || matches!(
+            key,
+            "Type"
+                | "Comment"
+                | "QueryLanguage"
+                | "Next"
+                | "End"
+                | "Default"
+                | "Resource"
+                | "Retry"
+                | "Branches"
+                | "ItemProcessor"
+                | "Iterator"
+                | "Arguments"
+                | "Output"
+                | "Items"
+        )
+}
 
 impl<'d> JsonataSites<'d> {
     pub fn build(machine: &Machine<'d>) -> JsonataSites<'d> {
@@ -228,7 +240,7 @@ impl<'d> JsonataSites<'d> {
                         self.walk_below(state, owner, key, vec![Segment::Key(field)], value);
                     }
                 }
-                _ if EVALUATED.contains(&key) => self.walk(state, owner, key, &member.value),
+                _ if is_evaluated(key) => self.walk(state, owner, key, &member.value),
                 _ => {}
             }
         }
@@ -238,39 +250,30 @@ impl<'d> JsonataSites<'d> {
         self.walk_below(state, owner, field, Vec::new(), value);
     }
 
-    /// Visits every string under `value` (iteratively: documents nest up to MAX_DEPTH).
+    /// Visits every string under `value`.
     fn walk_below(
         &mut self,
         state: &State<'d>,
         owner: Owner,
         field: &'d str,
-        path: Vec<Segment<'d>>,
+        mut path: Vec<Segment<'d>>,
         value: &'d Node,
     ) {
-        let mut stack = vec![(path, value)];
-        while let Some((path, node)) = stack.pop() {
-            match &node.value {
-                Value::String(s) => {
-                    let location = Location { owner, field, path };
+        each_string(
+            value,
+            &mut path,
+            |_, _| false,
+            |path, node, s| {
+                if has_delimiter(s) {
+                    let location = Location {
+                        owner,
+                        field,
+                        path: path.to_vec(),
+                    };
                     self.jsonata_string(state, location, node, s);
                 }
-                Value::Object(members) => {
-                    for m in members.iter().rev() {
-                        let mut p = path.clone();
-                        p.push(Segment::Key(&m.key));
-                        stack.push((p, &m.value));
-                    }
-                }
-                Value::Array(items) => {
-                    for (i, item) in items.iter().enumerate().rev() {
-                        let mut p = path.clone();
-                        p.push(Segment::Index(i));
-                        stack.push((p, item));
-                    }
-                }
-                _ => {}
-            }
-        }
+            },
+        );
     }
 
     /// A string in a field a JSONata state evaluates.
@@ -321,60 +324,100 @@ impl<'d> JsonataSites<'d> {
         let Some(members) = state.node.as_object() else {
             return;
         };
+        let mut path = Vec::new();
         for member in members {
-            let key = member.key.as_str();
-            if NOT_DATA.contains(&key) || JSONATA_ONLY.contains(&key) {
+            let field = member.key.as_str();
+            if is_not_searched(field) {
                 continue;
             }
-            let (owner, field, value) = (Owner::State, key, &member.value);
-            let mut stack = vec![(Vec::new(), value)];
-            while let Some((path, node)) = stack.pop() {
-                if is_jsonata_only(field, &path) {
-                    continue;
+            // `.$` values are paths or intrinsics, which other rules check.
+            let skip = |parent: &[Segment], key: &str| {
+                key.ends_with(".$") || is_jsonata_only(field, parent, key)
+            };
+            each_string(&member.value, &mut path, skip, |path, node, s| {
+                if !has_delimiter(s) {
+                    return;
                 }
-                match &node.value {
-                    Value::String(s) if s.contains("{%") => {
-                        if let Some(segments) = parsing_segments(s) {
-                            self.literals.push(Literal {
-                                state: state.id,
-                                location: Location { owner, field, path },
-                                node,
-                                why: NotEvaluated::JsonPathState { segments },
-                            });
-                        }
-                    }
-                    Value::Object(members) => {
-                        // `.$` values are paths or intrinsics, which other rules check.
-                        for m in members.iter().rev().filter(|m| !m.key.ends_with(".$")) {
-                            let mut p = path.clone();
-                            p.push(Segment::Key(&m.key));
-                            stack.push((p, &m.value));
-                        }
-                    }
-                    Value::Array(items) => {
-                        for (i, item) in items.iter().enumerate().rev() {
-                            let mut p = path.clone();
-                            p.push(Segment::Index(i));
-                            stack.push((p, item));
-                        }
-                    }
-                    _ => {}
+                if let Some(segments) = parsing_segments(s) {
+                    self.literals.push(Literal {
+                        state: state.id,
+                        location: Location {
+                            owner: Owner::State,
+                            field,
+                            path: path.to_vec(),
+                        },
+                        node,
+                        why: NotEvaluated::JsonPathState { segments },
+                    });
                 }
-            }
+            });
         }
     }
 }
 
-/// Fields only JSONata states have: in a JSONPath state `schema` reports the field itself.
-const JSONATA_ONLY: &[&str] = &["Arguments", "Output", "Items"];
+/// Whether `s` holds `{%` or `%}`: one scan for the rare `%`, since every string of every
+/// state goes through here.
+fn has_delimiter(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = b[from..].iter().position(|&c| c == b'%') {
+        let at = from + i;
+        if (at > 0 && b[at - 1] == b'{') || b.get(at + 1) == Some(&b'}') {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
+}
 
-/// Whether the value at `path` under `field` of a JSONPath state is a JSONata-only field:
-/// a Catcher's `Output`, a Choice rule's `Condition` or `Output`, a reader's `Arguments`.
-fn is_jsonata_only(field: &str, path: &[Segment]) -> bool {
-    match (field, path) {
-        ("Catch", [Segment::Index(_), Segment::Key(k)]) => *k == "Output",
-        ("Choices", [Segment::Index(_), Segment::Key(k)]) => matches!(*k, "Output" | "Condition"),
-        ("ItemReader" | "ResultWriter", [Segment::Key(k)]) => *k == "Arguments",
+/// Calls `visit` with every string under `value` and its path (appended to `path`), in
+/// document order, without recursion and with one path buffer. Members for which
+/// `skip(parent path, key)` holds are left out. Runs for every field of every state, so a
+/// scalar field costs no allocation.
+fn each_string<'d>(
+    value: &'d Node,
+    path: &mut Vec<Segment<'d>>,
+    skip: impl Fn(&[Segment<'d>], &str) -> bool,
+    mut visit: impl FnMut(&[Segment<'d>], &'d Node, &'d str),
+) {
+    match &value.value {
+        Value::String(s) => return visit(path, value, s),
+        Value::Object(_) | Value::Array(_) => {}
+        _ => return,
+    }
+    let base = path.len();
+    let mut stack: Vec<(usize, Option<Segment<'d>>, &'d Node)> = vec![(base, None, value)];
+    while let Some((depth, segment, node)) = stack.pop() {
+        path.truncate(depth);
+        path.extend(segment);
+        match &node.value {
+            Value::String(s) => visit(path, node, s),
+            Value::Object(members) => {
+                for m in members.iter().rev() {
+                    if !skip(path, &m.key) {
+                        stack.push((path.len(), Some(Segment::Key(&m.key)), &m.value));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate().rev() {
+                    stack.push((path.len(), Some(Segment::Index(i)), item));
+                }
+            }
+            _ => {}
+        }
+    }
+    path.truncate(base);
+}
+
+/// Whether member `key` of the value at `parent` under `field` of a JSONPath state is a
+/// JSONata-only field: a Catcher's `Output`, a Choice rule's `Condition` or `Output`, a
+/// reader's or writer's `Arguments`.
+fn is_jsonata_only(field: &str, parent: &[Segment], key: &str) -> bool {
+    match (field, parent) {
+        ("Catch", [Segment::Index(_)]) => key == "Output",
+        ("Choices", [Segment::Index(_)]) => matches!(key, "Output" | "Condition"),
+        ("ItemReader" | "ResultWriter", []) => key == "Arguments",
         _ => false,
     }
 }
