@@ -74,6 +74,10 @@ pub struct Names {
     /// the built-in function names, and other than the names of called functions (those
     /// are in `calls`). These are the workflow variables the expression reads.
     pub free: Vec<VariableRef>,
+    /// Reads of a built-in function's name that is not called (`$count + 1`, or a function
+    /// passed as a value, `$map(a, $string)`): a workflow variable of that name, if the
+    /// machine assigns one, since Step Functions' bindings shadow the built-ins.
+    pub builtin_reads: Vec<VariableRef>,
     pub states: Vec<StatesAccess>,
     pub calls: Vec<Call>,
 }
@@ -155,7 +159,14 @@ impl Names {
                 names.states.push(states_access(ast, &parent, i));
                 continue;
             }
-            if scopes.is_bound(ast, i as NodeId, name) || functions::is_builtin(name) {
+            if scopes.is_bound(ast, i as NodeId, name) {
+                continue;
+            }
+            if functions::is_builtin(name) {
+                names.builtin_reads.push(VariableRef {
+                    name: name.clone(),
+                    span: node.token.clone(),
+                });
                 continue;
             }
             names.free.push(VariableRef {
@@ -164,6 +175,7 @@ impl Names {
             });
         }
         names.free.sort_by_key(|v| v.span.start);
+        names.builtin_reads.sort_by_key(|v| v.span.start);
         names.calls.sort_by_key(|c| c.name_span.start);
         names.states.sort_by_key(|s| s.span.start);
         names
@@ -384,6 +396,9 @@ mod tests {
             free("$ + $$.a + $states.input + $sum(x) + $string"),
             Vec::<String>::new()
         );
+        let n = names("$count + $map(a, $string) + $count(b)");
+        let reads: Vec<&str> = n.builtin_reads.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(reads, ["count", "string"]);
     }
 
     #[test]

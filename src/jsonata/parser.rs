@@ -669,6 +669,9 @@ impl Parser<'_> {
             ),
         );
         match op {
+            Op::Question if before.ends_with('[') && self.src[span.end..].starts_with('(') => error.help(
+                "this is a JSONPath filter: JSONata writes it items[price < 10], without '?(…)' and '@', and reads the state input as $states.input",
+            ),
             Op::Question if before.ends_with('?') => error.help(
                 "'??' is a JSONata 2.1 operator, and Step Functions runs JSONata 2.0.6: write $exists(a) ? a : b",
             ),
