@@ -8,6 +8,12 @@
 // The package is installed under target/jsonata-reference (never into the repository).
 // The output is deterministic: the same seeds give the same table. tests/jsonata_reference.rs
 // reads the committed table and needs no network.
+//
+//   node scripts/jsonata-verdicts.mjs --random 30000 --seed 7
+//   JSONATA_VERDICTS=target/jsonata-random-verdicts.tsv cargo test --test jsonata_reference
+//
+// writes instead a table of random expressions (grammar-built, some with a character
+// deleted) to target/, for a larger one-off comparison.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +25,7 @@ const VERSION = '2.0.6';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const prefix = join(root, 'target', 'jsonata-reference');
 const seedsPath = join(root, 'tests', 'data', 'jsonata-seeds.txt');
-const tablePath = join(root, 'tests', 'data', 'jsonata-verdicts.tsv');
+const committedTable = join(root, 'tests', 'data', 'jsonata-verdicts.tsv');
 
 function loadReference() {
   const manifest = join(prefix, 'node_modules', 'jsonata', 'package.json');
@@ -117,11 +123,61 @@ function verdict(jsonata, expr) {
   }
 }
 
+// Random expressions from a small grammar of JSONata's constructs.
+function randomExpressions(count, seed) {
+  const rand = random(seed);
+  const pick = (arr) => arr[Math.floor(rand() * arr.length)];
+  const atoms = ['a', 'b', 'Price', '`odd name`', 'and', 'or', 'in', '*', '**', '%', '$', '$$',
+    '$x', '$states', 'input', 'true', '1', '"s"', '-1'];
+  const expr = (d) => {
+    if (d > 4) return pick(atoms);
+    const sub = () => expr(d + 1);
+    const r = rand();
+    if (r < 0.2) return pick(atoms);
+    if (r < 0.35) return sub() + pick(['.', '.', '+', '-', '*', '/', '%', '=', '!=', '<', '<=', '>',
+      '>=', '&', ' and ', ' or ', ' in ', ' ~> ']) + sub();
+    if (r < 0.45) return `${sub()}[${pick(['', sub()])}]`;
+    if (r < 0.5) return `${sub()}^(${pick(['<', '>', ''])}${sub()})`;
+    if (r < 0.55) return `${sub()}{${sub()}:${sub()}}`;
+    if (r < 0.6) return `(${sub()}${pick([';', ''])}${pick(['', sub()])})`;
+    if (r < 0.65) return `[${sub()}${pick(['', '..' + sub(), ',' + sub()])}]`;
+    if (r < 0.7) return `$f(${pick(['', '?', sub(), sub() + ',' + sub(), '?, ' + sub()])})`;
+    if (r < 0.74) return `function(${pick(['', '$x', '$x, $y', 'x'])})${pick(['', '<n:n>',
+      '<a<n>:n>', '<x-b?:s>', '<s++>', '<n<s>>'])}{${sub()}}`;
+    if (r < 0.78) return `${sub()} ? ${sub()}${pick(['', ' : ' + sub()])}`;
+    if (r < 0.82) return `$v := ${sub()}`;
+    if (r < 0.86) return sub() + pick(['@', '#']) + pick(['$v', '$i', 'x']);
+    if (r < 0.9) return `|${sub()}|${sub()}${pick(['', ',' + sub()])}|`;
+    if (r < 0.94) return `-${sub()}`;
+    return `/${pick(['a', 'a+', '[0-9]{2}', '(x)|y', 'a**', '(?<n>x)\\k<n>', '[z-a]'])}/${pick(['', 'i', 'm', 'ii'])}`;
+  };
+  const out = new Set();
+  while (out.size < count) {
+    let e = expr(0);
+    if (rand() < 0.3) {
+      const i = Math.floor(rand() * e.length);
+      e = e.slice(0, i) + e.slice(i + 1);
+    }
+    out.add(e);
+  }
+  return out;
+}
+
+const argument = (name) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : undefined;
+};
 const jsonata = loadReference();
-const expressions = new Set();
-for (const seed of readSeeds()) {
-  expressions.add(seed);
-  for (const m of mutate(seed)) expressions.add(m);
+let expressions = new Set();
+let tablePath = committedTable;
+if (argument('--random')) {
+  expressions = randomExpressions(argument('--random'), argument('--seed') ?? 1);
+  tablePath = join(root, 'target', 'jsonata-random-verdicts.tsv');
+} else {
+  for (const seed of readSeeds()) {
+    expressions.add(seed);
+    for (const m of mutate(seed)) expressions.add(m);
+  }
 }
 const rows = [
   `# Verdicts of jsonata@${VERSION} (npm) on each expression; written by scripts/jsonata-verdicts.mjs.`,

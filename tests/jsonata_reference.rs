@@ -7,6 +7,17 @@ use asl_lint::jsonata;
 
 const TABLE: &str = include_str!("data/jsonata-verdicts.tsv");
 
+/// The committed table, or the one `JSONATA_VERDICTS` names (see the script's `--random`).
+fn table() -> (String, bool) {
+    match std::env::var("JSONATA_VERDICTS") {
+        Ok(path) => (
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")),
+            false,
+        ),
+        Err(_) => (TABLE.to_string(), true),
+    }
+}
+
 struct Row {
     expression: String,
     valid: bool,
@@ -16,7 +27,8 @@ struct Row {
 }
 
 fn rows() -> Vec<Row> {
-    TABLE
+    table()
+        .0
         .lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
         .map(|line| {
@@ -43,7 +55,9 @@ fn utf16(s: &str, byte: usize) -> usize {
 #[test]
 fn verdicts_match_the_reference() {
     let rows = rows();
-    assert!(rows.len() >= 1500, "the table has {} rows", rows.len());
+    if table().1 {
+        assert!(rows.len() >= 1500, "the table has {} rows", rows.len());
+    }
     let mut mismatches = Vec::new();
     let (mut invalid, mut same_code, mut same_place) = (0, 0, 0);
     for row in &rows {

@@ -84,6 +84,8 @@ mod tests {
         assert!(e.help.unwrap().contains("2.0.6"));
         let e = parse("1 +  ").unwrap_err();
         assert_eq!((e.code, e.span), (Code::S0207, 2..3));
+        let e = parse("$v := -").unwrap_err();
+        assert_eq!((e.code, e.span), (Code::S0207, 6..7));
     }
 
     /// Hostile nesting ends in an error, not a stack overflow, on the 2 MiB stack of a

@@ -190,6 +190,9 @@ impl Parser<'_> {
         }
         let token = self.current.take();
         let before = self.previous.clone();
+        if let Some(t) = &token {
+            self.previous = t.span.clone();
+        }
         self.advance(None, true)?;
         let mut left = self.nud(token, before)?;
         while let Some(op) = self.current_op().filter(|&op| rbp < binding_power(op)) {
