@@ -155,11 +155,11 @@ impl Names {
             if scopes.binder[i] || called[i] || name.is_empty() || name == "$" {
                 continue;
             }
-            if name == "states" {
-                names.states.push(states_access(ast, &parent, i));
+            if scopes.is_bound(ast, i as NodeId, name) {
                 continue;
             }
-            if scopes.is_bound(ast, i as NodeId, name) {
+            if name == "states" {
+                names.states.push(states_access(ast, &parent, i));
                 continue;
             }
             if functions::is_builtin(name) {
@@ -448,5 +448,9 @@ mod tests {
             ]
         );
         assert_eq!(n.states[0].member_span, Some(8..13));
+        // A parameter named $states is the author's own.
+        assert!(names("function($states) { $states.inputs }")
+            .states
+            .is_empty());
     }
 }
