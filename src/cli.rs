@@ -141,6 +141,14 @@ fn rules_table() -> String {
             rule.category.as_str(),
             rule.summary
         ));
+        if let Some(fix) = rule.fix {
+            out.push_str(&format!(
+                "{:width$}  fix ({}): {}\n",
+                "",
+                fix.applicability.as_str(),
+                fix.summary
+            ));
+        }
     }
     out
 }

@@ -10,6 +10,8 @@ pub mod dataflow;
 pub mod diagnostic;
 pub mod discover;
 pub mod document;
+pub mod edits;
+pub mod fix;
 pub mod graph;
 pub mod hash;
 pub mod lint;

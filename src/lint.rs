@@ -427,6 +427,7 @@ fn lint_machine(
     let flow = DataFlow::build(&machine, &graph);
     let cx = Context {
         document,
+        text: &source.text,
         machine: &machine,
         graph: &graph,
         flow: &flow,
@@ -462,6 +463,7 @@ fn lint_machine(
     // The suppression stage reports unused-suppression itself, at its configured level.
     let mut diagnostics =
         crate::suppress::apply(source, &document.root, &machine, diagnostics, options);
+    crate::fix::drop_fixes_on_resolved(&document.root, root, &mut diagnostics);
     for d in &mut diagnostics {
         d.machine = name.map(str::to_string);
     }

@@ -24,6 +24,28 @@ pub fn did_you_mean<'c>(
     best.map(|(_, c)| c)
 }
 
+/// The one candidate closest to `word`, when no other is as close: a suggestion certain enough
+/// to apply as a fix. `did_you_mean` picks the first of equally close candidates for its hint.
+pub fn single_suggestion<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str> + Clone,
+) -> Option<&'c str> {
+    let best = did_you_mean(word, candidates.clone())?;
+    let distance = |c: &str| {
+        if c.to_lowercase() == word.to_lowercase() {
+            0
+        } else {
+            edit_distance(&word.to_lowercase(), &c.to_lowercase())
+        }
+    };
+    let d = distance(best);
+    let ties = candidates
+        .into_iter()
+        .filter(|&c| c != word && c != best && distance(c) == d)
+        .count();
+    (ties == 0).then_some(best)
+}
+
 /// Levenshtein distance over chars, in O(len(a)·len(b)) time and O(len(b)) memory.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -58,6 +80,15 @@ mod tests {
         assert_eq!(did_you_mean("Ressource", fields), Some("Resource"));
         assert_eq!(did_you_mean("Banana", fields), None);
         assert_eq!(did_you_mean("Next", fields), None);
+    }
+
+    #[test]
+    fn single_suggestion_needs_a_unique_best() {
+        assert_eq!(single_suggestion("Nxt", ["Next", "End"]), Some("Next"));
+        // "Stat" is one edit from both.
+        assert_eq!(single_suggestion("Stat", ["Start", "State"]), None);
+        assert_eq!(did_you_mean("Stat", ["Start", "State"]), Some("Start"));
+        assert_eq!(single_suggestion("Banana", ["Next"]), None);
     }
 
     #[test]

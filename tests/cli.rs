@@ -254,6 +254,10 @@ fn rules_and_explain() {
             line.contains(rule.severity.as_str()) && line.contains(rule.summary),
             "{line}"
         );
+        if let Some(fix) = rule.fix {
+            let expected = format!("fix ({}): {}", fix.applicability.as_str(), fix.summary);
+            assert!(out.contains(&expected), "{} lacks `{expected}`", rule.id);
+        }
     }
     let o = run(&["explain", "unknown-target"]);
     assert_eq!(o.status.code(), Some(0));

@@ -1,9 +1,10 @@
 use super::invalid_path::{abbreviate, is_placeholder, value_span, visit, Field, Item};
-use super::{rule_doc, Category, Context, Rule};
+use super::{rule_doc, Category, Context, FixSpec, Rule};
 use crate::asl::intrinsic::{self, Usage};
 use crate::asl::{char_position, path};
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::{Applicability, Finding, Fix, Severity};
 use crate::document::Node;
+use crate::edits;
 use crate::model::{QueryLanguage, State};
 
 pub static RULE: Rule = Rule {
@@ -14,7 +15,11 @@ pub static RULE: Rule = Rule {
         "A .$ value or ErrorPath/CausePath is neither a path nor a valid intrinsic function call",
     doc: rule_doc!("invalid-intrinsic"),
     check: Some(check),
-    fix: None,
+    fix: Some(FixSpec {
+        summary:
+            "replace a misspelt function name with the one intrinsic function it is a near-miss of",
+        applicability: Applicability::Safe,
+    }),
 };
 
 const SYNTAX_HELP: &str = "write States.Name(arguments); arguments are 'single-quoted strings', numbers, true, false, null, paths and nested calls, separated by commas";
@@ -81,12 +86,18 @@ fn check_value(
         Ok(call) => {
             for problem in intrinsic::check(&call, usage) {
                 let mut f = Finding::new(
-                    value_span(node, problem.range),
+                    value_span(node, problem.range.clone()),
                     format!("{field} of state '{name}': {}", problem.message),
                 )
                 .state(name);
                 if let Some(help) = problem.help {
                     f = f.help(help);
+                }
+                if let Some(new) = problem.replacement {
+                    let old = s.get(problem.range.clone()).unwrap_or_default();
+                    if let Some(edit) = edits::replace_in_string(node, problem.range, &new) {
+                        f = f.fix(Fix::safe(format!("replace {old} with {new}"), vec![edit]));
+                    }
                 }
                 out.push(f);
             }

@@ -77,6 +77,9 @@ impl Category {
 /// Everything a rule may read. Rules never see source text and never print.
 pub struct Context<'a, 'd> {
     pub document: &'d Document,
+    /// The text the document's spans point into. Only for shaping fix edits to how the file is
+    /// written (indentation, separators, line endings); rules read values from the document.
+    pub text: &'a str,
     pub machine: &'a Machine<'d>,
     pub graph: &'a StateGraph,
     pub flow: &'a DataFlow,
@@ -200,6 +203,7 @@ pub(crate) fn run_check(check: Check, text: &str, options: &LintOptions) -> Vec<
     let flow = DataFlow::build(&machine, &graph);
     let cx = Context {
         document: &document,
+        text,
         machine: &machine,
         graph: &graph,
         flow: &flow,

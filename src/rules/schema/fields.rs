@@ -3,10 +3,11 @@
 
 use super::site::{Part, Site};
 use super::values::{check_value, Expect, Lang, MAX_SECONDS};
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Fix};
 use crate::document::{Member, Node};
+use crate::edits;
 use crate::model::{QueryLanguage, StateType};
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, single_suggestion};
 
 /// A set of state types, one bit per type in `StateType::ALL` order.
 pub(super) type Types = u8;
@@ -251,7 +252,7 @@ pub(super) fn check_members<'n>(
     for member in members {
         let key = member.key.as_str();
         let Some(field) = find(fields, key) else {
-            unknown_field(out, site, member, fields, lang);
+            unknown_field(out, site, member, members, fields, lang);
             continue;
         };
         if let Some(ty) = lang.ty {
@@ -320,6 +321,7 @@ fn unknown_field(
     out: &mut Vec<Finding>,
     site: &Site,
     member: &Member,
+    siblings: &[Member],
     fields: &[Field],
     lang: LangContext,
 ) {
@@ -328,6 +330,10 @@ fn unknown_field(
         |f: &&Field| lang.ty.is_none_or(|ty| f.types & bit(ty) != 0) && f.lang.allows(lang.state);
     let suggestion = did_you_mean(key, fields.iter().filter(fits).map(|f| f.name))
         .or_else(|| did_you_mean(key, fields.iter().map(|f| f.name)));
+    // A fix only for one clear match that fits here and is not set already.
+    let rename = single_suggestion(key, fields.iter().filter(fits).map(|f| f.name))
+        .filter(|s| !siblings.iter().any(|m| m.key == *s))
+        .and_then(|s| Some((s, edits::rename_key(member, s)?)));
     let mut f = site.finding(
         member.key_span,
         format!("{} has an unknown field \"{key}\"", site.subject()),
@@ -339,6 +345,12 @@ fn unknown_field(
         (_, Some(s)) => f.help(format!("did you mean \"{s}\"? Field names are case-sensitive")),
         (_, None) => f.help(format!("remove \"{key}\"; Step Functions rejects fields it does not know")),
     };
+    if let Some((name, edit)) = rename {
+        f = f.fix(Fix::safe(
+            format!("rename \"{key}\" to \"{name}\""),
+            vec![edit],
+        ));
+    }
     out.push(f);
 }
 

@@ -3,7 +3,7 @@
 use super::fields::{check_members, sub, Field, LangContext};
 use super::site::{brace, Part, Site};
 use super::templates;
-use super::values::{check_literal, non_empty_array, Expect, Lang, MAX_SECONDS};
+use super::values::{check_literal, non_empty_array, with_replacement, Expect, Lang, MAX_SECONDS};
 use crate::diagnostic::{Finding, Severity};
 use crate::document::{Member, Node};
 use crate::suggest::did_you_mean;
@@ -160,8 +160,7 @@ fn error_equals(out: &mut Vec<Finding>, site: &Site, node: &Node) {
         // Step Functions deploys other "States." names (and a Fail state may raise them), so
         // only near-misses of real names are reported, as warnings: typos that never match.
         if let Some(suggestion) = did_you_mean(text, PREDEFINED.iter().copied()) {
-            out.push(
-                site.finding(
+            let f = site.finding(
                     name.span,
                     format!(
                         "{} lists \"{text}\", which is not an error Step Functions raises, so it never matches; names starting with \"States.\" are reserved",
@@ -169,8 +168,8 @@ fn error_equals(out: &mut Vec<Finding>, site: &Site, node: &Node) {
                     ),
                 )
                 .severity(Severity::Warning)
-                .help(format!("did you mean \"{suggestion}\"? Error names are case-sensitive")),
-            );
+                .help(format!("did you mean \"{suggestion}\"? Error names are case-sensitive"));
+            out.push(with_replacement(f, name, text, PREDEFINED));
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::fields::{check_members, sub, Field, LangContext};
 use super::site::{brace, Part, Site};
-use super::values::{check_literal, has_placeholder, Expect, Lang, MAX_SECONDS};
+use super::values::{check_literal, has_placeholder, with_replacement, Expect, Lang, MAX_SECONDS};
 use super::Context;
 use crate::diagnostic::Finding;
 use crate::document::{Member, Node};
@@ -231,7 +231,7 @@ pub(super) fn check_query_language(
             if let Some(s) = did_you_mean(value, VALUES.iter().copied()) {
                 f = f.help(format!("did you mean \"{s}\"? Values are case-sensitive"));
             }
-            out.push(f);
+            out.push(with_replacement(f, node, value, VALUES));
         }
         Some(QueryLanguage::JsonPath) if machine == Some(QueryLanguage::Jsonata) => {
             out.push(

@@ -6,7 +6,7 @@ use super::fields::{
 };
 use super::root::check_query_language;
 use super::site::Site;
-use super::values::{check_literal, is_jsonata, non_empty_array, Expect};
+use super::values::{check_literal, is_jsonata, non_empty_array, with_replacement, Expect};
 use super::{choice, map, retry_catch, templates, Context};
 use crate::diagnostic::Finding;
 use crate::document::{Member, Node};
@@ -100,13 +100,13 @@ fn check_type(state: &State, site: &Site, out: &mut Vec<Finding>) -> Option<Stat
                 "use one of Task, Pass, Choice, Wait, Succeed, Fail, Parallel or Map".to_string()
             }
         };
-        out.push(
-            site.finding(
+        let f = site
+            .finding(
                 member.value.span,
                 format!("state '{}' has an unknown Type \"{value}\"", state.name),
             )
-            .help(help),
-        );
+            .help(help);
+        out.push(with_replacement(f, &member.value, value, &NAMES));
     }
     state.ty
 }
