@@ -4,6 +4,7 @@
 //! `graph` (transitions) → `rules` → `diagnostic` → `report`.
 
 pub mod asl;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod dataflow;

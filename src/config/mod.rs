@@ -91,6 +91,8 @@ pub struct LintOptions {
     /// Given with `--workflow-type`: it then beats what a template declares.
     pub workflow_type_from_command_line: bool,
     pub rules: RuleSettings,
+    /// The baseline file the governing configuration names (absolute), if any.
+    pub baseline: Option<std::path::PathBuf>,
 }
 
 #[cfg(test)]

@@ -274,6 +274,7 @@ fn build(
         workflow_type,
         workflow_type_from_command_line: command_line.workflow_type.is_some(),
         rules: settings,
+        baseline: config.and_then(|c| c.baseline.clone()),
     }
 }
 
