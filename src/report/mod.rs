@@ -1,5 +1,6 @@
 //! Reporters turn located diagnostics into output. They are the only code that prints findings.
 
+pub mod graph;
 pub mod human;
 pub mod json;
 
