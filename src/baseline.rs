@@ -14,6 +14,7 @@ use std::path::{Component, Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
+use crate::lint::FileReport;
 
 /// The version of the baseline file format.
 pub const VERSION: u64 = 1;
@@ -239,6 +240,74 @@ impl Matcher<'_> {
             .map(|(k, _)| self.left.get(k.as_str()).copied().unwrap_or(0))
             .sum()
     }
+}
+
+/// What applying baselines to a run did, for the summary.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Findings a baseline absorbed (not reported).
+    pub baselined: usize,
+    /// Recorded findings of the linted files that no longer occur.
+    pub stale: usize,
+}
+
+/// Removes baselined findings from `reports`. `baselines[i]` names the baseline file of
+/// `reports[i]` (`--baseline`, else its configuration's), if any; each file is read once.
+pub fn apply(reports: &mut [FileReport], baselines: &[Option<PathBuf>]) -> Result<Applied, String> {
+    let mut loaded: Vec<(PathBuf, Baseline)> = Vec::new();
+    let mut which: Vec<Option<usize>> = Vec::with_capacity(reports.len());
+    for path in baselines {
+        let Some(path) = path.clone() else {
+            which.push(None);
+            continue;
+        };
+        let index = match loaded.iter().position(|(p, _)| *p == path) {
+            Some(i) => i,
+            None => {
+                let baseline = Baseline::load(&path)?;
+                loaded.push((path, baseline));
+                loaded.len() - 1
+            }
+        };
+        which.push(Some(index));
+    }
+    let mut matchers: Vec<Matcher> = loaded.iter().map(|(_, b)| b.matcher()).collect();
+    for (report, index) in reports.iter_mut().zip(which) {
+        let Some(index) = index else { continue };
+        let dir = loaded[index].0.parent().unwrap_or(Path::new(""));
+        let path = relative_path(Path::new(&report.source.name), dir);
+        let matcher = &mut matchers[index];
+        matcher.file(&path);
+        report
+            .diagnostics
+            .retain(|d| !matcher.is_baselined(&path, d));
+    }
+    Ok(matchers.iter().fold(Applied::default(), |sum, m| Applied {
+        baselined: sum.baselined + m.baselined(),
+        stale: sum.stale + m.stale(),
+    }))
+}
+
+/// Records the findings of `reports` in the baseline file `path`; returns how many.
+pub fn write(path: &Path, reports: &[FileReport]) -> Result<usize, String> {
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let paths: Vec<String> = reports
+        .iter()
+        .map(|r| relative_path(Path::new(&r.source.name), dir))
+        .collect();
+    let baseline = Baseline::record(
+        reports
+            .iter()
+            .zip(&paths)
+            .flat_map(|(r, p)| r.diagnostics.iter().map(move |d| (p.as_str(), d))),
+    );
+    if !dir.as_os_str().is_empty() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, baseline.to_json())
+        .map_err(|e| format!("cannot write baseline {}: {e}", path.display()))?;
+    Ok(baseline.len())
 }
 
 /// `file` relative to `dir`, with `/` separators (`../` where it lies outside), for baseline

@@ -1,17 +1,19 @@
 //! Command line: argument parsing, reading inputs, choosing the reporter, exit codes.
 
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::baseline;
 use crate::config::{CommandLine, LintOptions, Resolver, WorkflowType};
 use crate::diagnostic::Severity;
 use crate::discover::{self, Input};
+use crate::fix;
 use crate::lint::{self, FileReport, Selection};
-use crate::report::{human, json};
+use crate::report::{graph, human, json, Summary};
 use crate::rules::{self, RULES};
 use crate::suggest::did_you_mean;
 
@@ -42,6 +44,30 @@ enum Command {
         /// Rule id, e.g. unknown-target
         rule: String,
     },
+    /// Print a state machine's graph as Mermaid (renders on GitHub and GitLab) or Graphviz DOT
+    Graph(GraphArgs),
+}
+
+#[derive(Args, Debug)]
+struct GraphArgs {
+    /// A definition file, or a template that declares state machines
+    #[arg(value_name = "PATH")]
+    path: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    format: GraphFormat,
+    /// The machine to draw, by its logical id, when a template declares several
+    #[arg(long, value_name = "ID")]
+    machine: Option<String>,
+    /// Configuration file to use, instead of the nearest .asl-lint.toml
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum GraphFormat {
+    Mermaid,
+    Dot,
 }
 
 #[derive(Args, Debug)]
@@ -71,6 +97,21 @@ struct LintArgs {
     /// Name to use for standard input in reports
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<String>,
+    /// Apply safe fixes to the files in place, then report what remains
+    #[arg(long)]
+    fix: bool,
+    /// Also apply fixes that change behaviour (with --fix or --diff)
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them; exit 1 if there are any
+    #[arg(long)]
+    diff: bool,
+    /// Record the current findings in FILE, to be ignored by --baseline
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Report only findings not recorded in FILE [default: the configuration's baseline]
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -124,6 +165,7 @@ pub fn main() -> i32 {
             EXIT_OK
         }
         Some(Command::Explain { rule }) => explain(&rule, &mut stdout),
+        Some(Command::Graph(args)) => graph(&args, &mut stdout),
         None => run_lint(&cli.lint, &mut stdout),
     };
     let _ = stdout.flush();
@@ -287,14 +329,81 @@ fn run_lint(args: &LintArgs, out: &mut impl Write) -> i32 {
     }
     lint_references(&mut reports, &mut input_errors, &mut resolver);
 
+    if args.fix || args.diff {
+        let fixed = apply_fixes(args, &mut reports, &mut resolver, &stdin_name, out);
+        if args.diff {
+            for err in &input_errors {
+                eprintln!("error: cannot read {}: {}", err.path.display(), err.message);
+            }
+            return match fixed {
+                _ if !input_errors.is_empty() => EXIT_USAGE,
+                Err(()) => EXIT_USAGE,
+                Ok(0) => EXIT_OK,
+                Ok(_) => EXIT_FINDINGS,
+            };
+        }
+        if fixed.is_err() {
+            return EXIT_USAGE;
+        }
+    }
+    if let Some(path) = &args.write_baseline {
+        return match baseline::write(path, &reports) {
+            Ok(n) => {
+                eprintln!("recorded {n} findings in {}", path.display());
+                for err in &input_errors {
+                    eprintln!("error: cannot read {}: {}", err.path.display(), err.message);
+                }
+                if input_errors.is_empty() {
+                    EXIT_OK
+                } else {
+                    EXIT_USAGE
+                }
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                EXIT_USAGE
+            }
+        };
+    }
+    let mut summary = Summary::of(&reports);
+    // Each file's baseline: --baseline, else its configuration's `baseline`.
+    let baselines: Vec<Option<PathBuf>> = reports
+        .iter()
+        .map(|r| match &args.baseline {
+            Some(path) => Some(path.clone()),
+            None if r.source.name == stdin_name => resolver
+                .options_for_stdin(args.stdin_filename.as_deref())
+                .baseline
+                .clone(),
+            None => resolver
+                .options_for_file(Path::new(&r.source.name))
+                .baseline
+                .clone(),
+        })
+        .collect();
+    if baselines.iter().any(Option::is_some) {
+        match baseline::apply(&mut reports, &baselines) {
+            Ok(applied) => {
+                summary = Summary {
+                    baseline: Some(applied),
+                    ..Summary::of(&reports)
+                }
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+
     let rendered = match args.format {
-        Format::Json => json::render(&reports),
+        Format::Json => json::render_with(&reports, summary),
         Format::Human => {
             let style = human::Style {
                 color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
                 width: terminal_width(),
             };
-            human::render(&reports, &style)
+            human::render_with(&reports, &style, summary)
         }
     };
     let _ = out.write_all(rendered.as_bytes());
@@ -316,6 +425,172 @@ fn run_lint(args: &LintArgs, out: &mut impl Write) -> i32 {
     } else {
         EXIT_OK
     }
+}
+
+/// `--fix` and `--diff`: fixes every report's file (writing it, or printing the diff to `out`),
+/// and replaces the report with what the fixed text lints to. Returns how many files changed.
+fn apply_fixes(
+    args: &LintArgs,
+    reports: &mut [FileReport],
+    resolver: &mut Resolver,
+    stdin_name: &str,
+    out: &mut impl Write,
+) -> Result<usize, ()> {
+    if args.fix && !args.diff && args.paths.iter().any(|p| p.as_os_str() == "-") {
+        eprintln!("error: --fix cannot rewrite standard input; use --diff to see the fixes");
+        return Err(());
+    }
+    // A definition file a template deploys is re-linted in that template's context.
+    let contexts: Vec<(String, lint::MachineContext)> = reports
+        .iter()
+        .flat_map(|r| &r.references)
+        .map(|r| (r.path.display().to_string(), r.context.clone()))
+        .collect();
+    let (mut files, mut findings, mut rejected, mut unsafe_left) = (0, 0, 0, 0);
+    let mut done: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for report in reports.iter_mut() {
+        let name = report.source.name.clone();
+        let wanted = |d: &crate::diagnostic::Diagnostic| {
+            d.fix
+                .as_ref()
+                .is_some_and(|f| fix::allowed(f, args.unsafe_fixes))
+        };
+        if !report.diagnostics.iter().any(wanted) || !done.insert(name.clone()) {
+            continue;
+        }
+        let options = if name == stdin_name {
+            resolver.options_for_stdin(args.stdin_filename.as_deref())
+        } else {
+            resolver.options_for_file(Path::new(&name))
+        };
+        let context = contexts.iter().find(|(n, _)| *n == name).map(|(_, c)| c);
+        let relint = |text: &str| -> Vec<crate::diagnostic::Diagnostic> {
+            let bytes = text.as_bytes().to_vec();
+            match context {
+                Some(context) => lint::lint_referenced(&name, bytes, context, &options).diagnostics,
+                None => lint::lint_bytes(&name, bytes, Selection::Always, &options)
+                    .map(|r| r.diagnostics)
+                    .unwrap_or_default(),
+            }
+        };
+        let outcome = fix::fix_text(
+            &report.source.text,
+            report.diagnostics.clone(),
+            args.unsafe_fixes,
+            relint,
+        );
+        rejected += outcome.rejected.len();
+        if !outcome.changed() {
+            continue;
+        }
+        if args.diff {
+            let shown = name.strip_prefix("./").unwrap_or(&name);
+            let diff = fix::unified_diff(shown, &report.source.text, &outcome.text);
+            let _ = out.write_all(diff.as_bytes());
+        } else if let Err(err) = std::fs::write(&name, &outcome.text) {
+            eprintln!("error: cannot write {name}: {err}");
+            return Err(());
+        }
+        files += 1;
+        findings += outcome.applied.len();
+        *report = FileReport {
+            source: crate::source::SourceFile::new(name, outcome.text),
+            diagnostics: outcome.diagnostics,
+            references: std::mem::take(&mut report.references),
+        };
+    }
+    if !args.unsafe_fixes {
+        unsafe_left = reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .filter(|d| d.fix.as_ref().is_some_and(|f| !fix::allowed(f, false)))
+            .count();
+    }
+    let verb = if args.diff { "would fix" } else { "fixed" };
+    eprintln!("{verb} {findings} findings in {files} files");
+    if unsafe_left > 0 {
+        eprintln!("{unsafe_left} more with --unsafe-fixes (they change behaviour: review them)");
+    }
+    if rejected > 0 {
+        eprintln!("{rejected} fixes not applied: the file would not have linted cleaner");
+    }
+    Ok(files)
+}
+
+/// `asl-lint graph`: prints one machine of a file as Mermaid or DOT.
+fn graph(args: &GraphArgs, out: &mut impl Write) -> i32 {
+    let mut resolver = match Resolver::new(CommandLine::default(), args.config.as_deref()) {
+        Ok(resolver) => resolver,
+        Err(errors) => {
+            for err in errors {
+                eprintln!("error: {err}");
+            }
+            return EXIT_USAGE;
+        }
+    };
+    let options = resolver.options_for_file(&args.path);
+    if let Some(err) = resolver.errors().first() {
+        eprintln!("error: {err}");
+        return EXIT_USAGE;
+    }
+    let name = args.path.display().to_string();
+    let bytes = match std::fs::read(&args.path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            eprintln!("error: cannot read {name}: {err}");
+            return EXIT_USAGE;
+        }
+    };
+    let mut skipped = Vec::new();
+    let found = match graph::machines(&name, bytes, &options, &mut skipped) {
+        Ok(found) => found,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return EXIT_USAGE;
+        }
+    };
+    for note in &skipped {
+        eprintln!("note: {note}");
+    }
+    let ids: Vec<&str> = found.iter().filter_map(|m| m.machine.as_deref()).collect();
+    let chosen = match (&args.machine, found.len()) {
+        (None, 1) => &found[0],
+        (None, 0) => {
+            eprintln!("error: {name} has no state machine that can be drawn");
+            return EXIT_USAGE;
+        }
+        (None, n) => {
+            eprintln!(
+                "error: {name} declares {n} state machines ({}); choose one with --machine",
+                ids.join(", ")
+            );
+            return EXIT_USAGE;
+        }
+        (Some(id), _) => match found
+            .iter()
+            .find(|m| m.machine.as_deref() == Some(id.as_str()))
+        {
+            Some(m) => m,
+            None => {
+                let hint = did_you_mean(id, ids.iter().copied())
+                    .map(|s| format!(" (did you mean '{s}'?)"))
+                    .unwrap_or_default();
+                let list = if ids.is_empty() {
+                    "it is a single definition, so leave out --machine".to_string()
+                } else {
+                    format!("it declares {}", ids.join(", "))
+                };
+                eprintln!("error: {name} has no state machine '{id}'{hint}: {list}");
+                return EXIT_USAGE;
+            }
+        },
+    };
+    let format = match args.format {
+        GraphFormat::Mermaid => graph::Format::Mermaid,
+        GraphFormat::Dot => graph::Format::Dot,
+    };
+    let _ = out.write_all(chosen.render(format).as_bytes());
+    EXIT_OK
 }
 
 /// Definition files a template names (`DefinitionUri`) are linted again in that template's

@@ -241,3 +241,126 @@ fn line_endings_and_the_byte_order_mark_are_kept() {
     );
     assert_eq!(out.text.lines().count(), text.lines().count());
 }
+
+fn bin(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+const SAMPLE: &str = "fixtures/sample/order-workflow.asl.json";
+
+#[test]
+fn cli_fix_writes_diff_prints_and_unsafe_fixes_are_gated() {
+    let dir = common::scratch("fix-cli");
+    let original = read(&root().join(SAMPLE));
+    let file = common::write(&dir, "flow.asl.json", &original);
+
+    // --diff prints what --fix would do, exits 1, and writes nothing.
+    let o = bin(&dir, &["--diff", "flow.asl.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let diff = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        diff.starts_with("--- a/flow.asl.json\n+++ b/flow.asl.json\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("-      \"Next\": \"Done\"\n+      \"Next\": \"done\"\n"),
+        "{diff}"
+    );
+    assert!(
+        !diff.contains("ResultPath\": \"$.error\" }"),
+        "an unsafe fix leaked: {diff}"
+    );
+    assert_eq!(read(&file), original);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("would fix 2 findings in 1 files"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 more with --unsafe-fixes"), "{stderr}");
+
+    // --fix writes the safe fixes and reports what remains.
+    let o = bin(&dir, &["--fix", "--format", "json", "flow.asl.json"]);
+    assert_eq!(o.status.code(), Some(1), "findings remain");
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rules: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        ["heartbeat-not-less-than-timeout", "catch-replaces-input"]
+    );
+    let fixed = read(&file);
+    assert_ne!(fixed, original);
+    assert!(fixed.contains("\"Next\": \"done\""));
+
+    // A second run changes nothing.
+    let o = bin(&dir, &["--fix", "flow.asl.json"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("fixed 0 findings in 0 files"));
+    assert_eq!(read(&file), fixed);
+    let o = bin(&dir, &["--diff", "flow.asl.json"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(o.stdout.is_empty());
+
+    // Unsafe fixes only when asked for.
+    let o = bin(&dir, &["--fix", "--unsafe-fixes", "flow.asl.json"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("fixed 1 findings in 1 files"));
+    assert!(read(&file).contains("\"Next\": \"Refund\", \"ResultPath\": \"$.error\" }"));
+}
+
+#[test]
+fn cli_fix_refuses_standard_input_but_diffs_it() {
+    let dir = common::scratch("fix-stdin");
+    let run = |args: &[&str]| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+            .current_dir(&dir)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(br#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "b"}, "B": {"Type": "Succeed"}}}"#)
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let o = run(&["--fix", "-"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--fix cannot rewrite standard input"));
+    let o = run(&["--diff", "--stdin-filename", "m.asl.json", "-"]);
+    assert_eq!(o.status.code(), Some(1));
+    let diff = String::from_utf8_lossy(&o.stdout);
+    assert!(diff.contains("+++ b/m.asl.json"), "{diff}");
+    assert!(diff.contains("\"Next\": \"B\""), "{diff}");
+}
+
+#[test]
+fn cli_fix_edits_templates_and_the_definition_files_they_deploy() {
+    let dir = common::scratch("fix-template");
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Inline:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A:\n            Type: Pass\n            Parameters:\n              id: $.id   # keep this comment\n            End: true\n  Deployed:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n      DefinitionSubstitutions:\n        Fn: arn:aws:lambda:us-east-1:123456789012:function:f:live\n";
+    common::write(&dir, "template.yaml", template);
+    let flow = "{\n  \"StartAt\": \"Each\",\n  \"States\": {\n    \"Each\": {\n      \"Type\": \"Map\",\n      \"Iterator\": {\"StartAt\": \"Call\", \"States\": {\"Call\": {\"Type\": \"Pass\", \"Result\": \"${Fn}\", \"End\": true}}},\n      \"End\": true\n    }\n  }\n}\n";
+    common::write(&dir, "flow.asl.json", flow);
+    let o = bin(&dir, &["--fix", "."]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("fixed 2 findings in 2 files"), "{stderr}");
+    assert_eq!(
+        read(&dir.join("template.yaml")),
+        template.replace("id: $.id", "id.$: $.id")
+    );
+    assert_eq!(
+        read(&dir.join("flow.asl.json")),
+        flow.replace("\"Iterator\"", "\"ItemProcessor\"")
+    );
+}

@@ -284,3 +284,49 @@ fn templates_list_their_machines() {
         .contains("s0 -->|\"Next\"| s1"));
     assert!(skipped.is_empty(), "{skipped:?}");
 }
+
+fn graph_cli(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .current_dir(dir)
+        .arg("graph")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_graph_command_picks_a_machine_and_a_format() {
+    let o = graph_cli(&root(), &[SAMPLE]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        draw(SAMPLE, Format::Mermaid)
+    );
+    let o = graph_cli(&root(), &["--format", "dot", WORKFLOW]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        draw(WORKFLOW, Format::Dot)
+    );
+
+    let dir = scratch("graph-cli");
+    common::write(
+        &dir,
+        "template.yaml",
+        "Resources:\n  First:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A: {Type: Succeed}\n  Second:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: B\n        States:\n          B: {Type: Fail}\n",
+    );
+    let o = graph_cli(&dir, &["template.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("declares 2 state machines (First, Second); choose one with --machine"),
+        "{stderr}"
+    );
+    let o = graph_cli(&dir, &["template.yaml", "--machine", "Second"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("s0([\"B<br/>Fail\"])"));
+    let o = graph_cli(&dir, &["template.yaml", "--machine", "Secnd"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean 'Second'?"));
+    let o = graph_cli(&dir, &["missing.json"]);
+    assert_eq!(o.status.code(), Some(2));
+}

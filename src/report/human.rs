@@ -18,6 +18,11 @@ pub struct Style {
 }
 
 pub fn render(reports: &[FileReport], style: &Style) -> String {
+    render_with(reports, style, Summary::of(reports))
+}
+
+/// `render` with a summary the caller completed (e.g. with what a baseline absorbed).
+pub fn render_with(reports: &[FileReport], style: &Style, summary: Summary) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -43,7 +48,7 @@ pub fn render(reports: &[FileReport], style: &Style) -> String {
             out.push('\n');
         }
     }
-    out.push_str(&Summary::of(reports).line());
+    out.push_str(&summary.line());
     out.push('\n');
     out
 }

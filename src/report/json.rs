@@ -7,6 +7,11 @@ use crate::diagnostic::Diagnostic;
 use crate::lint::FileReport;
 
 pub fn render(reports: &[FileReport]) -> String {
+    render_with(reports, Summary::of(reports))
+}
+
+/// `render` with a summary the caller completed (e.g. with what a baseline absorbed).
+pub fn render_with(reports: &[FileReport], summary: Summary) -> String {
     let diagnostics: Vec<Value> = reports
         .iter()
         .flat_map(|r| {
@@ -15,8 +20,7 @@ pub fn render(reports: &[FileReport]) -> String {
                 .map(move |d| diagnostic(&r.source.name, d))
         })
         .collect();
-    let summary = Summary::of(reports);
-    let doc = json!({
+    let mut doc = json!({
         "version": 1,
         "diagnostics": diagnostics,
         "summary": {
@@ -26,6 +30,10 @@ pub fn render(reports: &[FileReport]) -> String {
             "infos": summary.infos,
         }
     });
+    if let Some(b) = summary.baseline {
+        doc["summary"]["baselined"] = json!(b.baselined);
+        doc["summary"]["stale"] = json!(b.stale);
+    }
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
     out

@@ -13,6 +13,8 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Set when a baseline was applied: what it absorbed and how much of it is stale.
+    pub baseline: Option<crate::baseline::Applied>,
 }
 
 impl Summary {
@@ -32,10 +34,17 @@ impl Summary {
     }
 
     pub fn line(&self) -> String {
-        format!(
+        let mut line = format!(
             "{} errors, {} warnings, {} infos in {} files",
             self.errors, self.warnings, self.infos, self.files
-        )
+        );
+        if let Some(b) = self.baseline {
+            line.push_str(&format!(
+                "; {} baselined, {} stale baseline entries",
+                b.baselined, b.stale
+            ));
+        }
+        line
     }
 }
 
@@ -66,5 +75,16 @@ pub(crate) mod tests {
         let s = Summary::of(&sample_reports());
         assert_eq!((s.files, s.errors, s.warnings, s.infos), (2, 1, 0, 0));
         assert_eq!(s.line(), "1 errors, 0 warnings, 0 infos in 2 files");
+        let with = Summary {
+            baseline: Some(crate::baseline::Applied {
+                baselined: 4,
+                stale: 1,
+            }),
+            ..s
+        };
+        assert_eq!(
+            with.line(),
+            "1 errors, 0 warnings, 0 infos in 2 files; 4 baselined, 1 stale baseline entries"
+        );
     }
 }
