@@ -250,6 +250,10 @@ fn command_line(args: &LintArgs) -> Result<CommandLine, String> {
 type Job<'a> = (&'a Input, Arc<LintOptions>);
 
 fn run_lint(args: &LintArgs, out: &mut impl Write) -> i32 {
+    if args.unsafe_fixes && !(args.fix || args.diff) {
+        eprintln!("error: --unsafe-fixes needs --fix or --diff");
+        return EXIT_USAGE;
+    }
     let resolver = command_line(args)
         .map_err(|e| vec![e])
         .and_then(|cl| Resolver::new(cl, args.config.as_deref()));

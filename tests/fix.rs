@@ -335,6 +335,9 @@ fn cli_fix_refuses_standard_input_but_diffs_it() {
             .unwrap();
         child.wait_with_output().unwrap()
     };
+    let o = run(&["--unsafe-fixes", "-"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--unsafe-fixes needs --fix or --diff"));
     let o = run(&["--fix", "-"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--fix cannot rewrite standard input"));
