@@ -85,8 +85,11 @@ fn corpus_fixes_keep_files_parseable_and_remove_what_they_claim() {
         eprintln!("skipping: no corpus at ../shared/corpus (set ASL_LINT_CORPUS to point at one)");
         return;
     };
+    // The corpus, and the other checkers' labelled fixtures beside it (full of mistakes).
+    let peers = corpus.join("../peer-fixtures");
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&corpus)
         .into_iter()
+        .chain(walkdir::WalkDir::new(&peers))
         .filter_map(Result::ok)
         .map(|e| e.into_path())
         .filter(|p| {
@@ -366,4 +369,40 @@ fn cli_fix_edits_templates_and_the_definition_files_they_deploy() {
         read(&dir.join("flow.asl.json")),
         flow.replace("\"Iterator\"", "\"ItemProcessor\"")
     );
+}
+
+/// Every rule fixture, fixed with and without unsafe fixes: still parses, claims hold, nothing
+/// added, and a second run changes nothing.
+#[test]
+fn every_rule_fixture_fixes_cleanly_and_idempotently() {
+    let mut problems = Vec::new();
+    let mut applied = 0;
+    for entry in walkdir::WalkDir::new(root().join("fixtures"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy();
+            name.ends_with(".json") || name.ends_with(".yaml") || name.ends_with(".yml")
+        })
+    {
+        let path = entry.path();
+        let name = path.display().to_string();
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let before = lint(&name, &text);
+        for unsafe_fixes in [false, true] {
+            let out = fix(&name, &text, unsafe_fixes);
+            applied += out.applied.len();
+            problems.extend(check_outcome(&name, &before, &out));
+            if fix(&name, &out.text, unsafe_fixes).text != out.text {
+                problems.push(format!("{name}: not idempotent"));
+            }
+        }
+    }
+    assert!(
+        applied > 10,
+        "only {applied} fixes applied over the fixtures"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -333,6 +333,7 @@ fn unknown_field(
     // A fix only for one clear match that fits here and is not set already.
     let rename = single_suggestion(key, fields.iter().filter(fits).map(|f| f.name))
         .filter(|s| !siblings.iter().any(|m| m.key == *s))
+        .filter(|s| find(fields, s).is_none_or(|f| kind_fits(f.value, &member.value)))
         .and_then(|s| Some((s, edits::rename_key(member, s)?)));
     let mut f = site.finding(
         member.key_span,
@@ -352,6 +353,24 @@ fn unknown_field(
         ));
     }
     out.push(f);
+}
+
+/// Whether a value is of the kind a field takes (`Custom` fields are checked elsewhere: any).
+/// A misspelt `"End": true` is not `"And"`, which takes an array.
+fn kind_fits(expect: Expect, node: &Node) -> bool {
+    use crate::document::Value;
+    match (expect, &node.value) {
+        (Any | Custom, _) => true,
+        (Str | Expect::Enum(_), Value::String(_)) => true,
+        (StrOrNull, Value::String(_) | Value::Null) => true,
+        (Expect::Bool, Value::Bool(_)) => true,
+        (Int(..) | Num(..), Value::Number(_)) => true,
+        (Object, Value::Object(_)) | (Array, Value::Array(_)) => true,
+        (ObjectOrArray, Value::Object(_) | Value::Array(_)) => true,
+        // A JSONata expression or a placeholder may stand for anything.
+        (_, Value::String(s)) => s.contains("{%") || s.contains("${"),
+        _ => false,
+    }
 }
 
 /// Reports the later of two mutually exclusive fields, pointing back at the earlier one.
