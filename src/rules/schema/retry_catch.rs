@@ -4,7 +4,7 @@ use super::fields::{check_members, sub, Field, LangContext};
 use super::site::{brace, Part, Site};
 use super::templates;
 use super::values::{check_literal, non_empty_array, with_replacement, Expect, Lang, MAX_SECONDS};
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::{Applicability, Finding, Severity};
 use crate::document::{Member, Node};
 use crate::suggest::did_you_mean;
 
@@ -169,7 +169,13 @@ fn error_equals(out: &mut Vec<Finding>, site: &Site, node: &Node) {
                 )
                 .severity(Severity::Warning)
                 .help(format!("did you mean \"{suggestion}\"? Error names are case-sensitive"));
-            out.push(with_replacement(f, name, text, PREDEFINED));
+            // The definition deploys as written, and the entry then matches errors it never
+            // matched: a change of behaviour, so only with --unsafe-fixes.
+            let mut f = with_replacement(f, name, text, PREDEFINED);
+            if let Some(fix) = &mut f.fix {
+                fix.applicability = Applicability::Unsafe;
+            }
+            out.push(f);
         }
     }
 }
