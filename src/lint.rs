@@ -426,6 +426,7 @@ fn lint_machine(
     let graph = StateGraph::build(&machine);
     let flow = DataFlow::build(&machine, &graph);
     let cx = Context {
+        source,
         document,
         machine: &machine,
         graph: &graph,

@@ -1,4 +1,4 @@
-use super::invalid_path::{abbreviate, is_placeholder, value_span, visit, Field, Item};
+use super::invalid_path::{abbreviate, is_placeholder, visit, Field, Item};
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::intrinsic::{self, Usage};
 use crate::asl::{char_position, path};
@@ -47,12 +47,13 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             if s.starts_with('$') || is_placeholder(s) {
                 return;
             }
-            check_value(state, field, node, s, usage, out);
+            check_value(cx, state, field, node, s, usage, out);
         });
     }
 }
 
 fn check_value(
+    cx: &Context,
     state: &State,
     field: Field,
     node: &Node,
@@ -68,7 +69,7 @@ fn check_value(
     match intrinsic::parse(s) {
         Err(e) => out.push(
             Finding::new(
-                value_span(node, e.offset_range.clone()),
+                cx.value_span(node, e.offset_range.clone()),
                 format!(
                     "{field} of state '{name}' is not a valid intrinsic function call: {} at character {}",
                     e.message,
@@ -81,7 +82,7 @@ fn check_value(
         Ok(call) => {
             for problem in intrinsic::check(&call, usage) {
                 let mut f = Finding::new(
-                    value_span(node, problem.range),
+                    cx.value_span(node, problem.range),
                     format!("{field} of state '{name}': {}", problem.message),
                 )
                 .state(name);

@@ -4,8 +4,10 @@ use crate::config::{LintOptions, WorkflowType};
 use crate::dataflow::DataFlow;
 use crate::diagnostic::{Applicability, Finding, Severity};
 use crate::document::Document;
+use crate::document::Node;
 use crate::graph::StateGraph;
 use crate::model::{Machine, State};
+use crate::source::{SourceFile, Span};
 
 mod activity_prefer_callback;
 mod callback_missing_token;
@@ -74,8 +76,11 @@ impl Category {
     }
 }
 
-/// Everything a rule may read. Rules never see source text and never print.
+/// Everything a rule may read. Rules never read source text themselves (`value_span` does it
+/// for them) and never print.
 pub struct Context<'a, 'd> {
+    /// The text the document's spans refer to.
+    pub source: &'a SourceFile,
     pub document: &'d Document,
     pub machine: &'a Machine<'d>,
     pub graph: &'a StateGraph,
@@ -84,6 +89,13 @@ pub struct Context<'a, 'd> {
 }
 
 impl<'d> Context<'_, 'd> {
+    /// The source span of bytes `decoded` of `node`'s string value, exact across escapes,
+    /// quotes and YAML folding; the whole node when its text does not decode to its value (a
+    /// template substitution made it).
+    pub fn value_span(&self, node: &Node, decoded: std::ops::Range<usize>) -> Span {
+        crate::document::inner::value_span(&self.source.text, node, decoded)
+    }
+
     pub fn states(&self) -> impl Iterator<Item = &State<'d>> + '_ {
         self.machine.states.iter()
     }
@@ -194,11 +206,13 @@ pub fn markdown_table() -> String {
 /// Runs one check over a definition, for unit tests of rules.
 #[cfg(test)]
 pub(crate) fn run_check(check: Check, text: &str, options: &LintOptions) -> Vec<Finding> {
+    let source = SourceFile::new("test.json", text.to_string());
     let document = crate::document::json::parse(text).expect("test input parses");
     let machine = Machine::build(&document.root);
     let graph = StateGraph::build(&machine);
     let flow = DataFlow::build(&machine, &graph);
     let cx = Context {
+        source: &source,
         document: &document,
         machine: &machine,
         graph: &graph,
