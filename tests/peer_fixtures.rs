@@ -1,0 +1,122 @@
+//! Agreement with the other ASL checkers: their labelled test files (`../shared/peer-fixtures`,
+//! or `ASL_LINT_PEER_FIXTURES`) must get an error from asl-lint if and only if the label says
+//! invalid, where `LABELS.md` corrects a label, the corrected one. Files under `unparseable/`
+//! must get a parse-error. Prints the agreement per checker and every disagreement; fails when
+//! any checker's agreement is under 97%.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use asl_lint::diagnostic::Severity;
+use common::{describe, lint_file, root};
+
+const REQUIRED: f64 = 0.97;
+
+fn fixtures_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("ASL_LINT_PEER_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/peer-fixtures"));
+    dir.join("index.tsv").is_file().then_some(dir)
+}
+
+/// The `| file | judged | why |` rows of LABELS.md: file → judged label.
+fn corrections(labels: &str) -> BTreeMap<String, String> {
+    labels
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            match cells[..] {
+                ["", file, judged @ ("valid" | "invalid"), _, ""] => {
+                    Some((file.to_string(), judged.to_string()))
+                }
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn agreement_with_other_checkers_labels() {
+    let Some(dir) = fixtures_dir() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but there are no peer fixtures at ../shared/peer-fixtures (or ASL_LINT_PEER_FIXTURES)"
+        );
+        eprintln!("SKIPPED: no peer fixtures at ../shared/peer-fixtures (set ASL_LINT_PEER_FIXTURES)");
+        return;
+    };
+    let index = std::fs::read_to_string(dir.join("index.tsv")).unwrap();
+    let fixed = corrections(&std::fs::read_to_string(dir.join("LABELS.md")).unwrap_or_default());
+    // checker → (agreeing, labelled)
+    let mut tally: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut disagreements = Vec::new();
+    let mut corrected_seen = 0;
+    for line in index.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [path, label, parses, ..] = cols[..] else {
+            continue;
+        };
+        // Only files a checker's own tests label count; the rest (unreferenced, filtered,
+        // labelled by name only) say nothing about what is right.
+        let label = match fixed.get(path) {
+            Some(judged) => {
+                corrected_seen += 1;
+                judged.as_str()
+            }
+            None if matches!(label, "valid" | "invalid") => label,
+            None => continue,
+        };
+        let checker = path.split('/').next().unwrap().to_string();
+        let diagnostics = lint_file(&dir.join(path));
+        let errors: Vec<_> = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        let agrees = if parses == "no" || path.contains("/unparseable/") {
+            errors.iter().any(|d| d.rule == "parse-error")
+        } else {
+            (label == "invalid") == !errors.is_empty()
+        };
+        let entry = tally.entry(checker).or_default();
+        entry.1 += 1;
+        if agrees {
+            entry.0 += 1;
+        } else if errors.is_empty() {
+            disagreements.push(format!("{path}: labelled {label}, no error"));
+        } else {
+            let found: Vec<String> = errors.iter().map(|d| describe(d)).collect();
+            disagreements.push(format!(
+                "{path}: labelled {label}, but:\n    {}",
+                found.join("\n    ")
+            ));
+        }
+    }
+    assert_eq!(
+        corrected_seen,
+        fixed.len(),
+        "LABELS.md corrects files that index.tsv does not list"
+    );
+    let mut failing = Vec::new();
+    for (checker, (agree, total)) in &tally {
+        let share = *agree as f64 / *total as f64;
+        eprintln!(
+            "{checker}: {agree}/{total} agree ({:.1}%)",
+            share * 100.0
+        );
+        if share < REQUIRED {
+            failing.push(checker.as_str());
+        }
+    }
+    eprintln!(
+        "{} disagreements:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
+    assert!(
+        failing.is_empty(),
+        "agreement under {:.0}% for {failing:?}",
+        REQUIRED * 100.0
+    );
+}
