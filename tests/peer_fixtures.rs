@@ -44,7 +44,9 @@ fn agreement_with_other_checkers_labels() {
             std::env::var_os("CI").is_none(),
             "CI is set but there are no peer fixtures at ../shared/peer-fixtures (or ASL_LINT_PEER_FIXTURES)"
         );
-        eprintln!("SKIPPED: no peer fixtures at ../shared/peer-fixtures (set ASL_LINT_PEER_FIXTURES)");
+        eprintln!(
+            "SKIPPED: no peer fixtures at ../shared/peer-fixtures (set ASL_LINT_PEER_FIXTURES)"
+        );
         return;
     };
     let index = std::fs::read_to_string(dir.join("index.tsv")).unwrap();
@@ -101,10 +103,7 @@ fn agreement_with_other_checkers_labels() {
     let mut failing = Vec::new();
     for (checker, (agree, total)) in &tally {
         let share = *agree as f64 / *total as f64;
-        eprintln!(
-            "{checker}: {agree}/{total} agree ({:.1}%)",
-            share * 100.0
-        );
+        eprintln!("{checker}: {agree}/{total} agree ({:.1}%)", share * 100.0);
         if share < REQUIRED {
             failing.push(checker.as_str());
         }

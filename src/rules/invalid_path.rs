@@ -215,7 +215,7 @@ impl fmt::Display for Template {
 
 /// A CloudFormation/SAM/Terraform substitution (`${Name}`) that is replaced before deployment.
 pub(super) fn is_placeholder(s: &str) -> bool {
-    s.contains("${")
+    crate::placeholder::has(s)
 }
 
 /// Shortens a long value for a message.

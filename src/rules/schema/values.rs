@@ -87,12 +87,12 @@ pub(super) fn is_jsonata(s: &str) -> bool {
 
 /// A value that is exactly one placeholder, such as `${ReminderTimeout}`.
 pub(super) fn is_whole_placeholder(s: &str) -> bool {
-    s.starts_with("${") && s.ends_with('}') && s[2..].find('}') == Some(s.len() - 3)
+    crate::placeholder::is_whole(s)
 }
 
 /// A SAM/CloudFormation `DefinitionSubstitutions` placeholder such as `${MyFunctionArn}`.
 pub(super) fn has_placeholder(s: &str) -> bool {
-    s.contains("${")
+    crate::placeholder::has(s)
 }
 
 /// `"A"`, `"A" or "B"`, `"A", "B" or "C"`.
