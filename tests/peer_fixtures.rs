@@ -79,7 +79,8 @@ fn agreement_with_other_checkers_labels() {
         let agrees = if parses == "no" || path.contains("/unparseable/") {
             errors.iter().any(|d| d.rule == "parse-error")
         } else {
-            (label == "invalid") == !errors.is_empty()
+            let has_error = !errors.is_empty();
+            (label == "invalid") == has_error
         };
         let entry = tally.entry(checker).or_default();
         entry.1 += 1;
