@@ -2,7 +2,7 @@ use super::invalid_path::{abbreviate, is_placeholder, visit, Field, Item};
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::intrinsic::{self, Usage};
 use crate::asl::{char_position, path};
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::{Edit, Finding, Fix, Severity};
 use crate::document::Node;
 use crate::model::{QueryLanguage, State};
 
@@ -64,6 +64,27 @@ fn check_value(
     let name = state.name;
     if !intrinsic::looks_like_call(s) {
         out.push(not_a_call(name, field, node, s, usage));
+        return;
+    }
+    // As for paths, nothing may come before the call: the service does not trim it.
+    let lead = s.len() - s.trim_start().len();
+    if lead > 0 {
+        let mut finding = Finding::new(
+            cx.value_span(node, 0..lead),
+            format!(
+                "{field} of state '{name}' must start with the function name, but it starts with whitespace: \"{}\"",
+                abbreviate(s)
+            ),
+        )
+        .state(name)
+        .help("remove the whitespace before the function name");
+        if let Some(span) = cx.exact_value_span(node, 0..lead) {
+            finding = finding.fix(Fix::safe(
+                "remove the whitespace before the call",
+                vec![Edit::delete(span)],
+            ));
+        }
+        out.push(finding);
         return;
     }
     match intrinsic::parse(s) {
@@ -170,6 +191,22 @@ mod tests {
             let f = param(v);
             assert!(f.is_empty(), "{v}: {f:?}");
         }
+    }
+
+    #[test]
+    fn leading_whitespace_is_reported_with_a_fix() {
+        let text = machine(
+            r#"{"Type": "Pass", "Parameters": {"v.$": "\t States.Array($.a)"}, "End": true}"#,
+        );
+        let f = super::super::invalid_path::tests::run(&RULE, &text);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].message.contains("starts with whitespace"), "{}", f[0].message);
+        assert_eq!(&text[f[0].span.start..f[0].span.end], "\\t ");
+        let fix = f[0].fix.as_ref().unwrap();
+        assert_eq!(fix.edits[0].span, f[0].span);
+        assert_eq!(fix.edits[0].replacement, "");
+        // Trailing whitespace is accepted, as after a path.
+        assert!(param("States.Array($.a) ").is_empty());
     }
 
     #[test]

@@ -96,6 +96,12 @@ impl<'d> Context<'_, 'd> {
         crate::document::inner::value_span(&self.source.text, node, decoded)
     }
 
+    /// Like `value_span`, but `None` instead of the whole node when the range cannot be placed
+    /// exactly: what a fix may replace.
+    pub fn exact_value_span(&self, node: &Node, decoded: std::ops::Range<usize>) -> Option<Span> {
+        crate::document::inner::ValueMap::new(&self.source.text, node).map(|map| map.span(decoded))
+    }
+
     pub fn states(&self) -> impl Iterator<Item = &State<'d>> + '_ {
         self.machine.states.iter()
     }
