@@ -200,7 +200,11 @@ mod tests {
         );
         let f = super::super::invalid_path::tests::run(&RULE, &text);
         assert_eq!(f.len(), 1, "{f:?}");
-        assert!(f[0].message.contains("starts with whitespace"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("starts with whitespace"),
+            "{}",
+            f[0].message
+        );
         assert_eq!(&text[f[0].span.start..f[0].span.end], "\\t ");
         let fix = f[0].fix.as_ref().unwrap();
         assert_eq!(fix.edits[0].span, f[0].span);
