@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{CommandLine, LintOptions, Resolver, WorkflowType};
+use crate::config::{CommandLine, LintOptions, Resolver};
 use crate::diagnostic::Severity;
 use crate::discover::{self, Input};
 use crate::lint::{self, FileReport, Selection};
+use crate::model::WorkflowType;
 use crate::report::{human, json};
 use crate::rules::{self, RULES};
 use crate::suggest::did_you_mean;

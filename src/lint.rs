@@ -5,13 +5,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use crate::config::{Level, LintOptions, WorkflowType};
+use crate::config::{Level, LintOptions};
 use crate::dataflow::DataFlow;
 use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::document::{json, pointer_to, yaml, Document, Node, ParseError};
 use crate::graph::StateGraph;
 use crate::hash::FastMap;
 use crate::model::Machine;
+use crate::model::WorkflowType;
 use crate::rules::UNREADABLE_DEFINITION as UNREADABLE;
 use crate::rules::{self, Context, Rule, RULES};
 use crate::source::{SourceFile, Span};

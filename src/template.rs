@@ -7,9 +7,9 @@
 //! cannot be known before deployment (parameters, most attributes) stays a `${…}` placeholder,
 //! which every rule treats as unknown.
 
-use crate::config::WorkflowType;
 use crate::document::{Member, Node, Text, Value, MAX_DEPTH};
 use crate::hash::FastMap;
+use crate::model::WorkflowType;
 use crate::source::Span;
 
 const REGION: &str = "us-east-1";
@@ -66,7 +66,7 @@ pub fn find(root: &Node) -> Option<Vec<Embedded<'_>>> {
         let Some(definition) = entry.value.get("definition") else {
             continue;
         };
-        let workflow_type = entry.value.get_str("type").and_then(parse_workflow_type);
+        let workflow_type = entry.value.get_str("type").and_then(WorkflowType::parse);
         let definition = match definition.as_str() {
             // `${file(./statemachine/flow.asl.yml)}`: the definition lives in that file.
             Some(text) => match text.strip_prefix("${file(").and_then(|r| r.strip_suffix(")}")) {
@@ -141,14 +141,6 @@ fn embedded_definitions(root: &Node) -> Vec<Embedded<'_>> {
     found
 }
 
-fn parse_workflow_type(s: &str) -> Option<WorkflowType> {
-    match s.to_ascii_uppercase().as_str() {
-        "EXPRESS" => Some(WorkflowType::Express),
-        "STANDARD" => Some(WorkflowType::Standard),
-        _ => None,
-    }
-}
-
 fn cloudformation_machine<'d>(
     resource: &'d Member,
     props: &'d Node,
@@ -156,7 +148,7 @@ fn cloudformation_machine<'d>(
     resolver: &Resolver,
 ) -> Embedded<'d> {
     let type_key = if sam { "Type" } else { "StateMachineType" };
-    let workflow_type = props.get_str(type_key).and_then(parse_workflow_type);
+    let workflow_type = props.get_str(type_key).and_then(WorkflowType::parse);
     let mut substitutions = FastMap::default();
     if let Some(subs) = props
         .get("DefinitionSubstitutions")

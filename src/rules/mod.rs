@@ -1,12 +1,12 @@
 //! The rule engine: one file per rule, one registry (`RULES`), one shared `Context`.
 
-use crate::config::{LintOptions, WorkflowType};
+use crate::config::LintOptions;
 use crate::dataflow::DataFlow;
 use crate::diagnostic::{Applicability, Finding, Severity};
 use crate::document::Document;
 use crate::document::Node;
 use crate::graph::StateGraph;
-use crate::model::{Machine, State};
+use crate::model::{Machine, State, WorkflowType};
 use crate::source::{SourceFile, Span};
 
 mod activity_prefer_callback;
