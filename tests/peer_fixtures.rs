@@ -7,19 +7,11 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use asl_lint::diagnostic::Severity;
-use common::{describe, lint_file, root};
+use common::{describe, lint_file, shared_data};
 
 const REQUIRED: f64 = 0.97;
-
-fn fixtures_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("ASL_LINT_PEER_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/peer-fixtures"));
-    dir.join("index.tsv").is_file().then_some(dir)
-}
 
 /// The `| file | judged | why |` rows of LABELS.md: file → judged label.
 fn corrections(labels: &str) -> BTreeMap<String, String> {
@@ -39,14 +31,11 @@ fn corrections(labels: &str) -> BTreeMap<String, String> {
 
 #[test]
 fn agreement_with_other_checkers_labels() {
-    let Some(dir) = fixtures_dir() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but there are no peer fixtures at ../shared/peer-fixtures (or ASL_LINT_PEER_FIXTURES)"
-        );
-        eprintln!(
-            "SKIPPED: no peer fixtures at ../shared/peer-fixtures (set ASL_LINT_PEER_FIXTURES)"
-        );
+    let Some(dir) = shared_data(
+        "ASL_LINT_PEER_FIXTURES",
+        "../shared/peer-fixtures",
+        "index.tsv",
+    ) else {
         return;
     };
     let index = std::fs::read_to_string(dir.join("index.tsv")).unwrap();
