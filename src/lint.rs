@@ -147,9 +147,10 @@ fn lint_input(
                     &resolved,
                     options,
                     context.machine.as_deref(),
+                    false,
                 )
             }
-            None => lint_machine(&source, &document, root, options, None),
+            None => lint_machine(&source, &document, root, options, None, false),
         }
     } else if let Some(machines) = template::find(root) {
         let mut diagnostics = Vec::new();
@@ -168,7 +169,7 @@ fn lint_input(
         return None;
     } else {
         // Named explicitly but neither: the schema rule says what a definition needs.
-        lint_machine(&source, &document, root, options, None)
+        lint_machine(&source, &document, root, options, None, false)
     };
     Some(FileReport {
         source,
@@ -213,6 +214,7 @@ fn lint_embedded(
                 &resolved,
                 &options,
                 Some(name),
+                embedded.template,
             ));
         }
         Definition::Text { text, node } => {
@@ -304,6 +306,7 @@ fn lint_rebuilt(
             &rebuilt.root,
             options,
             Some(machine),
+            false,
         ),
         Err(err) => vec![parse_error(&rebuilt_source, err, Some(machine))],
     };
@@ -411,23 +414,26 @@ pub fn lint_document(
     document: &Document,
     options: &LintOptions,
 ) -> Vec<Diagnostic> {
-    lint_machine(source, document, &document.root, options, None)
+    lint_machine(source, document, &document.root, options, None, false)
 }
 
 /// Runs every rule over the definition at `root`, a node of `document` (or a copy of one with
-/// template values resolved, keeping its spans).
+/// template values resolved, keeping its spans). `template`: the definition is written in a
+/// template, whose tool resolves intrinsic functions such as `Fn::If` before deployment.
 fn lint_machine(
     source: &SourceFile,
     document: &Document,
     root: &Node,
     options: &LintOptions,
     name: Option<&str>,
+    template: bool,
 ) -> Vec<Diagnostic> {
     let machine = Machine::build(root);
     let graph = StateGraph::build(&machine);
     let flow = DataFlow::build(&machine, &graph);
     let cx = Context {
         source,
+        template,
         document,
         machine: &machine,
         graph: &graph,

@@ -481,12 +481,23 @@ fn push_transition<'d>(
     kind: TransitionKind,
     node: Option<&'d Node>,
 ) {
-    if let Some(node) = node {
-        if let Some(target) = node.as_str() {
+    let Some(node) = node else { return };
+    if let Some(target) = node.as_str() {
+        out.push(Transition {
+            kind,
+            target,
+            span: node.span,
+        });
+        return;
+    }
+    // In a template, `Next: !If [Cond, A, B]`: either target may be deployed, so both are
+    // transitions. The branches are strings in practice; deeper nesting is not followed.
+    for branch in crate::placeholder::alternatives(node).unwrap_or_default() {
+        if let Some(target) = branch.as_str() {
             out.push(Transition {
                 kind,
                 target,
-                span: node.span,
+                span: branch.span,
             });
         }
     }

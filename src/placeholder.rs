@@ -4,8 +4,28 @@
 //! - `${Name}`: CloudFormation `Fn::Sub` and `DefinitionSubstitutions`, Terraform
 //!   `templatefile`, and Serverless Framework variables, which nest (`${self:custom.${opt:stage}}`);
 //! - `#{Name}`: the Serverless `serverless-pseudo-parameters` form (`#{AWS::Region}`).
+//!
+//! A template may also choose a whole value at deployment: `Fn::If` (`!If [Cond, A, B]`).
 
 use std::ops::Range;
+
+use crate::document::Node;
+
+/// The two values `{"Fn::If": [condition, a, b]}` chooses between at deployment. A branch
+/// that is `{"Ref": "AWS::NoValue"}` (the field is left out) is not a value and is skipped.
+pub fn alternatives(node: &Node) -> Option<Vec<&Node>> {
+    let [m] = node.as_object()? else {
+        return None;
+    };
+    if m.key != "Fn::If" {
+        return None;
+    }
+    let [_, a, b] = m.value.as_array()? else {
+        return None;
+    };
+    let no_value = |n: &Node| n.get_str("Ref") == Some("AWS::NoValue");
+    Some([a, b].into_iter().filter(|n| !no_value(n)).collect())
+}
 
 /// A placeholder found in a string: its whole text and its name.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -27,6 +27,9 @@ pub struct Embedded<'d> {
     pub definition: Definition<'d>,
     /// `DefinitionSubstitutions` (or `Fn::Sub` variables), resolved.
     pub substitutions: FastMap<String, String>,
+    /// Declared by a template (not a definition found inside some other document), whose
+    /// tool resolves intrinsic functions in it.
+    pub template: bool,
 }
 
 #[derive(Debug)]
@@ -91,6 +94,7 @@ pub fn find(root: &Node) -> Option<Vec<Embedded<'_>>> {
             workflow_type,
             definition,
             substitutions: FastMap::default(),
+            template: true,
         });
     }
     if machines.is_empty() {
@@ -133,6 +137,7 @@ fn embedded_definitions(root: &Node) -> Vec<Embedded<'_>> {
                 workflow_type: None,
                 definition: Definition::Object(node),
                 substitutions: FastMap::default(),
+                template: false,
             });
         } else {
             push_children(&mut stack, node, &pointer);
@@ -193,6 +198,7 @@ fn cloudformation_machine<'d>(
         workflow_type,
         definition,
         substitutions,
+        template: true,
     }
 }
 
@@ -500,7 +506,9 @@ fn resolve_node(
     let value = match &node.value {
         Value::String(s) if s.contains("${") => Value::String(Text::from(substitute(s, subs))),
         Value::Object(members) if depth < MAX_DEPTH => {
-            if is_intrinsic(members) {
+            if let Some(choice) = resolve_choice(members, resolver, subs, depth) {
+                choice
+            } else if is_intrinsic(members) {
                 Value::String(Text::from(resolver.string(node, subs)))
             } else {
                 Value::Object(
@@ -527,6 +535,38 @@ fn resolve_node(
         span: node.span,
         value,
     }
+}
+
+/// `Fn::If` between two scalars (`Next: !If [IsProd, B, C]`), kept as a choice with both
+/// branches resolved, so the model sees each value that may be deployed (both targets are
+/// transitions). Choices between objects or arrays resolve to a placeholder, as before.
+fn resolve_choice(
+    members: &[Member],
+    resolver: &Resolver,
+    subs: &FastMap<String, String>,
+    depth: usize,
+) -> Option<Value> {
+    let [m] = members else { return None };
+    if m.key != "Fn::If" {
+        return None;
+    }
+    let [condition, a, b] = m.value.as_array()? else {
+        return None;
+    };
+    let branch = |n: &Node| {
+        let resolved = resolve_node(n, resolver, subs, depth + 1);
+        let scalar = !matches!(resolved.value, Value::Object(_) | Value::Array(_));
+        scalar.then_some(resolved)
+    };
+    let (a, b) = (branch(a)?, branch(b)?);
+    Some(Value::Object(vec![Member {
+        key: m.key.clone(),
+        key_span: m.key_span,
+        value: Node {
+            span: m.value.span,
+            value: Value::Array(vec![condition.clone(), a, b]),
+        },
+    }]))
 }
 
 fn is_intrinsic(members: &[Member]) -> bool {

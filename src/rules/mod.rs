@@ -81,6 +81,9 @@ impl Category {
 pub struct Context<'a, 'd> {
     /// The text the document's spans refer to.
     pub source: &'a SourceFile,
+    /// The definition is written inside a CloudFormation, SAM or Serverless template: a value
+    /// may still be a choice (`Fn::If`) that the tool makes at deployment.
+    pub template: bool,
     pub document: &'d Document,
     pub machine: &'a Machine<'d>,
     pub graph: &'a StateGraph,
@@ -219,6 +222,7 @@ pub(crate) fn run_check(check: Check, text: &str, options: &LintOptions) -> Vec<
     let flow = DataFlow::build(&machine, &graph);
     let cx = Context {
         source: &source,
+        template: false,
         document: &document,
         machine: &machine,
         graph: &graph,

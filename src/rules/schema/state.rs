@@ -25,7 +25,7 @@ const MACHINE_FIELDS: &[&str] = &[
 ];
 
 pub(super) fn check(cx: &Context, state: &State, out: &mut Vec<Finding>) {
-    let site = Site::state(state.name);
+    let site = Site::state(state.name).in_template(cx.template);
     if state.name.is_empty() {
         out.push(Finding::new(state.name_span, "state name is empty").help(
             "give the state a name, such as \"ProcessOrder\"; transitions refer to states by name",

@@ -156,6 +156,15 @@ pub(super) fn check_value(
     ql: QueryLanguage,
 ) -> bool {
     let jsonata = ql == QueryLanguage::Jsonata;
+    // A template's `Fn::If` deploys one of its branches: each must fit.
+    if let Some(branches) = crate::placeholder::alternatives(node).filter(|_| site.template) {
+        // Every branch is checked (and reported), not only up to the first bad one.
+        let mut ok = true;
+        for branch in branches {
+            ok &= check_value(out, site, name, branch, expect, ql);
+        }
+        return ok;
+    }
     match (&node.value, expect) {
         (_, Expect::Any | Expect::Custom) => true,
         (Value::String(s), _) if jsonata && is_jsonata(s) => true,
