@@ -16,7 +16,7 @@ use crate::model::WorkflowType;
 use crate::rules::UNREADABLE_DEFINITION as UNREADABLE;
 use crate::rules::{self, Context, Rule, RULES};
 use crate::source::{SourceFile, Span};
-use crate::template::{self, Definition, Embedded};
+use crate::template::{self, Definition, Embedded, Rebuilt};
 
 /// Whether a file is linted whatever it holds, or only when it holds a state machine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -217,8 +217,10 @@ fn lint_embedded(
                 embedded.template,
             ));
         }
-        Definition::Text { text, node } => {
-            out.extend(lint_rebuilt(source, document, node, text, &options, name));
+        Definition::Text { rebuilt, node } => {
+            out.extend(lint_rebuilt(
+                source, document, node, rebuilt, &options, name,
+            ));
         }
         Definition::File { path, node } => {
             let base = Path::new(&source.name).parent().unwrap_or(Path::new(""));
@@ -288,124 +290,49 @@ fn stage_finding(
     Some(d)
 }
 
-/// Lints a `DefinitionString` rebuilt as text. Its findings point at the DefinitionString in
-/// the template; the message says where inside the definition they are.
+/// Lints a `DefinitionString` rebuilt as text. Its findings point at the exact characters of
+/// the template the rebuilt text came from (or at the whole DefinitionString when they cannot be
+/// placed), and carry their pointer inside the definition as `definition_pointer`.
 fn lint_rebuilt(
     source: &SourceFile,
     document: &Document,
     node: &Node,
-    text: &str,
+    rebuilt: &Rebuilt,
     options: &LintOptions,
     machine: &str,
 ) -> Vec<Diagnostic> {
-    let rebuilt_source = SourceFile::new(source.name.clone(), text.to_string());
-    let mut diagnostics = match json::parse(text) {
-        Ok(rebuilt) => lint_machine(
+    let rebuilt_source = SourceFile::new(source.name.clone(), rebuilt.text.clone());
+    let mut diagnostics = match json::parse(&rebuilt.text) {
+        Ok(parsed) => lint_machine(
             &rebuilt_source,
-            &rebuilt,
-            &rebuilt.root,
+            &parsed,
+            &parsed.root,
             options,
             Some(machine),
             false,
         ),
         Err(err) => vec![parse_error(&rebuilt_source, err, Some(machine))],
     };
-    let pointer = pointer_to(&document.root, node.span);
-    let block = BlockLines::find(source, node, text);
-    // Where a rebuilt span lands in the template: its own line inside a `|` block scalar,
-    // else the DefinitionString itself.
-    let place = |span: Span| -> Span {
-        block
-            .as_ref()
-            .and_then(|b| {
-                let start = b.map(source, &rebuilt_source, span.start)?;
-                let end = b.map(source, &rebuilt_source, span.end)?;
-                Some(Span::new(start, end))
-            })
-            .filter(|s| s.start <= s.end)
-            .unwrap_or(node.span)
-    };
+    let mut locator = rebuilt.locator(&source.text);
+    let mut place = |span: Span| locator.span(span).unwrap_or(node.span);
     for d in &mut diagnostics {
-        let inner = if d.pointer.is_empty() {
-            format!("line {}, column {}", d.start.line, d.start.column)
-        } else {
-            d.pointer.clone()
-        };
-        d.message = format!("{} (in DefinitionString, at {inner})", d.message);
-        // Edits are in the rebuilt text's coordinates, which need not match the template's.
-        d.fix = None;
         d.span = place(d.span);
-        d.pointer = pointer.clone();
+        let inner = std::mem::replace(&mut d.pointer, pointer_to(&document.root, d.span));
+        d.definition_pointer = (!inner.is_empty()).then_some(inner);
         d.start = source.line_col(d.span.start);
         d.end = source.line_col(d.span.end);
         for r in &mut d.related {
-            r.message = format!("{} (in DefinitionString, at {})", r.message, r.pointer);
             r.span = place(r.span);
-            r.pointer = pointer.clone();
+            r.pointer = pointer_to(&document.root, r.span);
             r.start = source.line_col(r.span.start);
         }
     }
+    // Edits are in the rebuilt text's coordinates: kept only where they map exactly.
+    let mut locator = rebuilt.locator(&source.text);
+    for d in &mut diagnostics {
+        d.fix = d.fix.take().and_then(|fix| locator.fix(&fix));
+    }
     diagnostics
-}
-
-/// The lines of a literal YAML block scalar (`DefinitionString: !Sub |`) holding a rebuilt
-/// definition: line `k` of the rebuilt text is line `first + k` of the template, shifted right
-/// by `indent`.
-struct BlockLines {
-    first: usize,
-    indent: usize,
-    count: usize,
-}
-
-impl BlockLines {
-    fn find(source: &SourceFile, node: &Node, text: &str) -> Option<BlockLines> {
-        // The string written in the template: the value itself, or Fn::Sub's template.
-        let sub = node.get("Fn::Sub");
-        let written = match sub {
-            Some(sub) => sub.as_array().and_then(|a| a.first()).unwrap_or(sub),
-            None => node,
-        };
-        // Only literal blocks keep their lines; folded ones (`>`) join them.
-        if !source.text.get(written.span.start..)?.starts_with('|') {
-            return None;
-        }
-        let first = source.line_index(written.span.start) + 1;
-        let last = source.line_index(written.span.end.saturating_sub(1));
-        let count = text.trim_end_matches('\n').lines().count();
-        // Substitutions never add lines, so the counts must agree, or nothing is trusted.
-        if last + 1 < first || last + 1 - first != count {
-            return None;
-        }
-        let line = source.text[*source.line_starts().get(first)?..]
-            .lines()
-            .next()?;
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        Some(BlockLines {
-            first,
-            indent,
-            count,
-        })
-    }
-
-    /// The template offset of a rebuilt-text offset, kept within its template line (a
-    /// substituted value may make the rebuilt line longer than the written one).
-    fn map(&self, template: &SourceFile, rebuilt: &SourceFile, offset: usize) -> Option<usize> {
-        let line = rebuilt.line_index(offset);
-        if line >= self.count {
-            return None;
-        }
-        let column = offset - rebuilt.line_starts()[line];
-        let starts = template.line_starts();
-        let line_start = *starts.get(self.first + line)?;
-        let line_end = starts
-            .get(self.first + line + 1)
-            .map_or(template.text.len(), |next| next - 1);
-        let mut mapped = (line_start + self.indent + column).min(line_end);
-        while !template.text.is_char_boundary(mapped) {
-            mapped -= 1;
-        }
-        Some(mapped)
-    }
 }
 
 /// Runs every rule over a parsed definition (the whole document, or one machine in a template).

@@ -106,6 +106,42 @@ impl ValueMap {
         Some(Span::new(start, start + range.len()))
     }
 
+    /// `text` written so that it decodes to itself inside this value, for replacing a verbatim
+    /// span (see `verbatim`); `None` when the style cannot hold it without rewriting more of
+    /// the scalar (a line break in a block or single-quoted scalar, an indicator in a plain one).
+    pub fn encode(&self, text: &str) -> Option<String> {
+        match self.style {
+            Style::DoubleQuoted => {
+                let mut out = String::with_capacity(text.len());
+                for c in text.chars() {
+                    match c {
+                        '"' => out.push_str("\\\""),
+                        '\\' => out.push_str("\\\\"),
+                        '\n' => out.push_str("\\n"),
+                        '\r' => out.push_str("\\r"),
+                        '\t' => out.push_str("\\t"),
+                        c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                            out.push_str(&format!("\\u{:04x}", c as u32))
+                        }
+                        c => out.push(c),
+                    }
+                }
+                Some(out)
+            }
+            Style::SingleQuoted => (!text.contains(['\n', '\r'])).then(|| text.replace('\'', "''")),
+            Style::Literal | Style::Folded => {
+                (!text.contains(['\n', '\r'])).then(|| text.to_string())
+            }
+            Style::Plain => text
+                .bytes()
+                .all(|b| {
+                    b.is_ascii_alphanumeric()
+                        || matches!(b, b'_' | b'-' | b'.' | b'$' | b'@' | b'/')
+                })
+                .then(|| text.to_string()),
+        }
+    }
+
     /// The source offset where decoded offset `at` starts.
     fn start(&self, at: usize) -> usize {
         // The first piece that ends after `at` holds it.
@@ -725,5 +761,19 @@ mod tests {
         assert_eq!(span.start, text.find("b\\").unwrap());
         assert!(map.verbatim(1..4).is_none());
         assert!(map.verbatim(2..3).is_none());
+        assert_eq!(map.encode("a\"b\\\n").as_deref(), Some(r#"a\"b\\\n"#));
+    }
+
+    #[test]
+    fn replacements_are_encoded_for_the_style() {
+        let text = "a: 'x'\nb: |\n  y\nc: z\n";
+        let doc = yaml::parse(text).unwrap();
+        let map = |key: &str| ValueMap::new(text, doc.root.get(key).unwrap()).unwrap();
+        assert_eq!(map("a").encode("it's").as_deref(), Some("it''s"));
+        assert_eq!(map("a").encode("two\nlines"), None);
+        assert_eq!(map("b").encode("\"q\"").as_deref(), Some("\"q\""));
+        assert_eq!(map("b").encode("x\ny"), None);
+        assert_eq!(map("c").encode("$.ok").as_deref(), Some("$.ok"));
+        assert_eq!(map("c").encode("a: b"), None);
     }
 }

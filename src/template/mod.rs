@@ -12,6 +12,10 @@ use crate::hash::FastMap;
 use crate::model::WorkflowType;
 use crate::source::Span;
 
+mod rebuilt;
+
+pub use rebuilt::{Locator, Rebuilt};
+
 const REGION: &str = "us-east-1";
 const ACCOUNT: &str = "123456789012";
 
@@ -37,7 +41,10 @@ pub enum Definition<'d> {
     /// `Definition` / `definition`: an object in the template itself.
     Object(&'d Node),
     /// `DefinitionString`, rebuilt as text; `node` is the template value it came from.
-    Text { text: String, node: &'d Node },
+    Text {
+        rebuilt: Rebuilt<'d>,
+        node: &'d Node,
+    },
     /// `DefinitionUri` / `DefinitionS3Location` naming a local file, relative to the template.
     File { path: String, node: &'d Node },
     /// A definition this linter cannot read, and why.
@@ -203,44 +210,31 @@ fn cloudformation_machine<'d>(
 }
 
 /// Rebuilds the text of a `DefinitionString`: a plain string, `Fn::Sub` (string or
-/// `[string, variables]`) or `Fn::Join` (the shape CDK synthesizes).
+/// `[string, variables]`) or `Fn::Join` (the shape CDK synthesizes), remembering where each
+/// piece of the text comes from.
 fn definition_string<'d>(
     node: &'d Node,
     resolver: &Resolver,
     substitutions: &mut FastMap<String, String>,
 ) -> Definition<'d> {
-    if let Some(text) = node.as_str() {
+    if node.as_str().is_some() {
         return Definition::Text {
-            text: text.to_string(),
+            rebuilt: Rebuilt::whole(node),
             node,
         };
     }
     if let Some(sub) = node.get("Fn::Sub") {
-        let (template, vars) = match sub.as_array() {
-            Some([template, vars]) => (template, vars.as_object().unwrap_or(&[])),
-            Some([template]) => (template, &[][..]),
-            _ => (sub, &[][..]),
-        };
-        if let Some(text) = template.as_str() {
-            let mut local = FastMap::default();
-            for m in vars {
-                local.insert(
-                    m.key.to_string(),
-                    resolver.string(&m.value, &FastMap::default()),
-                );
-            }
-            // Fn::Sub resolves every ${X} before Step Functions sees the text; what stays
-            // unknown is left as a placeholder.
-            let text = resolver.sub(text, &local);
+        let mut rebuilt = Rebuilt::default();
+        if let Some(local) = resolver.sub_into(sub, &FastMap::default(), &mut rebuilt) {
             substitutions.extend(local);
-            return Definition::Text { text, node };
+            return Definition::Text { rebuilt, node };
         }
     }
-    if node.get("Fn::Join").is_some() {
-        return Definition::Text {
-            text: resolver.string(node, &FastMap::default()),
-            node,
-        };
+    if let Some(join) = node.get("Fn::Join") {
+        let mut rebuilt = Rebuilt::default();
+        if resolver.join_into(join, &mut rebuilt, 0) {
+            return Definition::Text { rebuilt, node };
+        }
     }
     Definition::Unavailable {
         reason: "DefinitionString is built by an expression this linter cannot evaluate".into(),
@@ -375,20 +369,99 @@ impl Resolver {
 
     /// Resolves `${X}` and `${X.Attr}` in an `Fn::Sub` string; unknown ones stay as written.
     fn sub(&self, text: &str, vars: &FastMap<String, String>) -> String {
-        replace_placeholders(text, |name| {
-            if let Some(literal) = name.strip_prefix('!') {
-                Some(format!("${{{literal}}}"))
-            } else if let Some(v) = vars.get(name) {
-                Some(v.clone())
-            } else if let Some((id, attribute)) =
-                name.split_once('.').filter(|_| !name.starts_with("AWS::"))
-            {
-                self.attribute(id, attribute)
-                    .or_else(|| self.reference(name))
-            } else {
-                self.reference(name)
+        replace_placeholders(text, |name| self.sub_value(name, vars))
+    }
+
+    /// What `Fn::Sub` puts in place of `${name}`, when known before deployment.
+    fn sub_value(&self, name: &str, vars: &FastMap<String, String>) -> Option<String> {
+        if let Some(literal) = name.strip_prefix('!') {
+            Some(format!("${{{literal}}}"))
+        } else if let Some(v) = vars.get(name) {
+            Some(v.clone())
+        } else if let Some((id, attribute)) =
+            name.split_once('.').filter(|_| !name.starts_with("AWS::"))
+        {
+            self.attribute(id, attribute)
+                .or_else(|| self.reference(name))
+        } else {
+            self.reference(name)
+        }
+    }
+
+    /// Appends what the argument of an `Fn::Sub` (a string, or `[string, variables]`)
+    /// deploys as, with its origins. Returns the variables, or `None` when the argument has
+    /// no template string.
+    fn sub_into<'d>(
+        &self,
+        sub: &'d Node,
+        vars: &FastMap<String, String>,
+        out: &mut Rebuilt<'d>,
+    ) -> Option<FastMap<String, String>> {
+        let (template, local_vars) = match sub.as_array() {
+            Some([template, vars]) => (template, vars.as_object().unwrap_or(&[])),
+            Some([template]) => (template, &[][..]),
+            _ => (sub, &[][..]),
+        };
+        let text = template.as_str()?;
+        let mut local = vars.clone();
+        for m in local_vars {
+            local.insert(m.key.to_string(), self.string(&m.value, vars));
+        }
+        let mut at = 0;
+        while let Some(found) = text[at..].find("${") {
+            let open = at + found;
+            let Some(close) = text[open + 2..].find('}').map(|i| open + 2 + i) else {
+                break;
+            };
+            out.copy(template, at..open);
+            // Fn::Sub resolves every ${X} before Step Functions sees the text; what stays
+            // unknown is left as a placeholder, as written.
+            match self.sub_value(&text[open + 2..close], &local) {
+                Some(value) => out.substitute(&value, template, open..close + 1),
+                None => out.copy(template, open..close + 1),
             }
-        })
+            at = close + 1;
+        }
+        out.copy(template, at..text.len());
+        Some(local)
+    }
+
+    /// Appends what the argument of an `Fn::Join` (`[delimiter, [parts]]`) deploys as, with
+    /// its origins. Its strings are copied as they are: `Fn::Join` substitutes nothing.
+    fn join_into<'d>(&self, join: &'d Node, out: &mut Rebuilt<'d>, depth: usize) -> bool {
+        let Some([delimiter, parts]) = join.as_array() else {
+            return false;
+        };
+        let (Some(separator), Some(parts)) = (delimiter.as_str(), parts.as_array()) else {
+            return false;
+        };
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                out.copy(delimiter, 0..separator.len());
+            }
+            if let Some(s) = part.as_str() {
+                out.copy(part, 0..s.len());
+                continue;
+            }
+            if let Some(sub) = part.get("Fn::Sub").filter(|_| is_single_member(part)) {
+                if self.sub_into(sub, &FastMap::default(), out).is_some() {
+                    continue;
+                }
+            }
+            if let Some(inner) = part.get("Fn::Join").filter(|_| is_single_member(part)) {
+                if self.join_into(inner, out, depth + 1) {
+                    continue;
+                }
+            }
+            let value = self
+                .try_string(part, &FastMap::default(), depth + 1)
+                .unwrap_or_else(|| format!("${{{}}}", describe_unknown(part)));
+            out.computed(&value, part.span);
+        }
+        true
     }
 
     /// A template value as the string it deploys as, or a `${…}` placeholder when unknown.
@@ -569,6 +642,10 @@ fn resolve_choice(
     }]))
 }
 
+fn is_single_member(node: &Node) -> bool {
+    node.as_object().is_some_and(|m| m.len() == 1)
+}
+
 fn is_intrinsic(members: &[Member]) -> bool {
     matches!(members, [m] if m.key == "Ref" || m.key.starts_with("Fn::"))
 }
@@ -711,7 +788,7 @@ mod tests {
         let texts: Vec<&str> = machines
             .iter()
             .map(|m| match &m.definition {
-                Definition::Text { text, .. } => text.as_str(),
+                Definition::Text { rebuilt, .. } => rebuilt.text.as_str(),
                 _ => "",
             })
             .collect();
