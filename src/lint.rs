@@ -16,7 +16,7 @@ use crate::model::WorkflowType;
 use crate::rules::UNREADABLE_DEFINITION as UNREADABLE;
 use crate::rules::{self, Context, Rule, RULES};
 use crate::source::{SourceFile, Span};
-use crate::template::{self, Definition, Embedded, Rebuilt};
+use crate::template::{self, Definition, Deployment, Embedded, Rebuilt, Scope, Tool};
 
 /// Whether a file is linted whatever it holds, or only when it holds a state machine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +52,18 @@ pub struct MachineContext {
     pub declared_workflow_type: Option<WorkflowType>,
     /// `DefinitionSubstitutions`, resolved.
     pub substitutions: FastMap<String, String>,
+    /// What else the template says about the machine.
+    pub deployment: Option<Deployment>,
+}
+
+/// Where a definition linted as a machine comes from, beyond its document.
+#[derive(Clone, Copy, Debug, Default)]
+struct Origin<'a> {
+    /// The template's machine (logical id or Serverless key), to label findings with.
+    name: Option<&'a str>,
+    /// Written inside a template, whose tool resolves intrinsic functions such as `Fn::If`.
+    template: bool,
+    deployment: Option<&'a Deployment>,
 }
 
 /// Lints one input. Returns `None` when `selection` says the file is not ours.
@@ -141,16 +153,24 @@ fn lint_input(
         match context {
             Some(context) => {
                 let resolved = template::substitute_definition(root, &context.substitutions);
-                lint_machine(
-                    &source,
-                    &document,
-                    &resolved,
-                    options,
-                    context.machine.as_deref(),
-                    false,
-                )
+                let deployment = context.deployment.as_ref().map(|d| {
+                    let mut d = d.clone();
+                    // A Serverless `${file(…)}` is read by the framework, which resolves its
+                    // variables from the configuration: not judged here.
+                    if d.tool != Tool::Serverless {
+                        let scope = Scope::Substitutions(&d.substitution_names);
+                        d.unknown_substitutions = template::unknown_in(root, &source.text, scope);
+                    }
+                    d
+                });
+                let origin = Origin {
+                    name: context.machine.as_deref(),
+                    template: false,
+                    deployment: deployment.as_ref(),
+                };
+                lint_machine(&source, &document, &resolved, options, origin)
             }
-            None => lint_machine(&source, &document, root, options, None, false),
+            None => lint_machine(&source, &document, root, options, Origin::default()),
         }
     } else if let Some(machines) = template::find(root) {
         let mut diagnostics = Vec::new();
@@ -169,7 +189,7 @@ fn lint_input(
         return None;
     } else {
         // Named explicitly but neither: the schema rule says what a definition needs.
-        lint_machine(&source, &document, root, options, None, false)
+        lint_machine(&source, &document, root, options, Origin::default())
     };
     Some(FileReport {
         source,
@@ -208,18 +228,27 @@ fn lint_embedded(
     match &embedded.definition {
         Definition::Object(definition) => {
             let resolved = template::resolve(definition, embedded, &document.root);
-            out.extend(lint_machine(
-                source,
-                document,
-                &resolved,
-                &options,
-                Some(name),
-                embedded.template,
-            ));
+            let mut deployment = embedded.deployment.clone();
+            if let Some(scope) = embedded.scope(&document.root) {
+                deployment.unknown_substitutions =
+                    template::unknown_in(definition, &source.text, scope);
+            }
+            let origin = Origin {
+                name: Some(name),
+                template: embedded.template,
+                deployment: embedded.template.then_some(&deployment),
+            };
+            out.extend(lint_machine(source, document, &resolved, &options, origin));
         }
         Definition::Text { rebuilt, node } => {
             out.extend(lint_rebuilt(
-                source, document, node, rebuilt, &options, name,
+                source,
+                document,
+                node,
+                rebuilt,
+                &options,
+                name,
+                &embedded.deployment,
             ));
         }
         Definition::File { path, node } => {
@@ -232,6 +261,7 @@ fn lint_embedded(
                         machine: Some(name.to_string()),
                         declared_workflow_type: embedded.workflow_type,
                         substitutions: embedded.substitutions.clone(),
+                        deployment: Some(embedded.deployment.clone()),
                     },
                 });
             } else {
@@ -300,17 +330,16 @@ fn lint_rebuilt(
     rebuilt: &Rebuilt,
     options: &LintOptions,
     machine: &str,
+    deployment: &Deployment,
 ) -> Vec<Diagnostic> {
     let rebuilt_source = SourceFile::new(source.name.clone(), rebuilt.text.clone());
+    let origin = Origin {
+        name: Some(machine),
+        template: false,
+        deployment: Some(deployment),
+    };
     let mut diagnostics = match json::parse(&rebuilt.text) {
-        Ok(parsed) => lint_machine(
-            &rebuilt_source,
-            &parsed,
-            &parsed.root,
-            options,
-            Some(machine),
-            false,
-        ),
+        Ok(parsed) => lint_machine(&rebuilt_source, &parsed, &parsed.root, options, origin),
         Err(err) => vec![parse_error(&rebuilt_source, err, Some(machine))],
     };
     let mut locator = rebuilt.locator(&source.text);
@@ -341,26 +370,26 @@ pub fn lint_document(
     document: &Document,
     options: &LintOptions,
 ) -> Vec<Diagnostic> {
-    lint_machine(source, document, &document.root, options, None, false)
+    lint_machine(source, document, &document.root, options, Origin::default())
 }
 
 /// Runs every rule over the definition at `root`, a node of `document` (or a copy of one with
-/// template values resolved, keeping its spans). `template`: the definition is written in a
-/// template, whose tool resolves intrinsic functions such as `Fn::If` before deployment.
+/// template values resolved, keeping its spans).
 fn lint_machine(
     source: &SourceFile,
     document: &Document,
     root: &Node,
     options: &LintOptions,
-    name: Option<&str>,
-    template: bool,
+    origin: Origin,
 ) -> Vec<Diagnostic> {
+    let name = origin.name;
     let machine = Machine::build(root);
     let graph = StateGraph::build(&machine);
     let flow = DataFlow::build(&machine, &graph);
     let cx = Context {
         source,
-        template,
+        template: origin.template,
+        deployment: origin.deployment,
         document,
         machine: &machine,
         graph: &graph,

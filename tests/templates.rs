@@ -252,6 +252,7 @@ functions:
 stepFunctions:
   stateMachines:
     inline:
+      name: greeter-${sls:stage}
       type: EXPRESS
       definition:
         StartAt: Hello
@@ -277,8 +278,9 @@ stepFunctions:
     let report = lint_json(&dir, &[]);
     let legacy = findings(&report, "unversioned-lambda");
     assert_eq!(legacy.len(), 1, "{report:#}");
+    // Labelled by its key, not by the deployed name built from variables.
     assert_eq!(legacy[0]["machine"], "inline");
-    assert_eq!(at(legacy[0]), (15, 15));
+    assert_eq!(at(legacy[0]), (16, 15));
     let choice = findings(&report, "choice-without-default");
     assert_eq!(choice.len(), 1);
     assert_eq!(choice[0]["machine"], "fromFile");
@@ -498,4 +500,26 @@ fn one_line_definition_string_findings_point_at_their_column() {
         &template[unreachable.span.start..unreachable.span.end],
         "\"B\""
     );
+}
+
+/// A DefinitionUri file is checked against the template's DefinitionSubstitutions.
+#[test]
+fn referenced_definitions_use_only_defined_substitutions() {
+    let template = "Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n      DefinitionSubstitutions:\n        topicArn: !Ref Topic\n  Topic:\n    Type: AWS::SNS::Topic\n";
+    let flow = r#"{"StartAt": "Notify", "States": {"Notify": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish",
+  "Parameters": {"TopicArn": "${TopicArn}", "Message": "done"}, "TimeoutSeconds": 30, "End": true}}}"#;
+    let dir = project(
+        "uri-substitutions",
+        &[("template.yaml", template), ("flow.asl.json", flow)],
+    );
+    let report = lint_json(&dir, &[]);
+    let unknown = findings(&report, "unknown-substitution");
+    assert_eq!(unknown.len(), 1, "{report:#}");
+    assert!(unknown[0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("flow.asl.json"));
+    assert_eq!(at(unknown[0]), (2, 31));
+    assert_eq!(unknown[0]["help"], "did you mean ${topicArn}?");
+    assert_eq!(unknown[0]["machine"], "Flow");
 }

@@ -8,6 +8,7 @@ use crate::document::Node;
 use crate::graph::StateGraph;
 use crate::model::{Machine, State, WorkflowType};
 use crate::source::{SourceFile, Span};
+use crate::template::Deployment;
 
 mod activity_prefer_callback;
 mod callback_missing_token;
@@ -38,6 +39,7 @@ mod schema;
 mod start_execution_without_name;
 mod state_name_too_long;
 mod task_without_timeout;
+mod unknown_substitution;
 mod unknown_target;
 mod unreachable_state;
 mod unreadable_definition;
@@ -84,6 +86,9 @@ pub struct Context<'a, 'd> {
     /// The definition is written inside a CloudFormation, SAM or Serverless template: a value
     /// may still be a choice (`Fn::If`) that the tool makes at deployment.
     pub template: bool,
+    /// What the template deploying the machine says about it (functions, substitutions);
+    /// `None` for a definition linted on its own.
+    pub deployment: Option<&'a Deployment>,
     pub document: &'d Document,
     pub machine: &'a Machine<'d>,
     pub graph: &'a StateGraph,
@@ -171,6 +176,7 @@ pub static RULES: &[&Rule] = &[
     &choice_without_default::RULE,
     &express_unsupported_integration::RULE,
     &express_duration::RULE,
+    &unknown_substitution::RULE,
     &unversioned_lambda::RULE,
     &task_without_timeout::RULE,
     &lambda_missing_retry::RULE,
@@ -223,6 +229,7 @@ pub(crate) fn run_check(check: Check, text: &str, options: &LintOptions) -> Vec<
     let cx = Context {
         source: &source,
         template: false,
+        deployment: None,
         document: &document,
         machine: &machine,
         graph: &graph,

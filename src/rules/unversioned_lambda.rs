@@ -3,6 +3,7 @@ use crate::asl::resource::Resource;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
 use crate::model::QueryLanguage;
+use crate::placeholder;
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {
@@ -124,10 +125,12 @@ fn classify(value: &str) -> Version {
         Some(i) => &value[i + ":function:".len()..],
         None => value,
     };
-    // `${…}` placeholders (CloudFormation/SAM substitutions) may hold a qualifier.
-    if tail.contains("${") {
+    // A placeholder standing alone for the name (`function:${Fn}`) may hold a qualifier too;
+    // one inside a longer name (`${self:service}-${opt:stage}-hello`) is part of the name.
+    if placeholder::is_whole(tail) {
         return Version::Unknown;
     }
+    let tail = placeholder::blank(tail);
     let mut parts = tail.split(':');
     let (Some(name), qualifier, None) = (parts.next(), parts.next(), parts.next()) else {
         return Version::Unknown;
@@ -203,6 +206,16 @@ mod tests {
                 Version::Unqualified,
             ),
             ("{% $states.input.fn %}", Version::Unknown),
+            // Serverless Framework: pseudo parameters and variables inside the name.
+            (
+                "arn:aws:lambda:#{AWS::Region}:#{AWS::AccountId}:function:${self:service}-${opt:stage}-hello",
+                Version::Unqualified,
+            ),
+            (
+                "arn:aws:lambda:#{AWS::Region}:#{AWS::AccountId}:function:${self:service}-hello:${opt:alias}",
+                Version::Pinned,
+            ),
+            ("arn:aws:lambda:r:1:function:${Fn}:live", Version::Pinned),
             ("pay:", Version::Unknown),
             ("", Version::Unknown),
             ("a:b:c", Version::Unknown),

@@ -11,9 +11,15 @@ use crate::document::{Member, Node, Text, Value, MAX_DEPTH};
 use crate::hash::FastMap;
 use crate::model::WorkflowType;
 use crate::source::Span;
+use crate::suggest::did_you_mean;
 
+mod deployment;
 mod rebuilt;
 
+pub use deployment::{
+    dollar_placeholders, unknown_in, DeclaredFunction, DefinedBy, Deployment, Scope, Tool,
+    UnknownSubstitution,
+};
 pub use rebuilt::{Locator, Rebuilt};
 
 const REGION: &str = "us-east-1";
@@ -34,6 +40,23 @@ pub struct Embedded<'d> {
     /// Declared by a template (not a definition found inside some other document), whose
     /// tool resolves intrinsic functions in it.
     pub template: bool,
+    /// What the template says about the machine (its unknown substitutions are filled in for
+    /// a rebuilt `DefinitionString` only: the others need the source text, see `scope`).
+    pub deployment: Deployment,
+}
+
+impl Embedded<'_> {
+    /// The names the definition's `${…}` placeholders may use, for `unknown_in`; `None` for a
+    /// definition found inside some other document, whose tool is unknown.
+    pub fn scope<'a>(&'a self, root: &'a Node) -> Option<Scope<'a>> {
+        if !self.template {
+            return None;
+        }
+        Some(match self.deployment.tool {
+            Tool::Serverless => Scope::Serverless { root },
+            _ => Scope::Substitutions(&self.deployment.substitution_names),
+        })
+    }
 }
 
 #[derive(Debug)]
@@ -56,6 +79,15 @@ pub fn find(root: &Node) -> Option<Vec<Embedded<'_>>> {
     let resources = root.get("Resources").and_then(Node::as_object);
     let mut machines = Vec::new();
     let resolver = Resolver::new(root);
+    let transform = root.get("Transform");
+    let sam_transform = transform
+        .and_then(Node::as_array)
+        .map_or(
+            transform.and_then(Node::as_str).into_iter().collect(),
+            |a| a.iter().filter_map(Node::as_str).collect::<Vec<_>>(),
+        )
+        .iter()
+        .any(|t| t.starts_with("AWS::Serverless"));
     for resource in resources.unwrap_or(&[]) {
         let ty = resource.value.get_str("Type").unwrap_or("");
         let sam = match ty {
@@ -65,7 +97,14 @@ pub fn find(root: &Node) -> Option<Vec<Embedded<'_>>> {
         };
         // Without Properties nothing is found, and the resource itself is what is reported.
         let props = resource.value.get("Properties").unwrap_or(&resource.value);
-        machines.push(cloudformation_machine(resource, props, sam, &resolver));
+        let tool = if sam || sam_transform {
+            Tool::Sam
+        } else {
+            Tool::CloudFormation
+        };
+        machines.push(cloudformation_machine(
+            resource, props, sam, tool, &resolver,
+        ));
     }
     // Serverless Framework: stepFunctions.stateMachines.<name>.definition
     let serverless = root
@@ -92,16 +131,19 @@ pub fn find(root: &Node) -> Option<Vec<Embedded<'_>>> {
             None => Definition::Object(definition),
         };
         machines.push(Embedded {
-            name: entry
-                .value
-                .get_str("name")
-                .unwrap_or(&entry.key)
-                .to_string(),
+            // The key is what the project calls the machine; `name:` is the deployed name,
+            // often built from variables (`checkout-${sls:stage}`).
+            name: entry.key.to_string(),
             anchor: entry.key_span,
             workflow_type,
             definition,
             substitutions: FastMap::default(),
             template: true,
+            deployment: Deployment {
+                tool: Tool::Serverless,
+                functions: resolver.declared_functions(),
+                ..Deployment::default()
+            },
         });
     }
     if machines.is_empty() {
@@ -145,6 +187,7 @@ fn embedded_definitions(root: &Node) -> Vec<Embedded<'_>> {
                 definition: Definition::Object(node),
                 substitutions: FastMap::default(),
                 template: false,
+                deployment: Deployment::default(),
             });
         } else {
             push_children(&mut stack, node, &pointer);
@@ -157,6 +200,7 @@ fn cloudformation_machine<'d>(
     resource: &'d Member,
     props: &'d Node,
     sam: bool,
+    tool: Tool,
     resolver: &Resolver,
 ) -> Embedded<'d> {
     let type_key = if sam { "Type" } else { "StateMachineType" };
@@ -171,10 +215,12 @@ fn cloudformation_machine<'d>(
             substitutions.insert(m.key.to_string(), value);
         }
     }
+    let mut substitution_names: Vec<String> = substitutions.keys().cloned().collect();
+    substitution_names.sort_unstable();
     let definition = if let Some(object) = props.get("Definition") {
         Definition::Object(object)
     } else if let Some(node) = props.get("DefinitionString") {
-        definition_string(node, resolver, &mut substitutions)
+        definition_string(node, resolver, &mut substitutions, &substitution_names)
     } else if let Some(node) = props
         .get("DefinitionUri")
         .or_else(|| props.get("DefinitionS3Location"))
@@ -199,6 +245,10 @@ fn cloudformation_machine<'d>(
             node: props,
         }
     };
+    let unknown_substitutions = match &definition {
+        Definition::Text { rebuilt, .. } => rebuilt.unknown.clone(),
+        _ => Vec::new(),
+    };
     Embedded {
         name: resource.key.to_string(),
         anchor: resource.key_span,
@@ -206,33 +256,40 @@ fn cloudformation_machine<'d>(
         definition,
         substitutions,
         template: true,
+        deployment: Deployment {
+            tool,
+            functions: resolver.declared_functions(),
+            substitution_names,
+            unknown_substitutions,
+        },
     }
 }
 
 /// Rebuilds the text of a `DefinitionString`: a plain string, `Fn::Sub` (string or
 /// `[string, variables]`) or `Fn::Join` (the shape CDK synthesizes), remembering where each
 /// piece of the text comes from.
+/// `names` are the `DefinitionSubstitutions` names, for `${Name}`s left for Step Functions.
 fn definition_string<'d>(
     node: &'d Node,
     resolver: &Resolver,
     substitutions: &mut FastMap<String, String>,
+    names: &[String],
 ) -> Definition<'d> {
     if node.as_str().is_some() {
-        return Definition::Text {
-            rebuilt: Rebuilt::whole(node),
-            node,
-        };
+        let mut rebuilt = Rebuilt::default();
+        resolver.copy_string(node, names, &mut rebuilt);
+        return Definition::Text { rebuilt, node };
     }
     if let Some(sub) = node.get("Fn::Sub") {
         let mut rebuilt = Rebuilt::default();
-        if let Some(local) = resolver.sub_into(sub, &FastMap::default(), &mut rebuilt) {
+        if let Some(local) = resolver.sub_into(sub, &FastMap::default(), names, &mut rebuilt) {
             substitutions.extend(local);
             return Definition::Text { rebuilt, node };
         }
     }
     if let Some(join) = node.get("Fn::Join") {
         let mut rebuilt = Rebuilt::default();
-        if resolver.join_into(join, &mut rebuilt, 0) {
+        if resolver.join_into(join, names, &mut rebuilt, 0) {
             return Definition::Text { rebuilt, node };
         }
     }
@@ -246,6 +303,8 @@ fn definition_string<'d>(
 struct Resolver {
     /// Logical id → (type, properties).
     resources: FastMap<String, (String, Option<Node>)>,
+    /// The template's `Parameters`: defined, but known only at deployment.
+    parameters: Vec<String>,
 }
 
 impl Resolver {
@@ -259,7 +318,10 @@ impl Resolver {
             let ty = m.value.get_str("Type").unwrap_or("").to_string();
             resources.insert(m.key.to_string(), (ty, m.value.get("Properties").cloned()));
         }
-        // Serverless Framework functions become `<Name>LambdaFunction` resources.
+        // Serverless Framework functions become `<Name>LambdaFunction` resources; the
+        // serverless-step-functions plugin also accepts the function's key (`Fn::GetAtt:
+        // [hello, Arn]`). Their names are only known at deployment (`<service>-<stage>-<key>`),
+        // so the key names them here.
         for f in root
             .get("functions")
             .and_then(Node::as_object)
@@ -272,12 +334,73 @@ impl Resolver {
                 .unwrap_or_default()
                 .replace('-', "Dash")
                 .replace('_', "Underscore");
-            resources.insert(
-                format!("{logical}LambdaFunction"),
-                ("AWS::Lambda::Function".to_string(), None),
-            );
+            let function = || ("AWS::Lambda::Function".to_string(), None);
+            resources.insert(format!("{logical}LambdaFunction"), function());
+            resources.entry(f.key.to_string()).or_insert_with(function);
         }
-        Resolver { resources }
+        let parameters = root
+            .get("Parameters")
+            .and_then(Node::as_object)
+            .unwrap_or(&[])
+            .iter()
+            .map(|m| m.key.to_string())
+            .collect();
+        Resolver {
+            resources,
+            parameters,
+        }
+    }
+
+    /// The Lambda functions declared, by the name their ARNs resolve to.
+    fn declared_functions(&self) -> FastMap<String, DeclaredFunction> {
+        self.resources
+            .iter()
+            .filter(|(_, (ty, _))| {
+                matches!(
+                    ty.as_str(),
+                    "AWS::Lambda::Function" | "AWS::Serverless::Function"
+                )
+            })
+            .map(|(id, (ty, props))| {
+                let function = DeclaredFunction {
+                    id: id.clone(),
+                    sam: ty == "AWS::Serverless::Function",
+                    auto_publish_alias: props
+                        .as_ref()
+                        .and_then(|p| p.get_str("AutoPublishAlias"))
+                        .map(str::to_string),
+                };
+                (self.function_name(id), function)
+            })
+            .collect()
+    }
+
+    /// Whether `Fn::Sub` can resolve `${name}` at deployment, even if not here.
+    fn sub_defines(&self, name: &str, vars: &FastMap<String, String>) -> bool {
+        let id = name.split_once('.').map_or(name, |(id, _)| id);
+        name.starts_with("AWS::")
+            || vars.contains_key(name)
+            || self.resources.contains_key(id)
+            || self.parameters.iter().any(|p| p == name)
+    }
+
+    /// What `Fn::Sub` could have meant by an undefined `${name}`.
+    fn sub_suggestion(&self, name: &str, vars: &FastMap<String, String>) -> Option<String> {
+        let candidates = vars
+            .keys()
+            .chain(self.parameters.iter())
+            .chain(self.resources.keys())
+            .map(String::as_str);
+        did_you_mean(name, candidates).map(str::to_string)
+    }
+
+    /// Appends all of `node`'s string, whose `${Name}`s are left for `DefinitionSubstitutions`
+    /// (`names`), recording those it does not define.
+    fn copy_string<'d>(&self, node: &'d Node, names: &[String], out: &mut Rebuilt<'d>) {
+        let Some(s) = node.as_str() else { return };
+        let at = out.text.len();
+        out.copy(node, 0..s.len());
+        out.note_unknown(s, at, Scope::Substitutions(names));
     }
 
     /// A function's name: its FunctionName property, or the logical id.
@@ -395,6 +518,7 @@ impl Resolver {
         &self,
         sub: &'d Node,
         vars: &FastMap<String, String>,
+        names: &[String],
         out: &mut Rebuilt<'d>,
     ) -> Option<FastMap<String, String>> {
         let (template, local_vars) = match sub.as_array() {
@@ -415,10 +539,28 @@ impl Resolver {
             };
             out.copy(template, at..open);
             // Fn::Sub resolves every ${X} before Step Functions sees the text; what stays
-            // unknown is left as a placeholder, as written.
-            match self.sub_value(&text[open + 2..close], &local) {
-                Some(value) => out.substitute(&value, template, open..close + 1),
-                None => out.copy(template, open..close + 1),
+            // unknown is left as a placeholder, as written. `${!X}` leaves `${X}` for
+            // DefinitionSubstitutions.
+            let name = &text[open + 2..close];
+            let start = out.text.len();
+            match self.sub_value(name, &local) {
+                Some(value) => {
+                    out.substitute(&value, template, open..close + 1);
+                    if name.starts_with('!') {
+                        out.note_unknown(&value, start, Scope::Substitutions(names));
+                    }
+                }
+                None => {
+                    out.copy(template, open..close + 1);
+                    if !self.sub_defines(name, &local) {
+                        out.unknown.push(UnknownSubstitution {
+                            name: name.to_string(),
+                            span: Span::new(start, out.text.len()),
+                            defined_by: DefinedBy::FnSub,
+                            suggestion: self.sub_suggestion(name, &local),
+                        });
+                    }
+                }
             }
             at = close + 1;
         }
@@ -428,7 +570,13 @@ impl Resolver {
 
     /// Appends what the argument of an `Fn::Join` (`[delimiter, [parts]]`) deploys as, with
     /// its origins. Its strings are copied as they are: `Fn::Join` substitutes nothing.
-    fn join_into<'d>(&self, join: &'d Node, out: &mut Rebuilt<'d>, depth: usize) -> bool {
+    fn join_into<'d>(
+        &self,
+        join: &'d Node,
+        names: &[String],
+        out: &mut Rebuilt<'d>,
+        depth: usize,
+    ) -> bool {
         let Some([delimiter, parts]) = join.as_array() else {
             return false;
         };
@@ -442,17 +590,20 @@ impl Resolver {
             if i > 0 {
                 out.copy(delimiter, 0..separator.len());
             }
-            if let Some(s) = part.as_str() {
-                out.copy(part, 0..s.len());
+            if part.as_str().is_some() {
+                self.copy_string(part, names, out);
                 continue;
             }
             if let Some(sub) = part.get("Fn::Sub").filter(|_| is_single_member(part)) {
-                if self.sub_into(sub, &FastMap::default(), out).is_some() {
+                if self
+                    .sub_into(sub, &FastMap::default(), names, out)
+                    .is_some()
+                {
                     continue;
                 }
             }
             if let Some(inner) = part.get("Fn::Join").filter(|_| is_single_member(part)) {
-                if self.join_into(inner, out, depth + 1) {
+                if self.join_into(inner, names, out, depth + 1) {
                     continue;
                 }
             }
@@ -559,6 +710,7 @@ fn describe_unknown(node: &Node) -> String {
 pub fn substitute_definition(definition: &Node, substitutions: &FastMap<String, String>) -> Node {
     let resolver = Resolver {
         resources: FastMap::default(),
+        parameters: Vec::new(),
     };
     resolve_node(definition, &resolver, substitutions, 0)
 }

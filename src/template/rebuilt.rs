@@ -10,6 +10,7 @@ use crate::document::inner::ValueMap;
 use crate::document::Node;
 use crate::hash::FastMap;
 use crate::source::Span;
+use crate::template::{dollar_placeholders, Scope, UnknownSubstitution};
 
 /// Where a piece of the rebuilt text comes from.
 #[derive(Clone, Copy, Debug)]
@@ -39,6 +40,8 @@ struct Piece<'d> {
 pub struct Rebuilt<'d> {
     pub text: String,
     pieces: Vec<Piece<'d>>,
+    /// `${Name}`s in the text that nothing defines, at their offsets in `text`.
+    pub unknown: Vec<UnknownSubstitution>,
 }
 
 impl<'d> Rebuilt<'d> {
@@ -49,6 +52,21 @@ impl<'d> Rebuilt<'d> {
             out.copy(node, 0..s.len());
         }
         out
+    }
+
+    /// Records the placeholders of `value`, appended at offset `at`, that `scope` does not
+    /// define.
+    pub fn note_unknown(&mut self, value: &str, at: usize, scope: Scope) {
+        for (name, range) in dollar_placeholders(value) {
+            if let Err(suggestion) = scope.check(name) {
+                self.unknown.push(UnknownSubstitution {
+                    name: name.to_string(),
+                    span: Span::new(at + range.start, at + range.end),
+                    defined_by: scope.defined_by(),
+                    suggestion,
+                });
+            }
+        }
     }
 
     /// Appends decoded bytes `range` of `node`'s string value as they are.
