@@ -110,6 +110,14 @@ fn sam_definition_in_place_with_substitutions_and_express() {
         "/Resources/OrderFlow/Properties/Definition/States/Ship/Parameters/FunctionName"
     );
     assert_eq!(at(d), (33, 29));
+    // The help is SAM's way to pin it.
+    let help = d["help"].as_str().unwrap();
+    assert!(
+        help.contains(
+            "add AutoPublishAlias: live to ShipFunction and reference !Ref ShipFunction.Alias"
+        ),
+        "{help}"
+    );
     // Type: EXPRESS comes from the template.
     let express = findings(&report, "express-unsupported-integration");
     assert_eq!(express.len(), 1);

@@ -23,9 +23,13 @@ pub fn render(reports: &[FileReport], style: &Style) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Wrap help text at spaces only: the default splits words at hyphens, which breaks ARNs
+    // (`us-east-` / `1`) and names in two, and they are copied from here.
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
-        .with_links(false);
+        .with_links(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false);
     let mut out = String::new();
     for report in reports {
         for d in &report.diagnostics {
@@ -230,6 +234,21 @@ mod tests {
         assert_eq!(std::str::from_utf8(contents.data()).unwrap(), "a\nbcd\ne");
         assert_eq!(contents.line(), 0);
         assert!(src.read_span(&SourceSpan::from((7, 5)), 0, 0).is_err());
+    }
+
+    #[test]
+    fn help_is_wrapped_at_spaces_only() {
+        let mut reports = sample_reports();
+        let arn = "arn:aws:lambda:us-east-1:123456789012:function:pay-orders:live";
+        reports[0].diagnostics[0].help = Some(format!("{} e.g. \"{arn}\"", "word ".repeat(6)));
+        let out = render(
+            &reports,
+            &Style {
+                color: false,
+                width: 80,
+            },
+        );
+        assert!(out.contains(arn), "{out}");
     }
 
     #[test]
