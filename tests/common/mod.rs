@@ -40,20 +40,20 @@ pub fn lint_file(path: &Path) -> Vec<Diagnostic> {
         .unwrap_or_default()
 }
 
-/// One line per diagnostic, the form `.expected` files hold.
+/// One line per diagnostic, the form `.expected` files hold. A definition carried in a
+/// string has its pointer inside the definition after the file's: `pointer @ /States/A`.
 pub fn describe(d: &Diagnostic) -> String {
+    let mut pointer = if d.pointer.is_empty() {
+        "(root)".to_string()
+    } else {
+        d.pointer.clone()
+    };
+    if let Some(inner) = &d.definition_pointer {
+        pointer = format!("{pointer} @ {inner}");
+    }
     format!(
         "{}:{} {} {} {} {}",
-        d.start.line,
-        d.start.column,
-        d.severity,
-        d.rule,
-        if d.pointer.is_empty() {
-            "(root)"
-        } else {
-            &d.pointer
-        },
-        d.message
+        d.start.line, d.start.column, d.severity, d.rule, pointer, d.message
     )
 }
 
