@@ -444,20 +444,32 @@ struct Line {
     next: usize,
 }
 
-fn lines_from(text: &str, mut at: usize) -> Vec<Line> {
+/// The lines from `at` that may belong to a block scalar whose content is indented at least
+/// `min_indent` (or, when `None`, as much as its first non-empty line): reading stops at the
+/// first non-empty line indented less, so the rest of the file is never scanned.
+fn lines_from(text: &str, mut at: usize, min_indent: Option<usize>) -> Vec<Line> {
     let bytes = text.as_bytes();
     let mut lines = Vec::new();
+    let mut floor = min_indent;
     while at < bytes.len() {
         let end = bytes[at..]
             .iter()
             .position(|&b| is_break(b))
             .map_or(bytes.len(), |n| at + n);
         let next = end + break_len(bytes, end);
-        lines.push(Line {
+        let line = Line {
             start: at,
             end,
             next,
-        });
+        };
+        if !text[at..end].trim_matches(' ').is_empty() {
+            let spaces = leading_spaces(text, &line);
+            let floor = *floor.get_or_insert(spaces);
+            if spaces < floor {
+                break;
+            }
+        }
+        lines.push(line);
         at = next;
     }
     lines
@@ -497,18 +509,30 @@ fn block(text: &str, at: usize, expected: &str) -> Option<Decoded> {
     {
         return None;
     }
-    let lines = lines_from(text, header_end + break_len(bytes, header_end));
+    let lines = lines_from(text, header_end + break_len(bytes, header_end), indicator);
     let first_content = lines
         .iter()
         .find(|l| !text[l.start..l.end].trim_matches(' ').is_empty())?;
     let detected = leading_spaces(text, first_content);
-    match indicator {
-        None => Some(block_lines(text, &lines, detected, folded, chomp)),
-        Some(m) => (m..=detected.max(m))
-            .map(|indent| block_lines(text, &lines, indent, folded, chomp))
-            .find(|d| d.text == expected),
-    }
+    let Some(m) = indicator else {
+        return Some(block_lines(text, &lines, detected, folded, chomp));
+    };
+    // The indicator counts from the parent's indentation, most likely that of the key the
+    // header follows (`key: |2`); other indentations are tried after it, a bounded few.
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let key_column = text[line_start..at]
+        .bytes()
+        .position(|b| b != b' ' && b != b'-')
+        .unwrap_or(0);
+    std::iter::once(key_column + m)
+        .chain((m..=detected.max(m)).take(MAX_INDENT_GUESSES))
+        .filter(|&indent| indent <= detected.max(m))
+        .map(|indent| block_lines(text, &lines, indent, folded, chomp))
+        .find(|d| d.text == expected)
 }
+
+/// Indentations tried for a block scalar with an explicit indentation indicator.
+const MAX_INDENT_GUESSES: usize = 16;
 
 /// Decodes block scalar lines with content indentation `indent`.
 fn block_lines(text: &str, lines: &[Line], indent: usize, folded: bool, chomp: u8) -> Decoded {
