@@ -8,11 +8,12 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::baseline;
-use crate::config::{CommandLine, LintOptions, Resolver, WorkflowType};
+use crate::config::{CommandLine, LintOptions, Resolver};
 use crate::diagnostic::Severity;
 use crate::discover::{self, Input};
 use crate::fix;
 use crate::lint::{self, FileReport, Selection};
+use crate::model::WorkflowType;
 use crate::report::{graph, human, json, Summary};
 use crate::rules::{self, RULES};
 use crate::suggest::did_you_mean;

@@ -17,6 +17,7 @@ pub mod graph;
 pub mod hash;
 pub mod lint;
 pub mod model;
+pub mod placeholder;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -46,25 +46,14 @@ pub fn single_suggestion<'c>(
     (ties == 0).then_some(best)
 }
 
-/// Levenshtein distance over chars, in O(len(a)·len(b)) time and O(len(b)) memory.
+/// Optimal string alignment distance over chars: Levenshtein's insertions, deletions and
+/// substitutions, plus a swap of two neighbours as one edit (`Wiat` → `Wait`), the commonest
+/// typo. Words whose lengths differ by more than 3 are never close: `usize::MAX`.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    if a.chars().count().abs_diff(b.len()) > 3 {
+    if a.chars().count().abs_diff(b.chars().count()) > 3 {
         return usize::MAX;
     }
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
+    strsim::osa_distance(a, b)
 }
 
 #[cfg(test)]
@@ -80,6 +69,9 @@ mod tests {
         assert_eq!(did_you_mean("Ressource", fields), Some("Resource"));
         assert_eq!(did_you_mean("Banana", fields), None);
         assert_eq!(did_you_mean("Next", fields), None);
+        // A swap of two neighbours is one edit.
+        assert_eq!(did_you_mean("Wiat", ["Wait", "Done"]), Some("Wait"));
+        assert_eq!(did_you_mean("Nxet", fields), Some("Next"));
     }
 
     #[test]
@@ -94,6 +86,7 @@ mod tests {
     #[test]
     fn distance() {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("Wiat", "Wait"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("a", "abcdefg"), usize::MAX);
     }

@@ -9,8 +9,9 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::glob::Glob;
-use super::{Level, WorkflowType};
+use super::Level;
 use crate::diagnostic::Severity;
+use crate::model::WorkflowType;
 use crate::rules::{self, RULES};
 use crate::suggest::did_you_mean;
 

@@ -12,21 +12,9 @@ pub use resolve::{CommandLine, Resolver};
 use crate::diagnostic::Severity;
 use crate::rules::Rule;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum WorkflowType {
-    #[default]
-    Standard,
-    Express,
-}
-
-impl WorkflowType {
-    pub fn name(self) -> &'static str {
-        match self {
-            WorkflowType::Standard => "STANDARD",
-            WorkflowType::Express => "EXPRESS",
-        }
-    }
-}
+/// The workflow type is a fact about the state machine: it lives in the model, and the
+/// configuration only chooses one.
+pub use crate::model::WorkflowType;
 
 /// What the configuration says about one rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

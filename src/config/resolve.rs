@@ -8,7 +8,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use super::file::{self, ConfigFile, FILE_NAME};
-use super::{Level, LintOptions, RuleSettings, WorkflowType};
+use super::{Level, LintOptions, RuleSettings};
+use crate::model::WorkflowType;
 use crate::rules::{self, RULES};
 
 /// What the command line says, which beats every configuration file.

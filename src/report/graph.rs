@@ -88,7 +88,7 @@ pub fn machines(
                 root: template::resolve(definition, e, root),
                 diagnostics: of(&e.name),
             }),
-            template::Definition::Text { text, .. } => match json::parse(text) {
+            template::Definition::Text { rebuilt, .. } => match json::parse(&rebuilt.text) {
                 Ok(rebuilt) => out.push(Drawable {
                     machine,
                     root: rebuilt.root,
@@ -118,6 +118,7 @@ pub fn machines(
                     machine: machine.clone(),
                     declared_workflow_type: e.workflow_type,
                     substitutions: e.substitutions.clone(),
+                    deployment: Some(e.deployment.clone()),
                 };
                 let report = lint::lint_referenced(&shown, bytes, &context, options);
                 match parse(&shown, &report.source.text) {

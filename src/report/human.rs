@@ -28,9 +28,13 @@ pub fn render_with(reports: &[FileReport], style: &Style, summary: Summary) -> S
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Wrap help text at spaces only: the default splits words at hyphens, which breaks ARNs
+    // (`us-east-` / `1`) and names in two, and they are copied from here.
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
-        .with_links(false);
+        .with_links(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false);
     let mut out = String::new();
     for report in reports {
         for d in &report.diagnostics {
@@ -132,6 +136,22 @@ impl SourceCode for SourceFile {
         let starts = self.line_starts();
         let first_line = self.line_index(start);
         let last_line = self.line_index(if len > 0 { start + len - 1 } else { start });
+        if let Some((from, to)) = self.long_line_window(first_line, last_line, start, len) {
+            // As below: the span's own column for the header (no context), else the window's.
+            let column = if context_lines_before == 0 {
+                start
+            } else {
+                from
+            } - starts[first_line];
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.clone(),
+                &self.text.as_bytes()[from..to],
+                SourceSpan::from((from, to - from)),
+                first_line,
+                column,
+                1,
+            )));
+        }
         let first = first_line.saturating_sub(context_lines_before);
         let last = (last_line + context_lines_after).min(starts.len() - 1);
         let from = starts[first];
@@ -155,6 +175,39 @@ impl SourceCode for SourceFile {
             column,
             last - first + 1,
         )))
+    }
+}
+
+/// Lines longer than this are shown as a window around the span, not whole: a definition
+/// carried in a one-line string (a CDK `DefinitionString`) is thousands of characters long.
+const LONG_LINE: usize = 200;
+
+impl SourceFile {
+    /// For a span on one long line, the bytes around it to show instead of the whole line.
+    fn long_line_window(
+        &self,
+        first_line: usize,
+        last_line: usize,
+        start: usize,
+        len: usize,
+    ) -> Option<(usize, usize)> {
+        let starts = self.line_starts();
+        let line_start = starts[first_line];
+        let line_end = starts
+            .get(first_line + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        if first_line != last_line || line_end - line_start <= LONG_LINE {
+            return None;
+        }
+        let floor = |mut at: usize| {
+            while !self.text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        let from = floor(start.saturating_sub(LONG_LINE / 4).max(line_start));
+        let to = floor((start + len + LONG_LINE / 2).min(line_end));
+        Some((from, to.max(start + len)))
     }
 }
 
@@ -186,5 +239,34 @@ mod tests {
         assert_eq!(std::str::from_utf8(contents.data()).unwrap(), "a\nbcd\ne");
         assert_eq!(contents.line(), 0);
         assert!(src.read_span(&SourceSpan::from((7, 5)), 0, 0).is_err());
+    }
+
+    #[test]
+    fn help_is_wrapped_at_spaces_only() {
+        let mut reports = sample_reports();
+        let arn = "arn:aws:lambda:us-east-1:123456789012:function:pay-orders:live";
+        reports[0].diagnostics[0].help = Some(format!("{} e.g. \"{arn}\"", "word ".repeat(6)));
+        let out = render(
+            &reports,
+            &Style {
+                color: false,
+                width: 80,
+            },
+        );
+        assert!(out.contains(arn), "{out}");
+    }
+
+    #[test]
+    fn long_lines_are_shown_around_the_span() {
+        let line = format!("{}NEEDLE{}", "a".repeat(500), "b".repeat(500));
+        let src = SourceFile::new("f", format!("first\n{line}\nlast\n"));
+        let at = src.text.find("NEEDLE").unwrap();
+        let contents = src.read_span(&SourceSpan::from((at, 6)), 1, 1).unwrap();
+        let shown = std::str::from_utf8(contents.data()).unwrap();
+        assert!(shown.contains("NEEDLE") && shown.len() < 200, "{shown}");
+        assert_eq!(contents.line(), 1);
+        assert_eq!(contents.column(), 500 - 50);
+        let header = src.read_span(&SourceSpan::from((at, 6)), 0, 0).unwrap();
+        assert_eq!(header.column(), 500);
     }
 }

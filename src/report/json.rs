@@ -55,6 +55,9 @@ fn diagnostic(path: &str, d: &Diagnostic) -> Value {
         o.insert("state".into(), json!(state));
     }
     o.insert("pointer".into(), json!(d.pointer));
+    if let Some(pointer) = &d.definition_pointer {
+        o.insert("definition_pointer".into(), json!(pointer));
+    }
     o.insert("line".into(), json!(d.start.line));
     o.insert("column".into(), json!(d.start.column));
     o.insert("end_line".into(), json!(d.end.line));

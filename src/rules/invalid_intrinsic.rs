@@ -1,8 +1,8 @@
-use super::invalid_path::{abbreviate, is_placeholder, value_span, visit, Field, Item};
+use super::invalid_path::{abbreviate, is_placeholder, visit, Field, Item};
 use super::{rule_doc, Category, Context, FixSpec, Rule};
 use crate::asl::intrinsic::{self, Usage};
 use crate::asl::{char_position, path};
-use crate::diagnostic::{Applicability, Finding, Fix, Severity};
+use crate::diagnostic::{Applicability, Edit, Finding, Fix, Severity};
 use crate::document::Node;
 use crate::edits;
 use crate::model::{QueryLanguage, State};
@@ -52,12 +52,13 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             if s.starts_with('$') || is_placeholder(s) {
                 return;
             }
-            check_value(state, field, node, s, usage, out);
+            check_value(cx, state, field, node, s, usage, out);
         });
     }
 }
 
 fn check_value(
+    cx: &Context,
     state: &State,
     field: Field,
     node: &Node,
@@ -70,10 +71,31 @@ fn check_value(
         out.push(not_a_call(name, field, node, s, usage));
         return;
     }
+    // As for paths, nothing may come before the call: the service does not trim it.
+    let lead = s.len() - s.trim_start().len();
+    if lead > 0 {
+        let mut finding = Finding::new(
+            cx.value_span(node, 0..lead),
+            format!(
+                "{field} of state '{name}' must start with the function name, but it starts with whitespace: \"{}\"",
+                abbreviate(s)
+            ),
+        )
+        .state(name)
+        .help("remove the whitespace before the function name");
+        if let Some(span) = cx.exact_value_span(node, 0..lead) {
+            finding = finding.fix(Fix::safe(
+                "remove the whitespace before the call",
+                vec![Edit::delete(span)],
+            ));
+        }
+        out.push(finding);
+        return;
+    }
     match intrinsic::parse(s) {
         Err(e) => out.push(
             Finding::new(
-                value_span(node, e.offset_range.clone()),
+                cx.value_span(node, e.offset_range.clone()),
                 format!(
                     "{field} of state '{name}' is not a valid intrinsic function call: {} at character {}",
                     e.message,
@@ -86,7 +108,7 @@ fn check_value(
         Ok(call) => {
             for problem in intrinsic::check(&call, usage) {
                 let mut f = Finding::new(
-                    value_span(node, problem.range.clone()),
+                    cx.value_span(node, problem.range.clone()),
                     format!("{field} of state '{name}': {}", problem.message),
                 )
                 .state(name);
@@ -180,6 +202,26 @@ mod tests {
             let f = param(v);
             assert!(f.is_empty(), "{v}: {f:?}");
         }
+    }
+
+    #[test]
+    fn leading_whitespace_is_reported_with_a_fix() {
+        let text = machine(
+            r#"{"Type": "Pass", "Parameters": {"v.$": "\t States.Array($.a)"}, "End": true}"#,
+        );
+        let f = super::super::invalid_path::tests::run(&RULE, &text);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(
+            f[0].message.contains("starts with whitespace"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(&text[f[0].span.start..f[0].span.end], "\\t ");
+        let fix = f[0].fix.as_ref().unwrap();
+        assert_eq!(fix.edits[0].span, f[0].span);
+        assert_eq!(fix.edits[0].replacement, "");
+        // Trailing whitespace is accepted, as after a path.
+        assert!(param("States.Array($.a) ").is_empty());
     }
 
     #[test]

@@ -64,7 +64,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 /// A `${…}` template placeholder: the name is only known at deployment.
 fn is_placeholder(target: &str) -> bool {
-    target.contains("${")
+    crate::placeholder::has(target)
 }
 
 fn finding(

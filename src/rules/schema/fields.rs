@@ -67,12 +67,9 @@ pub(super) static STATE_FIELDS: &[Field] = &[
     field("Next", TRANSITIONS, Both, Str),
     field("End", TRANSITIONS, Both, Custom),
     field("Resource", TASK, Both, Custom),
-    field(
-        "Parameters",
-        TASK | PASS | PARALLEL | MAP,
-        JsonPath,
-        ObjectOrArray,
-    ),
+    // Any JSON value: a string, number, boolean or null is passed as it is (AWS's statelint
+    // and language service accept them, and their tests say so).
+    field("Parameters", TASK | PASS | PARALLEL | MAP, JsonPath, Any),
     field(
         "ResultPath",
         TASK | PASS | PARALLEL | MAP,

@@ -88,12 +88,12 @@ pub(super) fn is_jsonata(s: &str) -> bool {
 
 /// A value that is exactly one placeholder, such as `${ReminderTimeout}`.
 pub(super) fn is_whole_placeholder(s: &str) -> bool {
-    s.starts_with("${") && s.ends_with('}') && s[2..].find('}') == Some(s.len() - 3)
+    crate::placeholder::is_whole(s)
 }
 
 /// A SAM/CloudFormation `DefinitionSubstitutions` placeholder such as `${MyFunctionArn}`.
 pub(super) fn has_placeholder(s: &str) -> bool {
-    s.contains("${")
+    crate::placeholder::has(s)
 }
 
 /// `"A"`, `"A" or "B"`, `"A", "B" or "C"`.
@@ -157,6 +157,15 @@ pub(super) fn check_value(
     ql: QueryLanguage,
 ) -> bool {
     let jsonata = ql == QueryLanguage::Jsonata;
+    // A template's `Fn::If` deploys one of its branches: each must fit.
+    if let Some(branches) = crate::placeholder::alternatives(node).filter(|_| site.template) {
+        // Every branch is checked (and reported), not only up to the first bad one.
+        let mut ok = true;
+        for branch in branches {
+            ok &= check_value(out, site, name, branch, expect, ql);
+        }
+        return ok;
+    }
     match (&node.value, expect) {
         (_, Expect::Any | Expect::Custom) => true,
         (Value::String(s), _) if jsonata && is_jsonata(s) => true,
