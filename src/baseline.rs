@@ -182,31 +182,39 @@ impl Baseline {
     }
 
     /// Starts matching a run's findings against the baseline.
-    pub fn matcher(&self) -> Matcher<'_> {
+    pub fn matcher(&self) -> Matcher {
         Matcher {
-            baseline: self,
             left: self
                 .entries
                 .iter()
-                .map(|(k, e)| (k.as_str(), e.count))
+                .map(|(k, e)| (k.clone(), e.count))
                 .collect(),
             files: HashSet::new(),
             baselined: 0,
         }
     }
+
+    /// Recorded findings of the files `matcher` saw that no longer occur (fixed, or moved:
+    /// a new `--write-baseline` drops them).
+    pub fn stale(&self, matcher: &Matcher) -> usize {
+        self.entries
+            .iter()
+            .filter(|(_, e)| matcher.files.contains(&e.path))
+            .map(|(k, _)| matcher.left.get(k).copied().unwrap_or(0))
+            .sum()
+    }
 }
 
 /// Matches the findings of one run against a baseline, counting what it absorbs.
-pub struct Matcher<'b> {
-    baseline: &'b Baseline,
+pub struct Matcher {
     /// Fingerprint → how many more findings it may absorb.
-    left: HashMap<&'b str, usize>,
+    left: HashMap<String, usize>,
     /// Paths linted in this run: only their entries can be stale.
     files: HashSet<String>,
     baselined: usize,
 }
 
-impl Matcher<'_> {
+impl Matcher {
     /// Notes that the file at `path` (relative to the baseline's directory) was linted.
     pub fn file(&mut self, path: &str) {
         self.files.insert(path.to_string());
@@ -229,17 +237,6 @@ impl Matcher<'_> {
     pub fn baselined(&self) -> usize {
         self.baselined
     }
-
-    /// Recorded findings of the linted files that no longer occur (fixed, or moved: a new
-    /// `--write-baseline` drops them).
-    pub fn stale(&self) -> usize {
-        self.baseline
-            .entries
-            .iter()
-            .filter(|(_, e)| self.files.contains(&e.path))
-            .map(|(k, _)| self.left.get(k.as_str()).copied().unwrap_or(0))
-            .sum()
-    }
 }
 
 /// What applying baselines to a run did, for the summary.
@@ -251,63 +248,86 @@ pub struct Applied {
     pub stale: usize,
 }
 
-/// Removes baselined findings from `reports`. `baselines[i]` names the baseline file of
-/// `reports[i]` (`--baseline`, else its configuration's), if any; each file is read once.
-pub fn apply(reports: &mut [FileReport], baselines: &[Option<PathBuf>]) -> Result<Applied, String> {
-    let mut loaded: Vec<(PathBuf, Baseline)> = Vec::new();
-    let mut which: Vec<Option<usize>> = Vec::with_capacity(reports.len());
-    for path in baselines {
-        let Some(path) = path.clone() else {
-            which.push(None);
-            continue;
-        };
-        let index = match loaded.iter().position(|(p, _)| *p == path) {
-            Some(i) => i,
-            None => {
-                let baseline = Baseline::load(&path)?;
-                loaded.push((path, baseline));
-                loaded.len() - 1
-            }
-        };
-        which.push(Some(index));
-    }
-    let mut matchers: Vec<Matcher> = loaded.iter().map(|(_, b)| b.matcher()).collect();
-    for (report, index) in reports.iter_mut().zip(which) {
-        let Some(index) = index else { continue };
-        let dir = loaded[index].0.parent().unwrap_or(Path::new(""));
-        let path = relative_path(Path::new(&report.source.name), dir);
-        let matcher = &mut matchers[index];
-        matcher.file(&path);
-        report
-            .diagnostics
-            .retain(|d| !matcher.is_baselined(&path, d));
-    }
-    Ok(matchers.iter().fold(Applied::default(), |sum, m| Applied {
-        baselined: sum.baselined + m.baselined(),
-        stale: sum.stale + m.stale(),
-    }))
+/// Baselines applied to a run file by file, as reports stream: each baseline file is read
+/// once, when the first file it governs is reported.
+#[derive(Default)]
+pub struct Baselines {
+    loaded: Vec<(PathBuf, Baseline, Matcher)>,
 }
 
-/// Records the findings of `reports` in the baseline file `path`; returns how many.
-pub fn write(path: &Path, reports: &[FileReport]) -> Result<usize, String> {
-    let dir = path.parent().unwrap_or(Path::new(""));
-    let paths: Vec<String> = reports
-        .iter()
-        .map(|r| relative_path(Path::new(&r.source.name), dir))
-        .collect();
-    let baseline = Baseline::record(
-        reports
-            .iter()
-            .zip(&paths)
-            .flat_map(|(r, p)| r.diagnostics.iter().map(move |d| (p.as_str(), d))),
-    );
-    if !dir.as_os_str().is_empty() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+impl Baselines {
+    /// Removes from `report` the findings the baseline at `path` records.
+    pub fn filter(&mut self, report: &mut FileReport, path: &Path) -> Result<(), String> {
+        let index = match self.loaded.iter().position(|(p, ..)| p == path) {
+            Some(i) => i,
+            None => {
+                let baseline = Baseline::load(path)?;
+                let matcher = baseline.matcher();
+                self.loaded.push((path.to_path_buf(), baseline, matcher));
+                self.loaded.len() - 1
+            }
+        };
+        let (baseline_path, _, matcher) = &mut self.loaded[index];
+        let dir = baseline_path.parent().unwrap_or(Path::new(""));
+        let file = relative_path(Path::new(&report.source.name), dir);
+        matcher.file(&file);
+        report
+            .diagnostics
+            .retain(|d| !matcher.is_baselined(&file, d));
+        Ok(())
     }
-    std::fs::write(path, baseline.to_json())
-        .map_err(|e| format!("cannot write baseline {}: {e}", path.display()))?;
-    Ok(baseline.len())
+
+    /// `None` when no file had a baseline.
+    pub fn applied(&self) -> Option<Applied> {
+        (!self.loaded.is_empty()).then(|| {
+            self.loaded
+                .iter()
+                .fold(Applied::default(), |sum, (_, baseline, matcher)| Applied {
+                    baselined: sum.baselined + matcher.baselined(),
+                    stale: sum.stale + baseline.stale(matcher),
+                })
+        })
+    }
+}
+
+/// Findings collected for `--write-baseline` as reports stream.
+pub struct Recorder {
+    path: PathBuf,
+    baseline: Baseline,
+}
+
+impl Recorder {
+    pub fn new(path: &Path) -> Recorder {
+        Recorder {
+            path: path.to_path_buf(),
+            baseline: Baseline::default(),
+        }
+    }
+
+    pub fn add(&mut self, report: &FileReport) {
+        let dir = self.path.parent().unwrap_or(Path::new(""));
+        let file = relative_path(Path::new(&report.source.name), dir);
+        let recorded = Baseline::record(report.diagnostics.iter().map(|d| (file.as_str(), d)));
+        for (key, entry) in recorded.entries {
+            self.baseline
+                .entries
+                .entry(key)
+                .and_modify(|e| e.count += entry.count)
+                .or_insert(entry);
+        }
+    }
+
+    /// Writes the baseline file; returns how many findings it records.
+    pub fn write(self) -> Result<usize, String> {
+        let dir = self.path.parent().unwrap_or(Path::new(""));
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        std::fs::write(&self.path, self.baseline.to_json())
+            .map_err(|e| format!("cannot write baseline {}: {e}", self.path.display()))?;
+        Ok(self.baseline.len())
+    }
 }
 
 /// `file` relative to `dir`, with `/` separators (`../` where it lies outside), for baseline
@@ -420,7 +440,7 @@ mod tests {
             .collect();
         assert_eq!(new, ["C", "C"]);
         assert_eq!(matcher.baselined(), 1);
-        assert_eq!(matcher.stale(), 1);
+        assert_eq!(reread.stale(&matcher), 1);
     }
 
     #[test]
@@ -436,7 +456,7 @@ mod tests {
         let other = Baseline::record([("other.json", d)]);
         let mut matcher = other.matcher();
         matcher.file("m.json");
-        assert_eq!(matcher.stale(), 0);
+        assert_eq!(other.stale(&matcher), 0);
     }
 
     #[test]

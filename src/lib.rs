@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod document;
 pub mod edits;
+pub mod engine;
 pub mod fix;
 pub mod graph;
 pub mod hash;

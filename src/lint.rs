@@ -21,10 +21,10 @@ use crate::template::{self, Definition, Deployment, Embedded, Rebuilt, Scope, To
 /// Whether a file is linted whatever it holds, or only when it holds a state machine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Selection {
-    /// Named on the command line, read from stdin, or named `*.asl.json` / `*.asl.yaml`.
+    /// Read from stdin, or named `*.asl.json` / `*.asl.yaml` / `*.asl.yml`.
     Always,
-    /// Any other JSON or YAML file found while walking: linted only when it is a definition
-    /// (top-level StartAt and States) or a template that declares state machines.
+    /// Any other JSON or YAML file, named or found while walking: linted only when it is a
+    /// definition (top-level StartAt and States) or a template that declares state machines.
     IfDefinition,
 }
 
@@ -32,6 +32,9 @@ pub enum Selection {
 pub struct FileReport {
     pub source: Arc<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// State machines linted in this file: 1 for a definition, one per machine a template
+    /// declares (those in referenced files count where they are linted), 0 for a broken file.
+    pub machines: usize,
     /// Local definition files a template names (`DefinitionUri`), to be linted in its context.
     pub references: Vec<Reference>,
 }
@@ -39,6 +42,7 @@ pub struct FileReport {
 /// A definition file deployed by a template, and how.
 #[derive(Clone, Debug)]
 pub struct Reference {
+    /// The definition file: the template's directory joined with the path it gives.
     pub path: PathBuf,
     pub context: MachineContext,
 }
@@ -76,34 +80,101 @@ pub fn lint_bytes(
     lint_input(name, bytes, selection, options, None)
 }
 
-/// Lints a definition file that a template deploys, with the template's context. `own` are
+/// Lints a definition file that templates deploy, once in each template's context. `own` are
 /// the options configured for the file's own path: its rule settings apply, and its workflow
 /// type unless the template declares one (or the command line gave one).
 pub fn lint_referenced(
     name: &str,
     bytes: Vec<u8>,
-    context: &MachineContext,
+    contexts: &[&MachineContext],
     own: &LintOptions,
 ) -> FileReport {
-    let mut options = own.clone();
-    if let (Some(declared), false) = (
-        context.declared_workflow_type,
-        own.workflow_type_from_command_line,
-    ) {
-        options.workflow_type = declared;
-    }
-    lint_input(name, bytes, Selection::Always, &options, Some(context)).unwrap_or_else(|| {
-        FileReport {
-            source: SourceFile::new(name, String::new()),
-            diagnostics: Vec::new(),
-            references: Vec::new(),
+    let mut merged: Option<FileReport> = None;
+    for context in contexts {
+        let mut options = own.clone();
+        if let (Some(declared), false) = (
+            context.declared_workflow_type,
+            own.workflow_type_from_command_line,
+        ) {
+            options.workflow_type = declared;
         }
+        // Each context lints the same text; only the first copy of it is kept.
+        let report = lint_input(
+            name,
+            bytes.clone(),
+            Selection::Always,
+            &options,
+            Some(context),
+        );
+        match (&mut merged, report) {
+            (None, report) => merged = report,
+            (Some(merged), Some(report)) => {
+                merged.machines += report.machines;
+                merged.diagnostics.extend(report.diagnostics);
+            }
+            (Some(_), None) => {}
+        }
+    }
+    merged.unwrap_or_else(|| FileReport {
+        source: SourceFile::new(name, String::new()),
+        diagnostics: Vec::new(),
+        machines: 0,
+        references: Vec::new(),
     })
 }
 
-fn is_yaml(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    name.ends_with(".yaml") || name.ends_with(".yml")
+/// Whether `name` is read as YAML: by its extension, else (standard input, extensionless
+/// names) by its first non-blank byte, since JSON always starts with `{` or `[`.
+fn is_yaml(name: &str, text: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        return true;
+    }
+    if lower.ends_with(".json") {
+        return false;
+    }
+    let first = text
+        .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+        .bytes()
+        .next();
+    !matches!(first, Some(b'{' | b'[') | None)
+}
+
+/// The local definition files a template's state machines name, with each machine's context.
+/// Empty when `text` is not a template; used to index a project's templates before linting.
+pub fn template_references(name: &str, text: &str) -> Vec<Reference> {
+    let parsed = if is_yaml(name, text) {
+        yaml::parse(text)
+    } else {
+        json::parse(text)
+    };
+    let Ok(document) = parsed else {
+        return Vec::new();
+    };
+    if Machine::looks_like_definition(&document.root) {
+        return Vec::new();
+    }
+    template::find(&document.root)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|embedded| match &embedded.definition {
+            Definition::File { path, .. } => Some(reference(name, path, embedded)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn reference(template: &str, path: &str, embedded: &Embedded) -> Reference {
+    let base = Path::new(template).parent().unwrap_or(Path::new(""));
+    Reference {
+        path: base.join(path),
+        context: MachineContext {
+            machine: Some(embedded.name.clone()),
+            declared_workflow_type: embedded.workflow_type,
+            substitutions: embedded.substitutions.clone(),
+            deployment: Some(embedded.deployment.clone()),
+        },
+    }
 }
 
 fn lint_input(
@@ -131,7 +202,7 @@ fn lint_input(
         return None;
     }
     let source = SourceFile::new(name, text);
-    let parsed = if is_yaml(name) {
+    let parsed = if is_yaml(name, &source.text) {
         yaml::parse(&source.text)
     } else {
         json::parse(&source.text)
@@ -143,12 +214,14 @@ fn lint_input(
             return Some(FileReport {
                 source,
                 diagnostics: vec![diagnostic],
+                machines: 0,
                 references: Vec::new(),
             });
         }
     };
     let root = &document.root;
     let mut references = Vec::new();
+    let mut machines = 1;
     let diagnostics = if Machine::looks_like_definition(root) {
         match context {
             Some(context) => {
@@ -172,9 +245,9 @@ fn lint_input(
             }
             None => lint_machine(&source, &document, root, options, Origin::default()),
         }
-    } else if let Some(machines) = template::find(root) {
+    } else if let Some(embedded_machines) = template::find(root) {
         let mut diagnostics = Vec::new();
-        for embedded in &machines {
+        for embedded in &embedded_machines {
             lint_embedded(
                 &source,
                 &document,
@@ -184,6 +257,7 @@ fn lint_input(
                 &mut references,
             );
         }
+        machines = embedded_machines.len() - references.len();
         diagnostics
     } else if selection == Selection::IfDefinition {
         return None;
@@ -194,8 +268,16 @@ fn lint_input(
     Some(FileReport {
         source,
         diagnostics,
+        machines,
         references,
     })
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 fn parse_error(source: &SourceFile, err: ParseError, machine: Option<&str>) -> Diagnostic {
@@ -252,24 +334,22 @@ fn lint_embedded(
             ));
         }
         Definition::File { path, node } => {
-            let base = Path::new(&source.name).parent().unwrap_or(Path::new(""));
-            let full = base.join(path);
-            if full.is_file() {
-                references.push(Reference {
-                    path: full,
-                    context: MachineContext {
-                        machine: Some(name.to_string()),
-                        declared_workflow_type: embedded.workflow_type,
-                        substitutions: embedded.substitutions.clone(),
-                        deployment: Some(embedded.deployment.clone()),
-                    },
-                });
-            } else {
+            let reference = reference(&source.name, path, embedded);
+            let problem = match std::fs::metadata(&reference.path) {
+                Ok(m) if m.is_file() && same_file(&reference.path, Path::new(&source.name)) => {
+                    Some("names the template itself, not a definition file")
+                }
+                Ok(m) if m.is_file() => None,
+                Ok(m) if m.is_dir() => Some("is a directory, not a definition file"),
+                Ok(_) => Some("is not a regular file (a device, FIFO or socket)"),
+                Err(_) => Some("does not exist"),
+            };
+            if let Some(problem) = problem {
                 let finding = Finding::new(
                     node.span,
-                    format!("the definition of state machine '{name}' is not linted: \"{path}\" does not exist"),
+                    format!("the definition of state machine '{name}' is not linted: \"{path}\" {problem}"),
                 )
-                .help("DefinitionUri and DefinitionS3Location are relative to the template's directory");
+                .help("DefinitionUri, DefinitionS3Location and ${file(…)} name a definition file relative to the template's directory");
                 out.extend(stage_finding(
                     &UNREADABLE,
                     Severity::Warning,
@@ -279,6 +359,8 @@ fn lint_embedded(
                     &options,
                     name,
                 ));
+            } else {
+                references.push(reference);
             }
         }
         Definition::Unavailable { reason, node } => {
@@ -481,6 +563,7 @@ fn invalid_utf8(name: &str, err: std::string::FromUtf8Error) -> FileReport {
     FileReport {
         source,
         diagnostics: vec![diagnostic],
+        machines: 0,
         references: Vec::new(),
     }
 }

@@ -69,7 +69,7 @@ fn round_trip_with_line_shifts() {
     let o = run(&dir, &["--baseline", "ci/baseline.json", "flows"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stdout).ends_with(
-        "0 errors, 0 warnings, 0 infos in 1 files; 2 baselined, 0 stale baseline entries\n"
+        "0 errors, 0 warnings in 1 file (1 state machine); 2 baselined, 0 stale baseline entries\n"
     ));
 
     common::write(&dir, "flows/m.asl.json", AFTER);

@@ -7,6 +7,7 @@ pub mod glob;
 mod resolve;
 
 pub use file::{parse, ConfigError, ConfigFile, Override, FILE_NAME};
+pub(crate) use resolve::normalize;
 pub use resolve::{CommandLine, Resolver};
 
 use crate::diagnostic::Severity;

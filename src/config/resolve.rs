@@ -38,6 +38,7 @@ pub struct Resolver {
     /// alike share one allocation.
     resolved: HashMap<(Option<usize>, Vec<usize>), Arc<LintOptions>>,
     errors: Vec<String>,
+    explicit_path: Option<PathBuf>,
 }
 
 impl Resolver {
@@ -56,6 +57,7 @@ impl Resolver {
             last_dir: None,
             resolved: HashMap::new(),
             errors: Vec::new(),
+            explicit_path: explicit.map(Path::to_path_buf),
         };
         if let Some(path) = explicit {
             let absolute = resolver.absolute(path);
@@ -65,6 +67,12 @@ impl Resolver {
             }
         }
         Ok(resolver)
+    }
+
+    /// Forgets every configuration file read so far, so changed files are read again.
+    pub fn reset(&mut self) -> Result<(), Vec<String>> {
+        *self = Resolver::new(self.command_line.clone(), self.explicit_path.as_deref())?;
+        Ok(())
     }
 
     /// Problems with configuration files found so far, one message each.
@@ -291,7 +299,7 @@ fn relative_segments<'p>(path: &'p Path, dir: &Path) -> Option<Vec<Cow<'p, str>>
 }
 
 /// Removes `.` and resolves `..` without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

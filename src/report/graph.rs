@@ -120,7 +120,7 @@ pub fn machines(
                     substitutions: e.substitutions.clone(),
                     deployment: Some(e.deployment.clone()),
                 };
-                let report = lint::lint_referenced(&shown, bytes, &context, options);
+                let report = lint::lint_referenced(&shown, bytes, &[&context], options);
                 match parse(&shown, &report.source.text) {
                     Ok(document) => out.push(Drawable {
                         machine,

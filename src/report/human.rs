@@ -7,7 +7,9 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
-use super::Summary;
+use std::io::{self, Write};
+
+use super::{Reporter, Summary};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::FileReport;
 use crate::source::SourceFile;
@@ -17,12 +19,45 @@ pub struct Style {
     pub width: usize,
 }
 
-pub fn render(reports: &[FileReport], style: &Style) -> String {
-    render_with(reports, style, Summary::of(reports))
+/// The streaming reporter: each file's findings as they come, the summary at the end.
+pub struct Human {
+    style: Style,
+    buffer: String,
 }
 
-/// `render` with a summary the caller completed (e.g. with what a baseline absorbed).
-pub fn render_with(reports: &[FileReport], style: &Style, summary: Summary) -> String {
+impl Human {
+    pub fn new(style: Style) -> Human {
+        Human {
+            style,
+            buffer: String::new(),
+        }
+    }
+}
+
+impl Reporter for Human {
+    fn file(&mut self, report: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+        self.buffer.clear();
+        render_file(report, &self.style, &mut self.buffer);
+        out.write_all(self.buffer.as_bytes())
+    }
+
+    fn finish(&mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "{}", summary.line())
+    }
+}
+
+pub fn render(reports: &[FileReport], style: &Style) -> String {
+    let mut out = String::new();
+    for report in reports {
+        render_file(report, style, &mut out);
+    }
+    out.push_str(&Summary::of(reports).line());
+    out.push('\n');
+    out
+}
+
+/// The findings of one file, each followed by a blank line.
+pub fn render_file(report: &FileReport, style: &Style, out: &mut String) {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -35,26 +70,20 @@ pub fn render_with(reports: &[FileReport], style: &Style, summary: Summary) -> S
         .with_links(false)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_break_words(false);
-    let mut out = String::new();
-    for report in reports {
-        for d in &report.diagnostics {
-            let view = View {
-                diagnostic: d,
-                source: &report.source,
-            };
-            if handler.render_report(&mut out, &view).is_err() {
-                // Rendering only fails on a span outside the text; fall back to one plain line.
-                out.push_str(&format!(
-                    "{}:{}:{}: {} [{}] {}\n",
-                    report.source.name, d.start.line, d.start.column, d.severity, d.rule, d.message
-                ));
-            }
-            out.push('\n');
+    for d in &report.diagnostics {
+        let view = View {
+            diagnostic: d,
+            source: &report.source,
+        };
+        if handler.render_report(out, &view).is_err() {
+            // Rendering only fails on a span outside the text; fall back to one plain line.
+            out.push_str(&format!(
+                "{}:{}:{}: {} [{}] {}\n",
+                report.source.name, d.start.line, d.start.column, d.severity, d.rule, d.message
+            ));
         }
+        out.push('\n');
     }
-    out.push_str(&summary.line());
-    out.push('\n');
-    out
 }
 
 struct View<'a> {
@@ -229,7 +258,7 @@ mod tests {
         assert!(out.contains("[broken.json:1:59]"), "{out}");
         assert!(out.contains("in state 'A'"), "{out}");
         assert!(!out.contains('\u{1b}'));
-        assert!(out.ends_with("1 errors, 0 warnings, 0 infos in 2 files\n"));
+        assert!(out.ends_with("1 error, 0 warnings in 2 files (2 state machines)\n"));
     }
 
     #[test]
