@@ -171,6 +171,9 @@ pub struct Diagnostic {
     pub machine: Option<String>,
     pub span: Span,
     pub pointer: String,
+    /// For a definition carried in a string (a template's `DefinitionString`), the pointer
+    /// inside that definition; `pointer` then names the string fragment in the file.
+    pub definition_pointer: Option<String>,
     pub start: LineCol,
     pub end: LineCol,
     pub related: Vec<Related>,
@@ -202,6 +205,7 @@ impl Diagnostic {
             rule,
             severity: finding.severity.unwrap_or(severity),
             pointer: pointer(finding.span),
+            definition_pointer: None,
             start: source.line_col(finding.span.start),
             end: source.line_col(finding.span.end),
             span: finding.span,

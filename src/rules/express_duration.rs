@@ -1,8 +1,8 @@
 use super::{rule_doc, Category, Context, Rule};
-use crate::config::WorkflowType;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Member;
 use crate::model::StateType;
+use crate::model::WorkflowType;
 
 pub static RULE: Rule = Rule {
     id: "express-duration",

@@ -1,6 +1,6 @@
 use std::ops::Range;
 
-use super::invalid_path::{is_placeholder, value_span};
+use super::invalid_path::is_placeholder;
 use super::{rule_doc, Category, Context, Rule};
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
@@ -68,17 +68,14 @@ pub(super) fn site_span(cx: &Context, site: &Site, range: Range<usize>) -> Span 
 }
 
 /// The source span of bytes `range` of the decoded string in `node`.
-pub(super) fn string_span(_cx: &Context, node: &Node, range: Range<usize>) -> Span {
-    value_span(node, range)
+pub(super) fn string_span(cx: &Context, node: &Node, range: Range<usize>) -> Span {
+    cx.value_span(node, range)
 }
 
-/// The source span of bytes `range` of a site's expression when the source holds exactly
-/// those bytes (no escape sequence in between), so that an edit may replace them.
+/// The source span of bytes `range` of a site's expression when it can be placed exactly,
+/// so that an edit may replace it.
 pub(super) fn exact_site_span(cx: &Context, site: &Site, range: Range<usize>) -> Option<Span> {
-    let in_string = site.in_string(range);
-    let len = in_string.len();
-    let span = string_span(cx, site.node, in_string);
-    (span.len() == len && span != site.node.span).then_some(span)
+    cx.exact_value_span(site.node, site.in_string(range))
 }
 
 #[cfg(test)]

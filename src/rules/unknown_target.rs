@@ -1,8 +1,9 @@
-use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::{Finding, Severity};
+use super::{rule_doc, Category, Context, FixSpec, Rule};
+use crate::diagnostic::{Applicability, Finding, Fix, Severity};
+use crate::edits;
 use crate::model::{Machine, Scope, TransitionKind};
 use crate::source::Span;
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, single_suggestion};
 
 pub static RULE: Rule = Rule {
     id: "unknown-target",
@@ -11,7 +12,10 @@ pub static RULE: Rule = Rule {
     summary: "StartAt, Next, Default or a Choice/Catch Next names no state in its scope",
     doc: rule_doc!("unknown-target"),
     check: Some(check),
-    fix: None,
+    fix: Some(FixSpec {
+        summary: "replace the name with the one state name it is a near-miss of",
+        applicability: Applicability::Safe,
+    }),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -60,7 +64,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 /// A `${…}` template placeholder: the name is only known at deployment.
 fn is_placeholder(target: &str) -> bool {
-    target.contains("${")
+    crate::placeholder::has(target)
 }
 
 fn finding(
@@ -93,6 +97,7 @@ fn finding(
         })
     } else {
         let names = scope.states.iter().map(|&id| machine.state(id).name);
+        let single = single_suggestion(target, names.clone());
         let mut f = Finding::new(
             span,
             format!(
@@ -104,6 +109,14 @@ fn finding(
             f = f.help(format!(
                 "did you mean '{suggestion}'? State names are case-sensitive"
             ));
+        }
+        if let Some(name) = single {
+            if let Some(edit) = edits::replace_scalar(span, target, name) {
+                f = f.fix(Fix::safe(
+                    format!("replace '{target}' with '{name}'"),
+                    vec![edit],
+                ));
+            }
         }
         f
     };

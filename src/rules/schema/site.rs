@@ -24,6 +24,8 @@ pub(super) struct Site<'s> {
     /// A nested machine, described ("branch 1 of Parallel 'P'"), instead of the state.
     pub scope: Option<&'s str>,
     pub part: Part<'s>,
+    /// The definition sits in a template: a value may be a deploy-time `Fn::If` choice.
+    pub template: bool,
 }
 
 impl<'s> Site<'s> {
@@ -32,6 +34,7 @@ impl<'s> Site<'s> {
             state: None,
             scope: None,
             part: Part::Whole,
+            template: false,
         }
     }
 
@@ -40,6 +43,7 @@ impl<'s> Site<'s> {
             state: Some(name),
             scope: None,
             part: Part::Whole,
+            template: false,
         }
     }
 
@@ -49,7 +53,12 @@ impl<'s> Site<'s> {
             state: owner,
             scope: Some(description),
             part: Part::Whole,
+            template: false,
         }
+    }
+
+    pub fn in_template(self, template: bool) -> Self {
+        Site { template, ..self }
     }
 
     pub fn at(self, part: Part<'s>) -> Self {
