@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     doc: rule_doc!("invalid-jsonata-function"),
     check: Some(check),
     fix: Some(FixSpec {
-        summary: "replaces a misspelt function name, or one from another language, with the JSONata function",
+        summary: "replace a misspelt or foreign function name, or a misspelt $hash algorithm, with the one Step Functions offers",
         applicability: Applicability::Safe,
     }),
 };

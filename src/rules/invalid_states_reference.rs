@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     doc: rule_doc!("invalid-states-reference"),
     check: Some(check),
     fix: Some(FixSpec {
-        summary: "replaces a misspelt member of $states (inputs → input)",
+        summary: "replace a misspelt member of $states with the member it is a near-miss of",
         applicability: Applicability::Safe,
     }),
 };
