@@ -123,15 +123,24 @@ fn a_definition_gets_its_templates_context_however_it_is_named() {
     let rules: Vec<&str> = whole.iter().map(|f| f.1.as_str()).collect();
     // Callback and .sync in an Express workflow, and the substituted ARN is unpinned.
     assert_eq!(
-        rules.iter().filter(|r| **r == "express-unsupported-integration").count(),
+        rules
+            .iter()
+            .filter(|r| **r == "express-unsupported-integration")
+            .count(),
         2,
         "{whole:?}"
     );
     assert!(rules.contains(&"unversioned-lambda"), "{whole:?}");
     assert!(whole.iter().all(|f| f.3 == "Approve"), "{whole:?}");
     // The same findings when the file or its folder is named, or named from elsewhere.
-    assert_eq!(findings_for(&json_in(&dir, &["sm/approve.asl.json"]), "approve.asl.json"), whole);
-    assert_eq!(findings_for(&json_in(&dir, &["sm"]), "approve.asl.json"), whole);
+    assert_eq!(
+        findings_for(&json_in(&dir, &["sm/approve.asl.json"]), "approve.asl.json"),
+        whole
+    );
+    assert_eq!(
+        findings_for(&json_in(&dir, &["sm"]), "approve.asl.json"),
+        whole
+    );
     let from_above = json_in(dir.parent().unwrap(), &["context/sm/approve.asl.json"]);
     assert_eq!(findings_for(&from_above, "approve.asl.json"), whole);
     let report = json_in(&dir, &["sm/approve.asl.json"]);
@@ -142,8 +151,16 @@ fn a_definition_gets_its_templates_context_however_it_is_named() {
 #[test]
 fn named_files_go_through_content_detection() {
     let dir = scratch("engine/named");
-    write(&dir, "package.json", r#"{"name": "app", "version": "1.0.0"}"#);
-    write(&dir, "tsconfig.json", r#"{"compilerOptions": {"strict": true}}"#);
+    write(
+        &dir,
+        "package.json",
+        r#"{"name": "app", "version": "1.0.0"}"#,
+    );
+    write(
+        &dir,
+        "tsconfig.json",
+        r#"{"compilerOptions": {"strict": true}}"#,
+    );
     write(&dir, ".pre-commit-config.yaml", "repos: []\n");
     write(&dir, ".github/workflows/ci.yml", "on: push\njobs: {}\n");
     write(&dir, "notes.txt", "StartAt");
@@ -151,10 +168,22 @@ fn named_files_go_through_content_detection() {
     write(&dir, "broken.asl.json", "{not json");
     let quiet = run_in(
         &dir,
-        &["package.json", "tsconfig.json", ".pre-commit-config.yaml", ".github/workflows/ci.yml", "notes.txt"],
+        &[
+            "package.json",
+            "tsconfig.json",
+            ".pre-commit-config.yaml",
+            ".github/workflows/ci.yml",
+            "notes.txt",
+        ],
     );
-    assert_eq!(quiet.status.code(), Some(0), "{}", String::from_utf8_lossy(&quiet.stdout));
-    assert!(String::from_utf8_lossy(&quiet.stdout).ends_with("0 errors, 0 warnings in 0 files (0 state machines)\n"));
+    assert_eq!(
+        quiet.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&quiet.stdout)
+    );
+    assert!(String::from_utf8_lossy(&quiet.stdout)
+        .ends_with("0 errors, 0 warnings in 0 files (0 state machines)\n"));
     // A definition is recognised by content; *.asl.json is always linted, broken or not.
     let report = json_in(&dir, &["package.json", "flow.json", "broken.asl.json"]);
     let rules: Vec<&str> = report["diagnostics"]
@@ -177,11 +206,19 @@ fn standard_input_is_json_or_yaml_by_its_first_byte() {
             .spawn()
             .unwrap();
         use std::io::Write;
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
         String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
     };
     let yaml = lint_stdin("StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: Nope\n");
-    assert!(yaml.starts_with("<stdin>:5:11: error[unknown-target]"), "{yaml}");
+    assert!(
+        yaml.starts_with("<stdin>:5:11: error[unknown-target]"),
+        "{yaml}"
+    );
     let json = lint_stdin(&format!("\n  {BROKEN}"));
     assert!(json.starts_with("<stdin>:2:"), "{json}");
     assert!(json.contains("error[unknown-target]"), "{json}");
@@ -210,11 +247,26 @@ fn special_files_are_reported_and_the_run_goes_on() {
     let fifo = dir.join("pipe.asl.json");
     let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
     assert!(made.success());
-    let o = run_in(&dir, &["--format", "json", "pipe.asl.json", "/dev/zero", "a.asl.json"]);
+    let o = run_in(
+        &dir,
+        &[
+            "--format",
+            "json",
+            "pipe.asl.json",
+            "/dev/zero",
+            "a.asl.json",
+        ],
+    );
     assert_eq!(o.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("cannot read pipe.asl.json: not a regular file (a FIFO)"), "{stderr}");
-    assert!(stderr.contains("cannot read /dev/zero: not a regular file (a device)"), "{stderr}");
+    assert!(
+        stderr.contains("cannot read pipe.asl.json: not a regular file (a FIFO)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("cannot read /dev/zero: not a regular file (a device)"),
+        "{stderr}"
+    );
     let report: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(report["diagnostics"][0]["rule"], "unknown-target");
     // Walking never opens a FIFO either.
@@ -226,13 +278,25 @@ fn special_files_are_reported_and_the_run_goes_on() {
 fn files_over_the_size_limit_are_a_located_finding() {
     let dir = scratch("engine/size");
     write(&dir, "big.asl.json", BROKEN);
-    let o = run_in(&dir, &["--format", "json", "--max-file-size", "10", "big.asl.json"]);
+    let o = run_in(
+        &dir,
+        &["--format", "json", "--max-file-size", "10", "big.asl.json"],
+    );
     assert_eq!(o.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&o.stdout).unwrap();
     let d = &report["diagnostics"][0];
     assert_eq!(d["rule"], "parse-error");
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(1), Some(1)));
-    assert!(d["message"].as_str().unwrap().contains("over the 10-byte limit"), "{d}");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("over the 10-byte limit"),
+        "{d}"
+    );
 }
 
 #[test]
@@ -252,8 +316,16 @@ fn template_references_to_non_files_say_what_they_are() {
         .iter()
         .map(|d| d["message"].as_str().unwrap())
         .collect();
-    assert!(messages.iter().any(|m| m.contains("\"sm\" is a directory")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("names the template itself")), "{messages:?}");
+    assert!(
+        messages.iter().any(|m| m.contains("\"sm\" is a directory")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("names the template itself")),
+        "{messages:?}"
+    );
 }
 
 #[test]
@@ -261,14 +333,22 @@ fn a_mistyped_subcommand_gets_a_did_you_mean() {
     let o = run_in(Path::new(env!("CARGO_MANIFEST_DIR")), &["explian", "x"]);
     assert_eq!(o.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("did you mean `asl-lint explain`?"), "{stderr}");
+    assert!(
+        stderr.contains("did you mean `asl-lint explain`?"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn help_lists_exit_codes_and_examples() {
     let o = run_in(Path::new(env!("CARGO_MANIFEST_DIR")), &["--help"]);
     let help = String::from_utf8_lossy(&o.stdout);
-    for needle in ["Exit codes:", "  2  usage error", "Examples:", "--format sarif"] {
+    for needle in [
+        "Exit codes:",
+        "  2  usage error",
+        "Examples:",
+        "--format sarif",
+    ] {
         assert!(help.contains(needle), "{needle}: {help}");
     }
 }
@@ -277,16 +357,35 @@ fn help_lists_exit_codes_and_examples() {
 fn output_file_gets_the_report_and_the_terminal_the_summary() {
     let dir = scratch("engine/output");
     write(&dir, "a.asl.json", BROKEN);
-    let o = run_in(&dir, &["--format", "sarif", "--output-file", "out/report.sarif", "a.asl.json"]);
+    let o = run_in(
+        &dir,
+        &[
+            "--format",
+            "sarif",
+            "--output-file",
+            "out/report.sarif",
+            "a.asl.json",
+        ],
+    );
     // The directory does not exist: a usage error, nothing half-written.
     assert_eq!(o.status.code(), Some(2));
-    let o = run_in(&dir, &["--format", "sarif", "--output-file", "report.sarif", "a.asl.json"]);
+    let o = run_in(
+        &dir,
+        &[
+            "--format",
+            "sarif",
+            "--output-file",
+            "report.sarif",
+            "a.asl.json",
+        ],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
         "1 error, 0 warnings in 1 file (1 state machine)\n"
     );
-    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("report.sarif")).unwrap()).unwrap();
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("report.sarif")).unwrap()).unwrap();
     assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "unknown-target");
 }
 
@@ -301,7 +400,11 @@ fn concise_github_and_gitlab_formats() {
         "./a, b: c.asl.json:1:59: error[unknown-target] Next of state 'A' names 'Nope', but there is no state with that name in the top-level States"
     );
     let github = run_in(&dir, &["--format", "github", "."]);
-    let line = String::from_utf8_lossy(&github.stdout).lines().next().unwrap().to_string();
+    let line = String::from_utf8_lossy(&github.stdout)
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
     assert!(
         line.starts_with("::error file=a%2C b%3A c.asl.json,line=1,col=59,endLine=1,endColumn=65,title=unknown-target::Next of state 'A'"),
         "{line}"

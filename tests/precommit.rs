@@ -45,13 +45,19 @@ fn git(dir: &Path, args: &[&str]) -> String {
         .args(args)
         .output()
         .expect("git runs");
-    assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     String::from_utf8(o.stdout).unwrap().trim().to_string()
 }
 
 #[test]
 fn the_hook_fails_on_the_broken_definition_only() {
-    let Some(pre_commit) = pre_commit() else { return };
+    let Some(pre_commit) = pre_commit() else {
+        return;
+    };
     let root = common::root();
     let head = git(&root, &["rev-parse", "HEAD"]);
     // The README's lines, pointed at this checkout.
@@ -82,8 +88,16 @@ fn the_hook_fails_on_the_broken_definition_only() {
         "flows/clean.asl.json",
         r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#,
     );
-    common::write(&dir, "package.json", r#"{"name": "app", "version": "1.0.0"}"#);
-    common::write(&dir, "tsconfig.json", r#"{"compilerOptions": {"strict": true}}"#);
+    common::write(
+        &dir,
+        "package.json",
+        r#"{"name": "app", "version": "1.0.0"}"#,
+    );
+    common::write(
+        &dir,
+        "tsconfig.json",
+        r#"{"compilerOptions": {"strict": true}}"#,
+    );
     common::write(
         &dir,
         ".github/workflows/ci.yml",

@@ -16,9 +16,8 @@ fn sarif(dir: &Path, args: &[&str]) -> Value {
         .args(args)
         .output()
         .unwrap();
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout))
-    })
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)))
 }
 
 fn validator() -> Option<jsonschema::Validator> {
@@ -82,7 +81,10 @@ fn github_reads_rules_paths_and_regions() {
     let run = &doc["runs"][0];
     let driver = &run["tool"]["driver"];
     assert_eq!(driver["name"], "asl-lint");
-    assert!(driver["informationUri"].as_str().unwrap().starts_with("https://"));
+    assert!(driver["informationUri"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://"));
     let rules = driver["rules"].as_array().unwrap();
     assert_eq!(rules.len(), asl_lint::rules::RULES.len());
     let result = &run["results"][0];
@@ -98,8 +100,13 @@ fn github_reads_rules_paths_and_regions() {
         "fixtures/sample/order-workflow.asl.json"
     );
     assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
-    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str().unwrap();
-    assert!(base.starts_with("file:///") && base.ends_with('/'), "{base}");
+    let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "{base}"
+    );
     let region = &location["region"];
     for key in ["startLine", "startColumn", "endLine", "endColumn"] {
         assert!(region[key].as_u64().unwrap() >= 1, "{key}");
@@ -109,7 +116,8 @@ fn github_reads_rules_paths_and_regions() {
 #[test]
 fn fingerprints_survive_unrelated_edits_and_columns_are_utf16() {
     let dir = common::scratch("sarif/fingerprints");
-    let definition = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Comment": "😀", "Next": "Nope"}}}"#;
+    let definition =
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Comment": "😀", "Next": "Nope"}}}"#;
     common::write(&dir, "m.asl.json", definition);
     let before = sarif(&dir, &["m.asl.json"]);
     common::write(&dir, "m.asl.json", format!("\n\n\n{definition}"));
@@ -119,6 +127,9 @@ fn fingerprints_survive_unrelated_edits_and_columns_are_utf16() {
     let region = &after["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
     assert_eq!(region["startLine"], 4);
     // "Nope" starts at character 76; the emoji before it is two UTF-16 code units.
-    let column = definition[..definition.find("\"Nope\"").unwrap()].chars().count() + 1;
+    let column = definition[..definition.find("\"Nope\"").unwrap()]
+        .chars()
+        .count()
+        + 1;
     assert_eq!(region["startColumn"].as_u64().unwrap() as usize, column + 1);
 }

@@ -48,7 +48,10 @@ impl<'w> Scanner<'w> {
                 .iter()
                 .filter_map(|p| {
                     let name = p.file_name()?.to_str()?;
-                    Some((memmem::Finder::new(name.as_bytes()).into_owned(), p.as_path()))
+                    Some((
+                        memmem::Finder::new(name.as_bytes()).into_owned(),
+                        p.as_path(),
+                    ))
                 })
                 .collect(),
             filtered: wanted.is_some(),
@@ -112,9 +115,8 @@ impl TemplateIndex {
 /// which must resolve from the template's directory to that definition.
 fn mentions_any(bytes: &[u8], template: &Path, names: &[(memmem::Finder, &Path)]) -> bool {
     let dir = template.parent().unwrap_or(Path::new("/"));
-    let is_delimiter = |b: u8| {
-        b.is_ascii_whitespace() || b"\"'()[]{},=<>|;`".contains(&b) || b == b':'
-    };
+    let is_delimiter =
+        |b: u8| b.is_ascii_whitespace() || b"\"'()[]{},=<>|;`".contains(&b) || b == b':';
     names.iter().any(|(finder, wanted)| {
         finder.find_iter(bytes).any(|at| {
             let start = bytes[..at]
