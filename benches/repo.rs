@@ -14,7 +14,7 @@ const SERVICES: usize = 500;
 
 fn main() {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-repo");
-    generate(&root);
+    generate(&root, SERVICES);
     let files = walkdir::WalkDir::new(&root)
         .into_iter()
         .filter_map(Result::ok)
@@ -33,6 +33,16 @@ fn main() {
     let (t, cpu, rss) = best_of(5, &root, &["."]);
     println!(
         "whole repository: {:.1} ms wall, {:.1} ms CPU, peak {:.1} MB",
+        ms(t),
+        ms(cpu),
+        mb(rss)
+    );
+    // Memory must not grow with the number of files: the same repository, four times over.
+    let big = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-repo-4x");
+    generate(&big, 4 * SERVICES);
+    let (t, cpu, rss) = best_of(3, &big, &["."]);
+    println!(
+        "the same, 4x the files: {:.1} ms wall, {:.1} ms CPU, peak {:.1} MB",
         ms(t),
         ms(cpu),
         mb(rss)
@@ -86,7 +96,7 @@ fn mb(bytes: u64) -> f64 {
     bytes as f64 / 1e6
 }
 
-fn generate(root: &Path) {
+fn generate(root: &Path, services: usize) {
     let marker = root.join(".generated-v1");
     if marker.exists() {
         return;
@@ -99,7 +109,7 @@ fn generate(root: &Path) {
     std::fs::create_dir_all(root.join(".git")).unwrap();
     write(root.join(".gitignore"), "node_modules/\nbuild/\n");
     write(root.join("README.md"), "# services\n");
-    for i in 0..SERVICES {
+    for i in 0..services {
         let dir = root.join(format!("services/svc{i}"));
         write(
             dir.join("statemachine/approve.asl.json"),

@@ -149,7 +149,7 @@ impl Engine {
                 })
                 .collect()
         };
-        let config_errors = self.resolver().errors().to_vec();
+        let config_errors = self.config_errors();
         if !config_errors.is_empty() {
             return Err(ConfigErrors(config_errors));
         }
@@ -445,6 +445,11 @@ impl Engine {
 
     pub fn options_for_file(&self, path: &Path) -> Arc<LintOptions> {
         self.resolver().options_for_file(path)
+    }
+
+    /// Problems with the configuration files read so far.
+    pub fn config_errors(&self) -> Vec<String> {
+        self.resolver().errors().to_vec()
     }
 
     pub fn options_for_stdin(&self, name: Option<&str>) -> Arc<LintOptions> {
