@@ -18,6 +18,7 @@ use crate::rules::UNREADABLE_DEFINITION as UNREADABLE;
 use crate::rules::{self, Context, Rule, RULES};
 use crate::source::{SourceFile, Span};
 use crate::template::{self, Definition, Deployment, Embedded, Rebuilt, Scope, Tool};
+use crate::variables::Variables;
 
 /// Whether a file is linted whatever it holds, or only when it holds a state machine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -443,6 +444,7 @@ fn lint_machine(
     let graph = StateGraph::build(&machine);
     let flow = DataFlow::build(&machine, &graph);
     let jsonata = JsonataSites::build(&machine);
+    let variables = Variables::build(&machine, &graph, &jsonata);
     let cx = Context {
         source,
         template: origin.template,
@@ -453,6 +455,7 @@ fn lint_machine(
         graph: &graph,
         flow: &flow,
         jsonata: &jsonata,
+        variables: &variables,
         options,
     };
     let threads = if machine.states.len() >= PARALLEL_RULES_MIN_STATES {

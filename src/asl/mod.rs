@@ -8,13 +8,17 @@
 //!   plus `$$` context paths and `$name` variable references.
 //! - [`intrinsic`]: `States.Name(args)` intrinsic function calls and the function catalogue.
 //! - [`timestamp`]: RFC 3339 date-times as Wait and Choice accept them.
+//! - [`variable`]: workflow variable names.
+//! - [`fields`]: where a JSONPath state holds paths and intrinsic calls.
 
 use std::ops::Range;
 
+pub mod fields;
 pub mod intrinsic;
 pub mod path;
 pub mod resource;
 pub mod timestamp;
+pub mod variable;
 
 /// Why a string is not valid in its small language, and where (byte offsets into the string).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,6 +10,7 @@ use crate::jsonata_sites::JsonataSites;
 use crate::model::{Machine, State, WorkflowType};
 use crate::source::{SourceFile, Span};
 use crate::template::Deployment;
+use crate::variables::Variables;
 
 mod activity_prefer_callback;
 mod callback_missing_token;
@@ -44,12 +45,16 @@ mod schema;
 mod start_execution_without_name;
 mod state_name_too_long;
 mod task_without_timeout;
+mod undefined_variable;
 mod unknown_substitution;
 mod unknown_target;
 mod unreachable_state;
 mod unreadable_definition;
 mod unused_suppression;
+mod unused_variable;
 mod unversioned_lambda;
+mod variable_maybe_unassigned;
+mod variable_scope;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Category {
@@ -103,6 +108,8 @@ pub struct Context<'a, 'd> {
     pub flow: &'a DataFlow,
     /// Every JSONata expression of the machine, parsed once.
     pub jsonata: &'a JsonataSites<'d>,
+    /// Workflow variables: assignments, reads, and what is assigned on entry to each state.
+    pub variables: &'a Variables<'d>,
     pub options: &'a LintOptions,
 }
 
@@ -182,6 +189,10 @@ pub static RULES: &[&Rule] = &[
     &invalid_jsonata_function::RULE,
     &invalid_states_reference::RULE,
     &jsonata_not_evaluated::RULE,
+    &undefined_variable::RULE,
+    &variable_scope::RULE,
+    &variable_maybe_unassigned::RULE,
+    &unused_variable::RULE,
     &catch_replaces_input::RULE,
     &parallel_output_array::RULE,
     &callback_missing_token::RULE,
@@ -241,6 +252,7 @@ pub(crate) fn run_check(check: Check, text: &str, options: &LintOptions) -> Vec<
     let graph = StateGraph::build(&machine);
     let flow = DataFlow::build(&machine, &graph);
     let jsonata = JsonataSites::build(&machine);
+    let variables = Variables::build(&machine, &graph, &jsonata);
     let cx = Context {
         source: &source,
         template: false,
@@ -251,6 +263,7 @@ pub(crate) fn run_check(check: Check, text: &str, options: &LintOptions) -> Vec<
         graph: &graph,
         flow: &flow,
         jsonata: &jsonata,
+        variables: &variables,
         options,
     };
     let mut out = Vec::new();

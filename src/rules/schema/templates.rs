@@ -2,6 +2,7 @@
 
 use super::site::Site;
 use super::values::{check_literal, Expect};
+use crate::asl::variable::invalid_name as invalid_variable;
 use crate::diagnostic::Finding;
 use crate::document::{descendants, Member, Node};
 use crate::model::QueryLanguage;
@@ -125,67 +126,5 @@ pub(super) fn assign(out: &mut Vec<Finding>, site: &Site, member: &Member, ql: Q
             )
             .help(help),
         );
-    }
-}
-
-/// Why `name` cannot be a variable name, if it cannot.
-fn invalid_variable(name: &str) -> Option<String> {
-    let mut chars = name.chars();
-    let Some(first) = chars.next() else {
-        return Some("it is empty".to_string());
-    };
-    if name == "states" {
-        return Some("\"states\" is reserved".to_string());
-    }
-    if name.contains('.') || name.contains('[') {
-        return Some("it assigns part of a variable".to_string());
-    }
-    if first.is_numeric() {
-        return Some("it starts with a digit".to_string());
-    }
-    if let Some(bad) = name.chars().find(|c| !(c.is_alphanumeric() || *c == '_')) {
-        let shown = if bad == ' ' {
-            "a space".to_string()
-        } else {
-            format!("\"{bad}\"")
-        };
-        return Some(format!("it contains {shown}"));
-    }
-    if name.chars().count() > 80 {
-        return Some("it is longer than 80 characters".to_string());
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn variable_names() {
-        assert_eq!(invalid_variable("orderId"), None);
-        assert_eq!(invalid_variable("_tmp"), None);
-        assert_eq!(invalid_variable("größe"), None);
-        assert_eq!(
-            invalid_variable("my-var").as_deref(),
-            Some("it contains \"-\"")
-        );
-        assert_eq!(
-            invalid_variable("my var").as_deref(),
-            Some("it contains a space")
-        );
-        assert_eq!(
-            invalid_variable("1st").as_deref(),
-            Some("it starts with a digit")
-        );
-        assert_eq!(
-            invalid_variable("x.y").as_deref(),
-            Some("it assigns part of a variable")
-        );
-        assert_eq!(
-            invalid_variable("states").as_deref(),
-            Some("\"states\" is reserved")
-        );
-        assert_eq!(invalid_variable("").as_deref(), Some("it is empty"));
     }
 }
