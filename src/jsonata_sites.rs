@@ -329,28 +329,26 @@ impl<'d> JsonataSites<'d> {
             if is_not_searched(field) {
                 continue;
             }
-            // Fields only JSONata has inside Catchers, Choice rules, readers and writers.
-            let skipped: &[&str] = match field {
-                "Catch" => &["Output"],
-                "Choices" => &["Output", "Condition"],
-                "ItemReader" | "ResultWriter" => &["Arguments"],
-                _ => &[],
-            };
             let mut hits = std::mem::take(&mut self.hits);
-            if skipped.is_empty() {
-                delimited_strings(&member.value, true, &mut self.stack, &mut hits);
-            } else {
-                let parts: Vec<&'d Node> = match field {
-                    "Catch" | "Choices" => items(&member.value).map(|(_, n)| n).collect(),
-                    _ => vec![&member.value],
-                };
-                for part in parts {
-                    for m in part.as_object().into_iter().flatten() {
-                        if !skipped.contains(&m.key.as_str()) && !m.key.ends_with(".$") {
+            match field {
+                // Of Catchers and Choice rules, only Assign holds data (error names, paths,
+                // comparison values and Next do not; Output and Condition are JSONata's).
+                "Catch" | "Choices" => {
+                    for (_, part) in items(&member.value) {
+                        if let Some(assign) = part.get("Assign") {
+                            delimited_strings(assign, true, &mut self.stack, &mut hits);
+                        }
+                    }
+                }
+                // A reader's or writer's Arguments is JSONata's.
+                "ItemReader" | "ResultWriter" => {
+                    for m in member.value.as_object().into_iter().flatten() {
+                        if m.key != "Arguments" && !m.key.ends_with(".$") {
                             delimited_strings(&m.value, true, &mut self.stack, &mut hits);
                         }
                     }
                 }
+                _ => delimited_strings(&member.value, true, &mut self.stack, &mut hits),
             }
             for &node in &hits {
                 let Some(s) = node.as_str() else { continue };
