@@ -131,6 +131,9 @@ pub struct JsonataSites<'d> {
     pub literals: Vec<Literal<'d>>,
     /// `sites[by_state[id]]` are the sites of state `id`, in document order.
     by_state: Vec<Range<usize>>,
+    /// Scratch space for the walks.
+    stack: Vec<&'d Node>,
+    hits: Vec<&'d Node>,
 }
 
 /// Keys of a JSONata state whose values Step Functions evaluates (at any depth).
@@ -250,30 +253,27 @@ impl<'d> JsonataSites<'d> {
         self.walk_below(state, owner, field, Vec::new(), value);
     }
 
-    /// Visits every string under `value`.
+    /// Visits every string under `value` that holds `{%` or `%}`.
     fn walk_below(
         &mut self,
         state: &State<'d>,
         owner: Owner,
         field: &'d str,
-        mut path: Vec<Segment<'d>>,
+        prefix: Vec<Segment<'d>>,
         value: &'d Node,
     ) {
-        each_string(
-            value,
-            &mut path,
-            |_, _| false,
-            |path, node, s| {
-                if has_delimiter(s) {
-                    let location = Location {
-                        owner,
-                        field,
-                        path: path.to_vec(),
-                    };
-                    self.jsonata_string(state, location, node, s);
-                }
-            },
-        );
+        let mut hits = std::mem::take(&mut self.hits);
+        delimited_strings(value, false, &mut self.stack, &mut hits);
+        for &node in &hits {
+            let mut path = prefix.clone();
+            path_to(value, node, &mut path);
+            let location = Location { owner, field, path };
+            if let Some(s) = node.as_str() {
+                self.jsonata_string(state, location, node, s);
+            }
+        }
+        hits.clear();
+        self.hits = hits;
     }
 
     /// A string in a field a JSONata state evaluates.
@@ -324,43 +324,64 @@ impl<'d> JsonataSites<'d> {
         let Some(members) = state.node.as_object() else {
             return;
         };
-        let mut path = Vec::new();
         for member in members {
             let field = member.key.as_str();
             if is_not_searched(field) {
                 continue;
             }
-            // `.$` values are paths or intrinsics, which other rules check.
-            let skip = |parent: &[Segment], key: &str| {
-                key.ends_with(".$") || is_jsonata_only(field, parent, key)
-            };
-            each_string(&member.value, &mut path, skip, |path, node, s| {
-                if !has_delimiter(s) {
-                    return;
+            let mut hits = std::mem::take(&mut self.hits);
+            match field {
+                // Of Catchers and Choice rules, only Assign holds data (error names, paths,
+                // comparison values and Next do not; Output and Condition are JSONata's).
+                "Catch" | "Choices" => {
+                    for (_, part) in items(&member.value) {
+                        if let Some(assign) = part.get("Assign") {
+                            delimited_strings(assign, true, &mut self.stack, &mut hits);
+                        }
+                    }
+                }
+                // A reader's or writer's Arguments is JSONata's.
+                "ItemReader" | "ResultWriter" => {
+                    for m in member.value.as_object().into_iter().flatten() {
+                        if m.key != "Arguments" && !m.key.ends_with(".$") {
+                            delimited_strings(&m.value, true, &mut self.stack, &mut hits);
+                        }
+                    }
+                }
+                _ => delimited_strings(&member.value, true, &mut self.stack, &mut hits),
+            }
+            for &node in &hits {
+                let Some(s) = node.as_str() else { continue };
+                if !s.contains("{%") {
+                    continue;
                 }
                 if let Some(segments) = parsing_segments(s) {
+                    let mut path = Vec::new();
+                    path_to(&member.value, node, &mut path);
                     self.literals.push(Literal {
                         state: state.id,
                         location: Location {
                             owner: Owner::State,
                             field,
-                            path: path.to_vec(),
+                            path,
                         },
                         node,
                         why: NotEvaluated::JsonPathState { segments },
                     });
                 }
-            });
+            }
+            hits.clear();
+            self.hits = hits;
         }
     }
 }
 
-/// Whether `s` holds `{%` or `%}`: one scan for the rare `%`, since every string of every
-/// state goes through here.
+/// Whether `s` holds `{%` or `%}`: one fast scan for the rare `%`, since every string of
+/// every state goes through here.
 fn has_delimiter(s: &str) -> bool {
     let b = s.as_bytes();
     let mut from = 0;
-    while let Some(i) = b[from..].iter().position(|&c| c == b'%') {
+    while let Some(i) = s[from..].find('%') {
         let at = from + i;
         if (at > 0 && b[at - 1] == b'{') || b.get(at + 1) == Some(&b'}') {
             return true;
@@ -370,33 +391,48 @@ fn has_delimiter(s: &str) -> bool {
     false
 }
 
-/// Calls `visit` with every string under `value` and its path (appended to `path`), in
-/// document order, without recursion and with one path buffer. Members for which
-/// `skip(parent path, key)` holds are left out. Runs for every field of every state, so a
-/// scalar field costs no allocation.
-fn each_string<'d>(
+/// Appends to `hits` every string under `value` that holds `{%` or `%}`, in document order;
+/// with `skip_dollar_keys`, values under keys ending in `.$` are left out. `stack` is scratch
+/// space kept between calls: this runs over every field of every state.
+fn delimited_strings<'d>(
     value: &'d Node,
-    path: &mut Vec<Segment<'d>>,
-    skip: impl Fn(&[Segment<'d>], &str) -> bool,
-    mut visit: impl FnMut(&[Segment<'d>], &'d Node, &'d str),
+    skip_dollar_keys: bool,
+    stack: &mut Vec<&'d Node>,
+    hits: &mut Vec<&'d Node>,
 ) {
-    match &value.value {
-        Value::String(s) => return visit(path, value, s),
-        Value::Object(_) | Value::Array(_) => {}
-        _ => return,
+    stack.clear();
+    stack.push(value);
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            Value::String(s) if has_delimiter(s) => hits.push(node),
+            Value::Object(members) => stack.extend(
+                members
+                    .iter()
+                    .rev()
+                    .filter(|m| !skip_dollar_keys || !m.key.ends_with(".$"))
+                    .map(|m| &m.value),
+            ),
+            Value::Array(items) => stack.extend(items.iter().rev()),
+            _ => {}
+        }
     }
+}
+
+/// Appends to `path` the steps from `root` down to `target`, a node under it: a search by
+/// identity, run only for the rare strings that hold a delimiter.
+fn path_to<'d>(root: &'d Node, target: &Node, path: &mut Vec<Segment<'d>>) {
     let base = path.len();
-    let mut stack: Vec<(usize, Option<Segment<'d>>, &'d Node)> = vec![(base, None, value)];
+    let mut stack: Vec<(usize, Option<Segment<'d>>, &'d Node)> = vec![(base, None, root)];
     while let Some((depth, segment, node)) = stack.pop() {
         path.truncate(depth);
         path.extend(segment);
+        if std::ptr::eq(node, target) {
+            return;
+        }
         match &node.value {
-            Value::String(s) => visit(path, node, s),
             Value::Object(members) => {
                 for m in members.iter().rev() {
-                    if !skip(path, &m.key) {
-                        stack.push((path.len(), Some(Segment::Key(&m.key)), &m.value));
-                    }
+                    stack.push((path.len(), Some(Segment::Key(&m.key)), &m.value));
                 }
             }
             Value::Array(items) => {
@@ -408,18 +444,6 @@ fn each_string<'d>(
         }
     }
     path.truncate(base);
-}
-
-/// Whether member `key` of the value at `parent` under `field` of a JSONPath state is a
-/// JSONata-only field: a Catcher's `Output`, a Choice rule's `Condition` or `Output`, a
-/// reader's or writer's `Arguments`.
-fn is_jsonata_only(field: &str, parent: &[Segment], key: &str) -> bool {
-    match (field, parent) {
-        ("Catch", [Segment::Index(_)]) => key == "Output",
-        ("Choices", [Segment::Index(_)]) => matches!(key, "Output" | "Condition"),
-        ("ItemReader" | "ResultWriter", []) => key == "Arguments",
-        _ => false,
-    }
 }
 
 /// The `{% … %}` segments of a string when there is at least one and the inside of each
