@@ -31,6 +31,8 @@ fn ms(d: Duration) -> f64 {
 }
 
 /// A chain of Task / Choice / Pass / Wait states with Retry and Catch, like real machines.
+/// Every Task assigns workflow variables (one of eight names in turn, and a step counter) and
+/// every Pass reads two of them, so the variables analysis has work on every state.
 pub fn generated_machine(states: usize) -> String {
     let mut out =
         String::from("{\n  \"Comment\": \"generated\",\n  \"StartAt\": \"S0\",\n  \"States\": {\n");
@@ -38,14 +40,16 @@ pub fn generated_machine(states: usize) -> String {
         let next = format!("S{}", i + 1);
         let state = match i % 4 {
             0 => format!(
-                r#"{{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {{"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:step{i}:live", "Payload": {{"id.$": "$.order.id", "step": {i}}}}}, "ResultSelector": {{"value.$": "$.Payload"}}, "ResultPath": "$.r{i}", "TimeoutSeconds": 30, "Retry": [{{"ErrorEquals": ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException"], "IntervalSeconds": 2, "MaxAttempts": 3, "BackoffRate": 2}}], "Catch": [{{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Failed"}}], "Next": "{next}"}}"#
+                r#"{{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {{"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:step{i}:live", "Payload": {{"id.$": "$.order.id", "step": {i}}}}}, "ResultSelector": {{"value.$": "$.Payload"}}, "ResultPath": "$.r{i}", "TimeoutSeconds": 30, "Retry": [{{"ErrorEquals": ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException"], "IntervalSeconds": 2, "MaxAttempts": 3, "BackoffRate": 2}}], "Catch": [{{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Failed"}}], "Assign": {{"step": {i}, "value{}.$": "$.Payload"}}, "Next": "{next}"}}"#,
+                (i / 4) % 8
             ),
             1 => format!(
                 r#"{{"Type": "Choice", "Choices": [{{"And": [{{"Variable": "$.r{}.value", "IsPresent": true}}, {{"Variable": "$.count", "NumericLessThan": 10}}], "Next": "{next}"}}], "Default": "Failed"}}"#,
                 i - 1
             ),
             2 => format!(
-                r#"{{"Type": "Pass", "Parameters": {{"count.$": "States.MathAdd($.count, 1)", "order.$": "$.order"}}, "Next": "{next}"}}"#
+                r#"{{"Type": "Pass", "Parameters": {{"count.$": "States.MathAdd($.count, 1)", "order.$": "$.order", "step.$": "$step", "value.$": "$value{}"}}, "Next": "{next}"}}"#,
+                (i / 4) % 8
             ),
             _ => format!(r#"{{"Type": "Wait", "Seconds": 1, "Next": "{next}"}}"#),
         };

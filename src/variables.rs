@@ -108,6 +108,15 @@ pub enum Status {
     Unknown,
 }
 
+/// Where a read is written, rendered only for a finding.
+#[derive(Clone, Copy, Debug)]
+pub enum Place<'d> {
+    /// A path field or `.$` member of a JSONPath state.
+    Field(Field<'d>),
+    /// `JsonataSites::sites[index]`.
+    Site(usize),
+}
+
 /// One `$name` read.
 #[derive(Debug)]
 pub struct Read<'d> {
@@ -117,10 +126,24 @@ pub struct Read<'d> {
     pub node: &'d Node,
     /// `$name` as a byte range of the decoded string.
     pub range: Range<usize>,
-    /// Where the string is: `Arguments.Payload.id`, `"limit.$" in Parameters`, `Choices[0].Variable`.
-    pub field: String,
+    /// Where the string is; `field` renders it.
+    pub place: Place<'d>,
     pub language: QueryLanguage,
     pub status: Status,
+}
+
+impl Read<'_> {
+    /// Where the read is written: `Arguments.Payload.id`, `"limit.$" in Parameters`,
+    /// `Choices[0].Variable`.
+    pub fn field(&self, jsonata: &JsonataSites) -> String {
+        match self.place {
+            Place::Field(field) => field.to_string(),
+            Place::Site(index) => jsonata
+                .sites
+                .get(index)
+                .map_or_else(String::new, |site| site.location.to_string()),
+        }
+    }
 }
 
 /// The variables of one machine.
@@ -154,8 +177,11 @@ impl<'d> Variables<'d> {
         for state in &machine.states {
             v.collect_assignments(state);
         }
+        // Sites are stored state by state: those of a state start where the previous end.
+        let mut first_site = 0;
         for state in &machine.states {
-            v.collect_reads(state, jsonata);
+            v.collect_reads(state, jsonata, first_site);
+            first_site += jsonata.of_state(state.id).len();
         }
         if v.reads.is_empty() && v.assignments.is_empty() {
             return v;
@@ -283,22 +309,31 @@ impl<'d> Variables<'d> {
                 });
             }
         };
-        add(self, state.get("Assign"), Placement::State);
-        if let Some(rules) = state.get("Choices").and_then(Node::as_array) {
-            for (top, rule) in rules.iter().enumerate() {
-                add(self, rule.get("Assign"), Placement::ChoiceRule(top));
+        // One pass over the state's members (this runs for every state); the last of a
+        // duplicated key counts, as everywhere else.
+        let (mut assign, mut choices, mut catchers) = (None, None, None);
+        for member in state.node.as_object().unwrap_or(&[]) {
+            match member.key.as_str() {
+                "Assign" => assign = Some(&member.value),
+                "Choices" => choices = member.value.as_array(),
+                "Catch" => catchers = member.value.as_array(),
+                _ => {}
             }
         }
-        for (index, catcher) in state.catchers().iter().enumerate() {
+        add(self, assign, Placement::State);
+        for (top, rule) in choices.unwrap_or(&[]).iter().enumerate() {
+            add(self, rule.get("Assign"), Placement::ChoiceRule(top));
+        }
+        for (index, catcher) in catchers.unwrap_or(&[]).iter().enumerate() {
             add(self, catcher.get("Assign"), Placement::Catcher(index));
         }
     }
 
-    fn collect_reads(&mut self, state: &State<'d>, jsonata: &JsonataSites<'d>) {
+    fn collect_reads(&mut self, state: &State<'d>, jsonata: &JsonataSites<'d>, first_site: usize) {
         let language = state.query_language;
         match language {
             QueryLanguage::Jsonata => {
-                for site in jsonata.of_state(state.id) {
+                for (offset, site) in jsonata.of_state(state.id).iter().enumerate() {
                     let Ok(expression) = &site.parsed else {
                         continue;
                     };
@@ -314,7 +349,6 @@ impl<'d> Variables<'d> {
                         continue;
                     }
                     refs.sort_by_key(|r| r.span.start);
-                    let field = site.location.to_string();
                     for r in refs {
                         let var = self.intern(&r.name);
                         self.reads.push(Read {
@@ -322,7 +356,7 @@ impl<'d> Variables<'d> {
                             state: state.id,
                             node: site.node,
                             range: site.in_string(r.span.clone()),
-                            field: field.clone(),
+                            place: Place::Site(first_site + offset),
                             language,
                             status: Status::Unknown,
                         });
@@ -330,7 +364,7 @@ impl<'d> Variables<'d> {
                 }
             }
             QueryLanguage::JsonPath => {
-                let mut found: Vec<(&'d Node, Range<usize>, String)> = Vec::new();
+                let mut found: Vec<(&'d Node, Range<usize>, Field<'d>)> = Vec::new();
                 fields::visit(state, |item| {
                     let (node, field) = match item {
                         // A variable there is invalid-path's finding, not a read.
@@ -348,11 +382,7 @@ impl<'d> Variables<'d> {
                         ),
                     };
                     let Some(text) = node.as_str() else { return };
-                    let mut label: Option<String> = None;
-                    value_reads(text, |range| {
-                        let field = label.get_or_insert_with(|| field.to_string()).clone();
-                        found.push((node, range, field));
-                    });
+                    value_reads(text, |range| found.push((node, range, field)));
                 });
                 for (node, range, field) in found {
                     let Some(text) = node.as_str() else { continue };
@@ -362,7 +392,7 @@ impl<'d> Variables<'d> {
                         state: state.id,
                         node,
                         range,
-                        field,
+                        place: Place::Field(field),
                         language,
                         status: Status::Unknown,
                     });
@@ -901,7 +931,7 @@ mod tests {
                 format!(
                     "{} {} {} {:?}",
                     machine.state(r.state).name,
-                    r.field,
+                    r.field(&jsonata),
                     &text[r.range.clone()],
                     r.status
                 )

@@ -34,7 +34,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 pub(super) fn place(cx: &Context, read: &Read) -> String {
     format!(
         "{} of state '{}'",
-        read.field,
+        read.field(cx.jsonata),
         cx.machine.state(read.state).name
     )
 }

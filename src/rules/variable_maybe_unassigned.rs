@@ -32,7 +32,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             cx.value_span(read.node, read.range.clone()),
             format!(
                 "${name} may be unassigned when state '{}' reads it in {}: {missing}",
-                state.name, read.field
+                state.name,
+                read.field(cx.jsonata)
             ),
         )
         .state(state.name)
