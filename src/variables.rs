@@ -157,6 +157,8 @@ pub struct Variables<'d> {
     pub reads: Vec<Read<'d>>,
     /// Per variable: its assignments (indexes into `assignments`).
     assigned_at: Vec<Vec<usize>>,
+    /// (variable, scope) → its first assignment made by a state of that scope.
+    first_in_scope: FastMap<(VarId, ScopeId), usize>,
     /// Per variable: its bit in the sets, if followed.
     bit: Vec<Option<usize>>,
     /// Words per state row.
@@ -189,6 +191,8 @@ impl<'d> Variables<'d> {
         v.assigned_at = vec![Vec::new(); v.names.len()];
         for (i, a) in v.assignments.iter().enumerate() {
             v.assigned_at[a.var].push(i);
+            let scope = machine.state(a.state).scope;
+            v.first_in_scope.entry((a.var, scope)).or_insert(i);
         }
         let mut followed = 0;
         v.bit = v
@@ -231,15 +235,29 @@ impl<'d> Variables<'d> {
             .map(|&i| &self.assignments[i])
     }
 
-    /// The first assignment of `var` made in `scope` or in a scope around it.
+    /// An assignment of `var` made in `scope`, or else in the nearest scope around it that
+    /// assigns it (the first such assignment in that scope).
     pub fn assignment_around(
         &self,
         machine: &Machine,
         var: VarId,
         scope: ScopeId,
     ) -> Option<&Assignment<'d>> {
-        self.assignments_of(var)
-            .find(|a| encloses(machine, machine.state(a.state).scope, scope))
+        let mut scope = scope;
+        // Bounded by the nesting of scopes.
+        loop {
+            if let Some(&i) = self.first_in_scope.get(&(var, scope)) {
+                return Some(&self.assignments[i]);
+            }
+            scope = machine.state(machine.scope(scope).owner?).scope;
+        }
+    }
+
+    /// The assignments a state makes (in its own Assign, its Choice rules' and its Catchers').
+    pub fn assignments_at(&self, state: StateId) -> &[Assignment<'d>] {
+        let start = self.assignments.partition_point(|a| a.state < state);
+        let end = self.assignments.partition_point(|a| a.state <= state);
+        &self.assignments[start..end]
     }
 
     /// Whether the state is reached from the machine's start.
@@ -255,14 +273,6 @@ impl<'d> Variables<'d> {
     /// Whether `var` is assigned on some path into `state`; `None` when not followed.
     pub fn possibly_assigned(&self, state: StateId, var: VarId) -> Option<bool> {
         self.test(&self.possible, state, var)
-    }
-
-    /// The names assigned on some path into `state`.
-    pub fn possibly_assigned_names(&self, state: StateId) -> Vec<&str> {
-        (0..self.names.len())
-            .filter(|&var| self.possibly_assigned(state, var) == Some(true))
-            .map(|var| self.name(var))
-            .collect()
     }
 
     fn test(&self, set: &[u64], state: StateId, var: VarId) -> Option<bool> {
@@ -816,7 +826,13 @@ pub struct UnassignedPaths<'v, 'm, 'd> {
     /// (variable, scope) → for each state reached without assigning it, the state before it
     /// and the transition taken.
     trees: FastMap<(VarId, ScopeId), Tree>,
+    /// States the searches and the paths followed back may still visit: each is linear, but
+    /// one per variable and scope, or one per read, could add up on a huge machine.
+    budget: usize,
 }
+
+/// States all searches and paths of one machine may visit together.
+const PATH_BUDGET: usize = 1_000_000;
 
 impl<'v, 'm, 'd> UnassignedPaths<'v, 'm, 'd> {
     pub fn new(
@@ -829,11 +845,13 @@ impl<'v, 'm, 'd> UnassignedPaths<'v, 'm, 'd> {
             machine,
             graph,
             trees: FastMap::default(),
+            budget: PATH_BUDGET,
         }
     }
 
     /// The states from the start of the machine (through the Parallel or Map states `target`
-    /// is nested in) to `target`, on which nothing assigns `var`. Empty if there is none.
+    /// is nested in) to `target`, on which nothing assigns `var`. Empty if there is none, or
+    /// when the searches have used up their budget.
     pub fn path(&mut self, var: VarId, target: StateId) -> Vec<Step> {
         let mut segments: Vec<Vec<Step>> = Vec::new();
         let mut at = target;
@@ -841,13 +859,20 @@ impl<'v, 'm, 'd> UnassignedPaths<'v, 'm, 'd> {
         // Bounded by the nesting of scopes.
         loop {
             let scope = self.machine.state(at).scope;
-            let tree = self.tree(var, scope);
+            self.tree(var, scope);
             let mut segment = vec![Step {
                 state: at,
                 via: leaving,
             }];
             let mut current = at;
             loop {
+                // Following a path back costs as much as searching: on a long chain, every
+                // read's path is long.
+                if self.budget == 0 {
+                    return Vec::new();
+                }
+                self.budget -= 1;
+                let tree = &self.trees[&(var, scope)];
                 match tree.get(&current) {
                     Some(Some((previous, via))) => {
                         segment.push(Step {
@@ -879,6 +904,7 @@ impl<'v, 'm, 'd> UnassignedPaths<'v, 'm, 'd> {
 
     fn tree(&mut self, var: VarId, scope: ScopeId) -> &Tree {
         let (variables, machine, graph) = (self.variables, self.machine, self.graph);
+        let budget = &mut self.budget;
         self.trees.entry((var, scope)).or_insert_with(|| {
             let mut tree = Tree::default();
             let Some(start) = machine.scope(scope).start() else {
@@ -891,6 +917,10 @@ impl<'v, 'm, 'd> UnassignedPaths<'v, 'm, 'd> {
             tree.insert(start, None);
             let mut queue = std::collections::VecDeque::from([start]);
             while let Some(s) = queue.pop_front() {
+                if *budget == 0 {
+                    return Tree::default();
+                }
+                *budget -= 1;
                 let here = assigns.get(&s).map_or(&[][..], Vec::as_slice);
                 for (target, edge) in graph.successors(s) {
                     if here.iter().any(|p| p.takes_effect_on(&edge.kind)) {
@@ -1165,6 +1195,25 @@ mod tests {
             o.reads,
             ["B Output $count Assigned", "B Output $rate Unassigned"]
         );
+    }
+
+    #[test]
+    fn names_beyond_the_followed_ones_are_not_judged() {
+        let names: Vec<String> = (0..MAX_TRACKED + 10).map(|i| format!("v{i}")).collect();
+        let assign: Vec<String> = names.iter().map(|n| format!(r#""{n}": 1"#)).collect();
+        let read: Vec<String> = names.iter().map(|n| format!("${n}")).collect();
+        let text = format!(
+            r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{
+              "A": {{"Type": "Pass", "Assign": {{{}}}, "Next": "B"}},
+              "B": {{"Type": "Pass", "Output": "{{% [{}] %}}", "End": true}}}}}}"#,
+            assign.join(", "),
+            read.join(", ")
+        );
+        let o = analyse(&text);
+        assert_eq!(o.reads.len(), MAX_TRACKED + 10);
+        assert!(o.reads[MAX_TRACKED - 1].ends_with("Assigned"));
+        assert!(o.reads[MAX_TRACKED].ends_with("Unknown"));
+        assert!(o.assignments[MAX_TRACKED].ends_with("Unknown"));
     }
 
     #[test]

@@ -1,8 +1,9 @@
 use super::{rule_doc, Category, Context, FixSpec, Rule};
 use crate::diagnostic::{Applicability, Edit, Finding, Fix, Severity};
+use crate::hash::FastMap;
 use crate::model::QueryLanguage;
 use crate::suggest::{did_you_mean, single_suggestion};
-use crate::variables::{Read, Status};
+use crate::variables::{Read, Status, VarId};
 
 pub static RULE: Rule = Rule {
     id: "undefined-variable",
@@ -20,9 +21,10 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let vars = cx.variables;
+    let mut near = NearNames::new(cx);
     for read in &vars.reads {
         let finding = match read.status {
-            Status::Unassigned => unassigned(cx, read),
+            Status::Unassigned => unassigned(cx, read, &mut near),
             Status::OutsideChild { map } => outside_child(cx, read, map),
             _ => None,
         };
@@ -39,7 +41,53 @@ pub(super) fn place(cx: &Context, read: &Read) -> String {
     )
 }
 
-fn unassigned(cx: &Context, read: &Read) -> Option<Finding> {
+/// Names that could be meant instead of a name no state assigns: the assigned names, each
+/// unassigned name looked up once, and only so many, since each look-up compares with every
+/// assigned name.
+struct NearNames<'c> {
+    assigned: Vec<&'c str>,
+    /// Read name → the closest assigned name, and whether it is the only one that close.
+    memo: FastMap<VarId, Option<(&'c str, bool)>>,
+    /// Comparisons left.
+    budget: usize,
+}
+
+/// Name comparisons a machine's suggestions may make together: a few hundred look-ups among
+/// a few thousand names.
+const MAX_COMPARISONS: usize = 1_000_000;
+
+impl<'c> NearNames<'c> {
+    fn new(cx: &Context<'c, '_>) -> Self {
+        let vars = cx.variables;
+        NearNames {
+            assigned: (0..vars.variable_count())
+                .filter(|&v| vars.assignments_of(v).next().is_some())
+                .map(|v| vars.name(v))
+                .collect(),
+            memo: FastMap::default(),
+            budget: MAX_COMPARISONS,
+        }
+    }
+
+    fn near(&mut self, name: &str, var: VarId) -> Option<(&'c str, bool)> {
+        if let Some(found) = self.memo.get(&var) {
+            return *found;
+        }
+        // Each look-up compares with every assigned name, twice.
+        let cost = 2 * self.assigned.len();
+        if cost > self.budget {
+            return None;
+        }
+        self.budget -= cost;
+        let candidates = self.assigned.iter().copied();
+        let found = did_you_mean(name, candidates.clone())
+            .map(|best| (best, single_suggestion(name, candidates).is_some()));
+        self.memo.insert(var, found);
+        found
+    }
+}
+
+fn unassigned(cx: &Context, read: &Read, near: &mut NearNames) -> Option<Finding> {
     let vars = cx.variables;
     let machine = cx.machine;
     let name = vars.name(read.var);
@@ -92,19 +140,44 @@ fn unassigned(cx: &Context, read: &Read) -> Option<Finding> {
         );
     }
     // Assigned nowhere: a typo of a variable that is assigned, or a missing Assign.
-    let candidates = vars.possibly_assigned_names(read.state);
-    let mut finding = match did_you_mean(name, candidates.iter().copied()) {
-        Some(suggestion) => Finding::new(
-            span,
-            format!(
-                "${name} is read in {}, but no state assigns it; did you mean ${suggestion}?",
-                place(cx, read)
-            ),
-        )
-        .help(format!(
-            "${suggestion} is assigned on the way to '{}'",
-            state.name
-        )),
+    let mut finding = match near.near(name, read.var) {
+        Some((suggestion, single)) => {
+            let meant = vars.lookup(suggestion);
+            let on_the_way =
+                meant.and_then(|m| vars.possibly_assigned(read.state, m)) == Some(true);
+            let help = if on_the_way {
+                format!("${suggestion} is assigned on the way to '{}'", state.name)
+            } else {
+                let at = meant
+                    .and_then(|m| vars.assignments_of(m).next())
+                    .map_or("", |a| machine.state(a.state).name);
+                format!(
+                    "${suggestion} is assigned in state '{at}', but not on the way to '{}' either",
+                    state.name
+                )
+            };
+            let mut finding = Finding::new(
+                span,
+                format!(
+                    "${name} is read in {}, but no state assigns it; did you mean ${suggestion}?",
+                    place(cx, read)
+                ),
+            )
+            .help(help);
+            // Replacing the name is safe when it is the only near one and it has a value here.
+            let name_range = read.range.start + 1..read.range.end;
+            if let (true, true, Some(at)) = (
+                single,
+                on_the_way,
+                cx.exact_value_span(read.node, name_range),
+            ) {
+                finding = finding.fix(Fix::safe(
+                    format!("replace ${name} with ${suggestion}"),
+                    vec![Edit::replace(at, suggestion)],
+                ));
+            }
+            finding
+        }
         None => Finding::new(
             span,
             format!(
@@ -113,17 +186,8 @@ fn unassigned(cx: &Context, read: &Read) -> Option<Finding> {
             ),
         )
         .help(missing_help(name, read.language)),
-    }
-    .state(state.name);
-    if let Some(suggestion) = single_suggestion(name, candidates.iter().copied()) {
-        let name_range = read.range.start + 1..read.range.end;
-        if let Some(at) = cx.exact_value_span(read.node, name_range) {
-            finding = finding.fix(Fix::safe(
-                format!("replace ${name} with ${suggestion}"),
-                vec![Edit::replace(at, suggestion)],
-            ));
-        }
-    }
+    };
+    finding = finding.state(state.name);
     Some(finding)
 }
 
