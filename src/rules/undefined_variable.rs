@@ -22,7 +22,7 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let vars = cx.variables;
     let mut near = NearNames::new(cx);
-    for read in &vars.reads {
+    for read in vars.reads.iter().filter(|r| !r.guarded) {
         let finding = match read.status {
             Status::Unassigned => unassigned(cx, read, &mut near),
             Status::OutsideChild { map } => outside_child(cx, read, map),

@@ -19,7 +19,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     let vars = cx.variables;
     let machine = cx.machine;
     let mut paths = UnassignedPaths::new(vars, machine, cx.graph);
-    for read in vars.reads.iter().filter(|r| r.status == Status::Maybe) {
+    for read in vars
+        .reads
+        .iter()
+        .filter(|r| r.status == Status::Maybe && !r.guarded)
+    {
         let name = vars.name(read.var);
         let state = machine.state(read.state);
         let path = paths.path(read.var, read.state);

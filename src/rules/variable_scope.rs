@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     inner_assigns_outer(cx, out);
     for read in &cx.variables.reads {
-        if read.status == Status::Unassigned {
+        if read.status == Status::Unassigned && !read.guarded {
             out.extend(read_outside(cx, read));
         }
     }

@@ -10,6 +10,7 @@ use crate::asl::intrinsic::{self, ArgValue};
 use crate::asl::path::{self, Root};
 use crate::asl::variable;
 use crate::document::Node;
+use crate::jsonata::{Expression, Kind as JsonataKind, Op};
 use crate::jsonata_sites::JsonataSites;
 use crate::model::{QueryLanguage, State, StateType};
 
@@ -95,6 +96,7 @@ impl<'d> Variables<'d> {
                         continue;
                     }
                     refs.sort_by_key(|r| r.span.start);
+                    let tests = existence_tests(expression);
                     for r in refs {
                         let var = self.intern(&r.name);
                         self.reads.push(Read {
@@ -104,12 +106,20 @@ impl<'d> Variables<'d> {
                             range: site.in_string(r.span.clone()),
                             place: Place::Site(first_site + offset),
                             language,
+                            guarded: tests.contains(&r.name.as_str()),
                             status: Status::Unknown,
                         });
                     }
                 }
             }
             QueryLanguage::JsonPath => {
+                // `"Variable": "$x", "IsPresent": …` tests whether `$x` exists.
+                let tested: Vec<&Node> = state
+                    .choice_rules()
+                    .iter()
+                    .filter(|rule| rule.node.get("IsPresent").is_some())
+                    .filter_map(|rule| rule.node.get("Variable"))
+                    .collect();
                 let mut found: Vec<(&'d Node, Range<usize>, Field<'d>)> = Vec::new();
                 fields::visit(state, |item| {
                     let (node, field) = match item {
@@ -140,12 +150,41 @@ impl<'d> Variables<'d> {
                         range,
                         place: Place::Field(field),
                         language,
+                        guarded: tested.iter().any(|t| std::ptr::eq(*t, node)),
                         status: Status::Unknown,
                     });
                 }
             }
         }
     }
+}
+
+/// The variables an expression tests for existence: `$exists($x)` or `$exists($x.field)`.
+/// An unassigned variable has no value, and `$exists` says so without an error; an expression
+/// that tests (`$exists($x) ? $x : 10`) expects the variable to be missing at times.
+fn existence_tests(expression: &Expression) -> Vec<&str> {
+    let ast = &expression.ast;
+    expression
+        .names
+        .calls
+        .iter()
+        .filter(|c| c.name == "exists" && !c.bound && c.args.len() == 1)
+        .filter_map(|c| {
+            // Down the left of `.` and `[…]` to where the path starts; children are stored
+            // before their parents, so each step goes to a smaller id.
+            let mut id = c.args[0];
+            loop {
+                match &ast.node(id).kind {
+                    JsonataKind::Binary {
+                        op: Op::Dot, lhs, ..
+                    }
+                    | JsonataKind::Filter { lhs, .. } => id = *lhs,
+                    JsonataKind::Variable(name) => return Some(name.as_str()),
+                    _ => return None,
+                }
+            }
+        })
+        .collect()
 }
 
 /// The `$name` variable reads in a JSONPath value: a path, or the path arguments of an

@@ -133,6 +133,10 @@ pub struct Read<'d> {
     /// Where the string is; `field` renders it.
     pub place: Place<'d>,
     pub language: QueryLanguage,
+    /// Tested for existence (a Choice rule's `IsPresent`), or read in a JSONata expression
+    /// that tests it (`$exists($x) ? $x : 10`): the author expects it may be unassigned. Still
+    /// a read for whether an assignment is used.
+    pub guarded: bool,
     pub status: Status,
 }
 

@@ -276,6 +276,38 @@ fn names_beyond_the_followed_ones_are_not_judged() {
 }
 
 #[test]
+fn existence_tests_guard_their_expression() {
+    let doc = json::parse(
+        r#"{"StartAt": "C", "States": {
+          "C": {"Type": "Choice", "Choices": [
+                  {"Variable": "$limit", "IsPresent": true, "Next": "U"},
+                  {"Variable": "$other", "NumericEquals": 1, "Next": "U"}], "Default": "U"},
+          "U": {"Type": "Pass", "QueryLanguage": "JSONata",
+                "Output": {"a": "{% $exists($limit) ? $limit : 10 %}", "b": "{% $exists($cfg.x) and $cfg.x %}", "c": "{% $limit %}"}, "End": true}}}"#,
+    )
+    .unwrap();
+    let machine = Machine::build(&doc.root);
+    let graph = StateGraph::build(&machine);
+    let jsonata = JsonataSites::build(&machine);
+    let v = Variables::build(&machine, &graph, &jsonata);
+    let guarded: Vec<(String, bool)> = v
+        .reads
+        .iter()
+        .map(|r| (v.name(r.var).to_string(), r.guarded))
+        .collect();
+    let expected = [
+        ("limit", true),
+        ("other", false),
+        ("limit", true),
+        ("limit", true),
+        ("cfg", true),
+        ("cfg", true),
+        ("limit", false),
+    ];
+    assert_eq!(guarded, expected.map(|(n, g)| (n.to_string(), g)).to_vec());
+}
+
+#[test]
 fn no_variables_costs_nothing() {
     let doc = json::parse(
         r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"a.$": "$.x"}, "End": true}}}"#,
