@@ -114,12 +114,16 @@ impl<'d> Variables<'d> {
             }
             QueryLanguage::JsonPath => {
                 // `"Variable": "$x", "IsPresent": …` tests whether `$x` exists.
-                let tested: Vec<&Node> = state
-                    .choice_rules()
-                    .iter()
-                    .filter(|rule| rule.node.get("IsPresent").is_some())
-                    .filter_map(|rule| rule.node.get("Variable"))
-                    .collect();
+                let tested: Vec<&Node> = if state.is(StateType::Choice) {
+                    state
+                        .choice_rules()
+                        .iter()
+                        .filter(|rule| rule.node.get("IsPresent").is_some())
+                        .filter_map(|rule| rule.node.get("Variable"))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 let mut found: Vec<(&'d Node, Range<usize>, Field<'d>)> = Vec::new();
                 fields::visit(state, |item| {
                     let (node, field) = match item {
