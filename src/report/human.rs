@@ -1,16 +1,19 @@
 //! `--format human`: miette-rendered diagnostics with source snippets, then a summary line.
+//! miette is given an excerpt of the file (`excerpt`), not the file: what one finding prints
+//! stays bounded on minified files and long lines.
 
 use std::fmt;
 
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
-    SourceCode, SourceSpan, SpanContents,
-};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode, SourceSpan};
 
+use super::excerpt::{Excerpt, Room, CONTEXT_LINES};
 use super::Summary;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{abbreviate, Diagnostic, Severity};
 use crate::lint::FileReport;
-use crate::source::SourceFile;
+use crate::source::Span;
+
+/// Terminal widths outside this range are taken as its nearest end.
+const WIDTHS: std::ops::RangeInclusive<usize> = 40..=1000;
 
 pub struct Style {
     pub color: bool,
@@ -23,15 +26,21 @@ pub fn render(reports: &[FileReport], style: &Style) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    let width = style.width.clamp(*WIDTHS.start(), *WIDTHS.end());
     let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(style.width)
+        .with_width(width)
+        .with_context_lines(CONTEXT_LINES)
         .with_links(false);
+    let room = Room::for_width(width);
     let mut out = String::new();
     for report in reports {
         for d in &report.diagnostics {
+            let spans: Vec<Span> = std::iter::once(d.span)
+                .chain(d.related.iter().map(|r| r.span))
+                .collect();
             let view = View {
                 diagnostic: d,
-                source: &report.source,
+                excerpt: Excerpt::new(&report.source, &spans, room),
             };
             if handler.render_report(&mut out, &view).is_err() {
                 // Rendering only fails on a span outside the text; fall back to one plain line.
@@ -50,7 +59,7 @@ pub fn render(reports: &[FileReport], style: &Style) -> String {
 
 struct View<'a> {
     diagnostic: &'a Diagnostic,
-    source: &'a SourceFile,
+    excerpt: Excerpt<'a>,
 }
 
 impl fmt::Debug for View<'_> {
@@ -71,7 +80,7 @@ impl miette::Diagnostic for View<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         let d = self.diagnostic;
         Some(match &d.machine {
-            Some(machine) => Box::new(format!("{} in {machine}", d.rule)),
+            Some(machine) => Box::new(format!("{} in {}", d.rule, abbreviate(machine))),
             None => Box::new(d.rule),
         })
     }
@@ -92,64 +101,27 @@ impl miette::Diagnostic for View<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(self.source)
+        Some(&self.excerpt)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let d = self.diagnostic;
+        let mut spans = self
+            .excerpt
+            .label_spans()
+            .map(|s| SourceSpan::from((s.start, s.len())));
         let primary = LabeledSpan::new_primary_with_span(
-            d.state.as_ref().map(|s| format!("in state '{s}'")),
-            SourceSpan::from((d.span.start, d.span.len())),
+            d.state
+                .as_ref()
+                .map(|s| format!("in state '{}'", abbreviate(s))),
+            spans.next()?,
         );
-        let related = d.related.iter().map(|r| {
-            LabeledSpan::new_with_span(
-                Some(r.message.clone()),
-                SourceSpan::from((r.span.start, r.span.len())),
-            )
-        });
+        let related = d
+            .related
+            .iter()
+            .zip(spans)
+            .map(|(r, span)| LabeledSpan::new_with_span(Some(r.message.clone()), span));
         Some(Box::new(std::iter::once(primary).chain(related)))
-    }
-}
-
-/// miette's own `SourceCode` for strings rescans the text from the start for every label;
-/// the line table makes each snippet lookup a binary search instead.
-impl SourceCode for SourceFile {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        context_lines_before: usize,
-        context_lines_after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let (start, len) = (span.offset(), span.len());
-        if start + len > self.text.len() {
-            return Err(MietteError::OutOfBounds);
-        }
-        let starts = self.line_starts();
-        let first_line = self.line_index(start);
-        let last_line = self.line_index(if len > 0 { start + len - 1 } else { start });
-        let first = first_line.saturating_sub(context_lines_before);
-        let last = (last_line + context_lines_after).min(starts.len() - 1);
-        let from = starts[first];
-        let mut to = starts.get(last + 1).copied().unwrap_or(self.text.len());
-        if to > from && self.text.as_bytes()[to - 1] == b'\n' {
-            to -= 1;
-        }
-        if to > from && self.text.as_bytes()[to - 1] == b'\r' {
-            to -= 1;
-        }
-        let column = if context_lines_before == 0 {
-            start - starts[first_line]
-        } else {
-            0
-        };
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
-            &self.text.as_bytes()[from..to],
-            SourceSpan::from((from, to - from)),
-            first,
-            column,
-            last - first + 1,
-        )))
     }
 }
 
@@ -172,14 +144,5 @@ mod tests {
         assert!(out.contains("in state 'A'"), "{out}");
         assert!(!out.contains('\u{1b}'));
         assert!(out.ends_with("1 errors, 0 warnings, 0 infos in 2 files\n"));
-    }
-
-    #[test]
-    fn source_spans_are_read_by_line() {
-        let src = SourceFile::new("f", "a\nbcd\ne\n".to_string());
-        let contents = src.read_span(&SourceSpan::from((3, 2)), 1, 1).unwrap();
-        assert_eq!(std::str::from_utf8(contents.data()).unwrap(), "a\nbcd\ne");
-        assert_eq!(contents.line(), 0);
-        assert!(src.read_span(&SourceSpan::from((7, 5)), 0, 0).is_err());
     }
 }

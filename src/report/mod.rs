@@ -1,5 +1,6 @@
 //! Reporters turn located diagnostics into output. They are the only code that prints findings.
 
+mod excerpt;
 pub mod human;
 pub mod json;
 

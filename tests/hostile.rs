@@ -1,0 +1,188 @@
+//! Hostile and unusual inputs (issue 10): each must give located diagnostics in bounded time
+//! and output, never a crash or a hang. Every test here failed before its fix.
+
+mod common;
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use common::{scratch, write};
+
+/// What a run printed and how it ended.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the binary, killing it past `limit`: a hang must fail the test, not stall the suite.
+/// The limit guards against hangs only; speed is measured by `cargo bench`.
+fn run(args: &[&str], dir: &Path, limit: Duration) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = out.read_to_end(&mut s);
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = err.read_to_end(&mut s);
+        s
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("asl-lint {args:?} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Run {
+        code: status.code(),
+        stdout: String::from_utf8_lossy(&reader.join().unwrap()).into_owned(),
+        stderr: String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned(),
+    }
+}
+
+const LIMIT: Duration = Duration::from_secs(120);
+
+/// A one-line definition of `n` Task states, each with two findings (an unversioned Lambda
+/// without Retry), about 260 bytes a state.
+fn one_line_machine(n: usize) -> String {
+    let mut out = String::from(r#"{"Comment": "generated", "StartAt": "S0", "States": {"#);
+    for i in 0..n {
+        out.push_str(&format!(
+            r#""S{i}": {{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {{"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:step{i}", "Payload": {{"id.$": "$.order.id", "step": {i}}}}}, "ResultPath": "$.r{i}", "Next": "S{}"}}, "#,
+            i + 1
+        ));
+    }
+    out.push_str(&format!(r#""S{n}": {{"Type": "Succeed"}}}}}}"#));
+    out
+}
+
+/// A one-line definition whose top level repeats `"Comment"` `n` times with `value`.
+fn duplicate_keys(n: usize, value: &str) -> String {
+    let comments: Vec<String> = (0..n).map(|_| format!(r#""Comment":"{value}""#)).collect();
+    format!(
+        r#"{{"StartAt":"A","States":{{"A":{{"Type":"Succeed"}}}},{}}}"#,
+        comments.join(",")
+    )
+}
+
+#[test]
+fn a_finding_past_column_65535_is_shown_in_a_window_not_a_panic() {
+    let dir = scratch("hostile/column");
+    let text = format!(
+        r#"{{"Comment":"{}","StartAt":"A","States":{{"A":{{"Type":"Pass","Next":"B"}}}}}}"#,
+        "x".repeat(65_535)
+    );
+    write(&dir, "wide.json", &text);
+    let r = run(&["wide.json"], &dir, LIMIT);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let next = text.find(r#""B""#).unwrap() + 1;
+    assert!(
+        r.stdout.contains(&format!("[wide.json:1:{next}]")),
+        "{}",
+        r.stdout
+    );
+    // The line is cut, and the cut is marked.
+    assert!(
+        r.stdout.contains(r#" 1 │ …{"Type":"Pass","Next":"B"}}}"#),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.len() < 2_000, "{}", r.stdout);
+    assert!(r
+        .stdout
+        .ends_with("1 errors, 0 warnings, 0 infos in 1 files\n"));
+}
+
+#[test]
+fn many_findings_on_one_long_line_print_a_bounded_window_each() {
+    // 36 KB on one line, 440 findings: each finding used to print the whole line (31.8 MB).
+    let dir = scratch("hostile/window");
+    let text = duplicate_keys(441, &"y".repeat(70));
+    assert!(text.len() > 36_000 && !text.contains('\n'));
+    write(&dir, "dup.json", &text);
+    for width in ["40", "100", "300"] {
+        let r = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+            .arg("dup.json")
+            .current_dir(&dir)
+            .env("COLUMNS", width)
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&r.stdout);
+        assert_eq!(r.status.code(), Some(1));
+        assert_eq!(out.matches("duplicate-key").count(), 440);
+        assert!(
+            out.len() < 440 * 1_500,
+            "{} bytes at width {width}",
+            out.len()
+        );
+        // No printed line is much wider than the terminal.
+        let widest = out.lines().map(|l| l.chars().count()).max().unwrap();
+        assert!(
+            widest < 2 * width.parse::<usize>().unwrap().max(100),
+            "{widest}"
+        );
+    }
+}
+
+#[test]
+fn duplicate_keys_by_the_thousand_on_one_line_finish_in_every_format() {
+    // Each finding counted the characters from the start of the line (quadratic), and the
+    // human format printed the whole line for each (20,000 × 600 KB).
+    let dir = scratch("hostile/duplicates");
+    let text = duplicate_keys(10_000, "duplicate key text");
+    write(&dir, "dup.json", &text);
+    let r = run(&["--format", "json", "dup.json"], &dir, LIMIT);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    let diagnostics = doc["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 9_999);
+    let last = diagnostics.last().unwrap();
+    assert_eq!(last["line"], 1);
+    assert_eq!(last["column"], text.rfind("\"Comment\"").unwrap() + 1);
+
+    let r = run(&["dup.json"], &dir, LIMIT);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stdout.len() < 9_999 * 1_000, "{} bytes", r.stdout.len());
+    assert!(r
+        .stdout
+        .ends_with("9999 errors, 0 warnings, 0 infos in 1 files\n"));
+}
+
+#[test]
+fn a_one_line_definition_of_5000_states_finishes_in_every_format() {
+    let dir = scratch("hostile/states");
+    let text = one_line_machine(5_000);
+    assert!(text.len() > 1_000_000);
+    write(&dir, "big.json", &text);
+    let r = run(&["--format", "json", "big.json"], &dir, LIMIT);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["diagnostics"].as_array().unwrap().len(), 10_000);
+    let last = doc["diagnostics"].as_array().unwrap().last().unwrap();
+    let at = text.rfind("arn:aws:lambda:").unwrap() - 1;
+    assert_eq!(last["column"], at + 1);
+
+    let r = run(&["big.json"], &dir, LIMIT);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stdout.len() < 10_000 * 1_500, "{} bytes", r.stdout.len());
+}
