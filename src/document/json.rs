@@ -2,7 +2,7 @@
 //! duplicate keys (serde_json keeps only the last one, hiding the bug from the user).
 //! Recursion is bounded by `MAX_DEPTH`.
 
-use super::{Document, DuplicateKey, Member, Node, ParseError, Text, Value, MAX_DEPTH};
+use super::{Document, DuplicateKey, Member, Node, Number, ParseError, Text, Value, MAX_DEPTH};
 use crate::source::Span;
 
 pub fn parse(text: &str) -> Result<Document, ParseError> {
@@ -394,7 +394,7 @@ impl Parser<'_> {
         })?;
         Ok(Node {
             span,
-            value: Value::Number(n),
+            value: Value::Number(Number::new(n, &self.text[start..self.pos])),
         })
     }
 

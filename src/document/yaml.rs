@@ -19,7 +19,9 @@ use std::ops::Range;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as EventSpan, Tag};
 
-use super::{json, Document, DuplicateKey, Member, Node, ParseError, Text, Value, MAX_DEPTH};
+use super::{
+    json, Document, DuplicateKey, Member, Node, Number, ParseError, Text, Value, MAX_DEPTH,
+};
 use crate::source::Span;
 
 /// Most nodes that aliases may add to a document. Real files stay far below it; an alias bomb
@@ -383,7 +385,7 @@ fn resolve_plain(value: &str) -> Value {
         None => Value::Null,
         Some(b'0'..=b'9' | b'-' | b'+' | b'.') => {
             match parse_int(value).or_else(|| parse_float(value)) {
-                Some(n) => Value::Number(n),
+                Some(n) => Value::Number(Number::new(n, value)),
                 None => Value::String(Text::from(value)),
             }
         }
@@ -474,11 +476,11 @@ fn parse_float(value: &str) -> Option<f64> {
 fn resolve_tagged(value: &str, kind: &TagKind) -> Option<Value> {
     match kind {
         TagKind::Str => Some(Value::String(Text::from(value))),
-        TagKind::Int => parse_int(value).map(Value::Number),
+        TagKind::Int => parse_int(value).map(|n| Value::Number(Number::new(n, value))),
         TagKind::Float => parse_int(value)
             .or_else(|| parse_float(value))
             .or_else(|| matches!(value, ".nan" | ".NaN" | ".NAN").then_some(f64::NAN))
-            .map(Value::Number),
+            .map(|n| Value::Number(Number::new(n, value))),
         TagKind::Bool => parse_bool(value).map(Value::Bool),
         TagKind::Null => is_null(value).then_some(Value::Null),
         TagKind::Ignored | TagKind::Function(_) => None,
@@ -1218,7 +1220,7 @@ mod tests {
         match &node.value {
             Value::Null => "null".into(),
             Value::Bool(b) => b.to_string(),
-            Value::Number(n) => n.to_string(),
+            Value::Number(n) => n.value.to_string(),
             Value::String(s) => format!("{:?}", s.as_str()),
             Value::Array(items) => {
                 format!(

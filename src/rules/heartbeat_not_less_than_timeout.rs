@@ -19,10 +19,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         ) else {
             continue;
         };
-        let (Some(h), Some(t)) = (heartbeat.value.as_f64(), timeout.value.as_f64()) else {
+        let (Some(h), Some(t)) = (heartbeat.value.as_number(), timeout.value.as_number()) else {
             continue;
         };
-        if h >= t {
+        if h.value >= t.value {
             out.push(
                 Finding::new(
                     heartbeat.value.span,

@@ -110,7 +110,7 @@ fn canonical(node: &Node) -> String {
                     let _ = write!(out, "{b}");
                 }
                 Value::Number(n) => {
-                    let _ = write!(out, "{n}");
+                    let _ = write!(out, "{}", n.value);
                 }
                 Value::String(s) => {
                     let _ = write!(out, "{s:?}");

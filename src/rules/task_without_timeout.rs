@@ -32,7 +32,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         if bounded {
             continue;
         }
-        let until = match cx.machine.root.get("TimeoutSeconds").and_then(|t| t.as_f64()) {
+        let until = match cx.machine.root.get("TimeoutSeconds").and_then(|t| t.as_number()) {
             Some(limit) => format!(
                 "until the machine's TimeoutSeconds ({limit} s) fails the whole execution, which no Catch can handle"
             ),

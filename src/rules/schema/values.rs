@@ -2,7 +2,7 @@
 
 use super::site::Site;
 use crate::diagnostic::Finding;
-use crate::document::{Node, Value};
+use crate::document::{Node, Number, Value};
 use crate::model::QueryLanguage;
 use crate::suggest::did_you_mean;
 
@@ -191,14 +191,14 @@ pub(super) fn check_value(
             if node.as_i64().is_some_and(|i| (min..=max).contains(&i)) {
                 return true;
             }
-            out_of_range(out, site, name, node, *n, expect);
+            out_of_range(out, site, name, node, n, expect);
             false
         }
         (Value::Number(n), Expect::Num(min, max)) => {
-            if *n >= min && *n <= max {
+            if n.value >= min && n.value <= max {
                 return true;
             }
-            out_of_range(out, site, name, node, *n, expect);
+            out_of_range(out, site, name, node, n, expect);
             false
         }
         _ => {
@@ -245,16 +245,16 @@ fn out_of_range(
     site: &Site,
     name: &str,
     node: &Node,
-    n: f64,
+    n: &Number,
     expect: Expect,
 ) {
+    // The number as written: a float would print 1e400 as "inf".
     let mut f = site.finding(
         node.span,
         format!(
-            "{} must be {}, found {}",
+            "{} must be {}, found {n}",
             site.field(name),
             expect.describe(),
-            show_number(n)
         ),
     );
     if let Some(help) = range_help(name) {
