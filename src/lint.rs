@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::config::{Level, LintOptions, WorkflowType};
 use crate::dataflow::DataFlow;
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::document::{json, pointer_to, yaml, Document, Node, ParseError};
 use crate::graph::StateGraph;
@@ -232,7 +233,7 @@ fn lint_embedded(
             } else {
                 let finding = Finding::new(
                     node.span,
-                    format!("the definition of state machine '{name}' is not linted: \"{path}\" does not exist"),
+                    format!("the definition of state machine '{name}' is not linted: \"{path}\" does not exist", name = abbreviate(name), path = abbreviate(path)),
                 )
                 .help("DefinitionUri and DefinitionS3Location are relative to the template's directory");
                 out.extend(stage_finding(
@@ -249,7 +250,10 @@ fn lint_embedded(
         Definition::Unavailable { reason, node } => {
             let finding = Finding::new(
                 node.span,
-                format!("the definition of state machine '{name}' is not linted: {reason}"),
+                format!(
+                    "the definition of state machine '{name}' is not linted: {reason}",
+                    name = abbreviate(name)
+                ),
             );
             out.extend(stage_finding(
                 &UNREADABLE,

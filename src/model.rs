@@ -2,6 +2,7 @@
 //! Building it never fails; whatever is malformed is left for the `schema` rule to report.
 
 use crate::config::WorkflowType;
+use crate::diagnostic::abbreviate;
 use crate::document::{Member, Node};
 use crate::hash::FastMap;
 use crate::source::Span;
@@ -415,9 +416,13 @@ impl<'d> Machine<'d> {
             let state = &self.states[owner];
             parts.push(match self.scopes[current].kind {
                 ScopeKind::Branch { index } => {
-                    format!("branch {} of Parallel '{}'", index + 1, state.name)
+                    format!(
+                        "branch {} of Parallel '{}'",
+                        index + 1,
+                        abbreviate(state.name)
+                    )
                 }
-                _ => format!("the processor of Map '{}'", state.name),
+                _ => format!("the processor of Map '{}'", abbreviate(state.name)),
             });
             current = state.scope;
         }

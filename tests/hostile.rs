@@ -186,3 +186,124 @@ fn a_one_line_definition_of_5000_states_finishes_in_every_format() {
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(r.stdout.len() < 10_000 * 1_500, "{} bytes", r.stdout.len());
 }
+
+/// Renames every state to a 2,000-character name and makes every other string (but `Type`)
+/// 2,000 characters longer.
+fn with_long_text(doc: &mut Value, names: &[String]) {
+    const PAD: usize = 2_000;
+    match doc {
+        Value::Object(members) => {
+            let renamed: Vec<(String, Value)> = std::mem::take(members)
+                .into_iter()
+                .map(|(key, mut value)| {
+                    if key == "States" {
+                        if let Value::Object(states) = &mut value {
+                            let long: serde_json::Map<String, Value> = std::mem::take(states)
+                                .into_iter()
+                                .map(|(name, state)| (format!("{name}{}", "N".repeat(PAD)), state))
+                                .collect();
+                            *states = long;
+                        }
+                    }
+                    if key != "Type" {
+                        with_long_text(&mut value, names);
+                    }
+                    (key, value)
+                })
+                .collect();
+            members.extend(renamed);
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| with_long_text(v, names)),
+        Value::String(s) if names.contains(s) => s.push_str(&"N".repeat(PAD)),
+        Value::String(s) => s.push_str(&"Z".repeat(PAD)),
+        _ => {}
+    }
+}
+
+fn state_names(doc: &Value, out: &mut Vec<String>) {
+    match doc {
+        Value::Object(members) => {
+            for (key, value) in members {
+                if let (true, Value::Object(states)) = (key == "States", value) {
+                    out.extend(states.keys().cloned());
+                }
+                state_names(value, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| state_names(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn messages_quote_long_names_and_values_abbreviated() {
+    let mut checked = 0;
+    let mut long = Vec::new();
+    let mut fixtures: Vec<_> = std::fs::read_dir(common::root().join("fixtures"))
+        .unwrap()
+        .flat_map(|dir| std::fs::read_dir(dir.unwrap().path()).unwrap())
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    fixtures.sort();
+    for path in fixtures {
+        let Ok(mut doc) = serde_json::from_slice::<Value>(&std::fs::read(&path).unwrap()) else {
+            continue;
+        };
+        let mut names = Vec::new();
+        state_names(&doc, &mut names);
+        with_long_text(&mut doc, &names);
+        let text = serde_json::to_string_pretty(&doc).unwrap();
+        let name = path.display().to_string();
+        for d in common::lint_text(&name, &text, asl_lint::config::WorkflowType::Standard) {
+            let texts = std::iter::once(&d.message)
+                .chain(d.help.as_ref())
+                .chain(d.related.iter().map(|r| &r.message));
+            for t in texts {
+                checked += 1;
+                if t.chars().count() > 1_200 {
+                    long.push(format!(
+                        "{name}: {} quotes {} characters: {}…",
+                        d.rule,
+                        t.chars().count(),
+                        t.chars().take(160).collect::<String>()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(long.is_empty(), "{}", long.join("\n"));
+    assert!(checked > 500, "only {checked} messages checked");
+}
+
+#[test]
+fn a_ten_megabyte_state_name_is_not_echoed_whole() {
+    let dir = scratch("hostile/name");
+    let name = format!("Start{}End", "n".repeat(10_000_000));
+    let text = format!(
+        r#"{{"StartAt": "{name}", "States": {{"{name}": {{"Type": "Pass", "Next": "{name}x"}}}}}}"#
+    );
+    write(&dir, "name.json", &text);
+    let r = run(&["--format", "json", "name.json"], &dir, LIMIT);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    let messages: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(!messages.is_empty());
+    for m in &messages {
+        assert!(m.len() < 1_000, "{}…", &m[..200]);
+    }
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("'Startnnn") && m.contains("nnnEndx'")),
+        "{messages:?}"
+    );
+    let r = run(&["name.json"], &dir, LIMIT);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stdout.len() < 20_000, "{} bytes", r.stdout.len());
+}

@@ -310,7 +310,10 @@ impl<'s> Parser<'s> {
                 let text = &s[j..k];
                 match text.parse::<f64>() {
                     Ok(n) if is_number(text) => arg(ArgValue::Number(n, text), j..k),
-                    _ => Err(SyntaxError::new(format!("'{text}' is not a number"), j..k)),
+                    _ => Err(SyntaxError::new(
+                        format!("'{text}' is not a number", text = abbreviate(text)),
+                        j..k,
+                    )),
                 }
             }
             b'"' => Err(SyntaxError::new(
@@ -338,7 +341,7 @@ impl<'s> Parser<'s> {
                     "null" => ArgValue::Null,
                     _ => {
                         return Err(SyntaxError::new(
-                            format!("unexpected '{word}': text arguments are quoted, e.g. '{word}', and paths start with $"),
+                            format!("unexpected '{word}': text arguments are quoted, e.g. '{word}', and paths start with $", word = abbreviate(word)),
                             j..w_end,
                         ))
                     }
@@ -965,13 +968,17 @@ fn check_literals(func: &Function, call: &Call, out: &mut Vec<Problem>) {
                 let algorithm = unescape(raw);
                 if !HASH_ALGORITHMS.contains(&algorithm.as_str()) {
                     let problem = Problem::new(
-                        format!("'{algorithm}' is not a hash algorithm States.Hash supports"),
+                        format!(
+                            "'{algorithm}' is not a hash algorithm States.Hash supports",
+                            algorithm = abbreviate(&algorithm)
+                        ),
                         range.clone(),
                     );
                     out.push(match did_you_mean(&algorithm, HASH_ALGORITHMS) {
                         Some(s) => problem.help(format!(
                             "did you mean '{s}'? The algorithms are {}",
-                            HASH_ALGORITHMS.join(", ")
+                            HASH_ALGORITHMS.join(", "),
+                            s = abbreviate(s)
                         )),
                         None => problem
                             .help(format!("the algorithms are {}", HASH_ALGORITHMS.join(", "))),

@@ -22,6 +22,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span as EventSpan, Tag};
 use super::{
     json, Document, DuplicateKey, Member, Node, Number, ParseError, Text, Value, MAX_DEPTH,
 };
+use crate::diagnostic::abbreviate;
 use crate::source::Span;
 
 /// Most nodes that aliases may add to a document. Real files stay far below it; an alias bomb
@@ -722,7 +723,11 @@ impl<'t> Builder<'t> {
             TagKind::Ignored | TagKind::Function(_) => Value::String(text_of(value)),
             TagKind::Str => Value::String(text_of(value)),
             _ => resolve_tagged(&value, &kind).ok_or_else(|| ParseError {
-                message: format!("'{value}' is not a valid !!{}", kind.core_name()),
+                message: format!(
+                    "'{value}' is not a valid !!{}",
+                    kind.core_name(),
+                    value = abbreviate(&value)
+                ),
                 span,
                 help: Some("remove the tag, or write a value of its type".into()),
             })?,

@@ -1,4 +1,5 @@
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::StateType;
 
@@ -37,7 +38,9 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     member.key_span,
                     format!(
                         "\"{}\" of Map '{}' is deprecated; use \"{replacement}\"",
-                        member.key, state.name
+                        abbreviate(&member.key),
+                        abbreviate(state.name),
+                        replacement = abbreviate(replacement)
                     ),
                 )
                 .state(state.name)

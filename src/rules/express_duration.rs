@@ -1,5 +1,6 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::config::WorkflowType;
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Member;
 use crate::model::StateType;
@@ -44,7 +45,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let why = child_of.map_or_else(String::new, |map| {
             format!(
                 " (the child executions of Distributed Map '{}' run as EXPRESS)",
-                map.name
+                abbreviate(map.name)
             )
         });
         let (field, what) = match state.ty {
@@ -61,7 +62,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 format!(
                     "{} '{}' {what} {} s, but an EXPRESS execution is stopped after 5 minutes (300 s){why}",
                     state.ty.map_or("state", |t| t.name()),
-                    state.name,
+                    abbreviate(state.name),
                     written(member)
                 ),
             )

@@ -1,4 +1,5 @@
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 
 pub static RULE: Rule = Rule {
@@ -28,7 +29,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     heartbeat.value.span,
                     format!(
                         "HeartbeatSeconds ({h}) of state '{}' must be less than its TimeoutSeconds ({t})",
-                        state.name
+                        abbreviate(state.name)
                     ),
                 )
                 .state(state.name)

@@ -4,6 +4,7 @@ use std::ops::Range;
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::path::{self, Root};
 use crate::asl::{char_position, SyntaxError};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::{Member, Node, Value};
 use crate::model::{QueryLanguage, State};
@@ -72,7 +73,10 @@ fn check_field(state: &State, field: Field, node: &Node, kind: Kind, out: &mut V
     let name = state.name;
     if !s.starts_with('$') {
         let help = match path::suggest(s) {
-            Some(fix) => format!("did you mean \"{fix}\"? {EXAMPLE_HELP}"),
+            Some(fix) => format!(
+                "did you mean \"{fix}\"? {EXAMPLE_HELP}",
+                fix = abbreviate(&fix)
+            ),
             None => EXAMPLE_HELP.to_string(),
         };
         out.push(
@@ -80,7 +84,8 @@ fn check_field(state: &State, field: Field, node: &Node, kind: Kind, out: &mut V
                 node.span,
                 format!(
                     "{field} of state '{name}' must be a path starting with '$', but it is \"{}\"",
-                    abbreviate(s)
+                    abbreviate(s),
+                    name = abbreviate(name)
                 ),
             )
             .state(name)
@@ -99,7 +104,8 @@ fn check_field(state: &State, field: Field, node: &Node, kind: Kind, out: &mut V
                     value_span(node, offset_range.clone()),
                     format!(
                         "{field} of state '{name}' is not a valid path: {message} at character {}",
-                        char_position(s, offset_range.start)
+                        char_position(s, offset_range.start),
+                        name = abbreviate(name)
                     ),
                 )
                 .state(name)
@@ -114,7 +120,7 @@ fn check_field(state: &State, field: Field, node: &Node, kind: Kind, out: &mut V
                 out.push(
                     Finding::new(
                         value_span(node, 0..2),
-                        format!("{field} of state '{name}' must not start with '$$': the context object is read-only"),
+                        format!("{field} of state '{name}' must not start with '$$': the context object is read-only", name = abbreviate(name)),
                     )
                     .state(name)
                     .help("ResultPath says where in the state's output the result goes, e.g. \"$.result\""),
@@ -125,7 +131,7 @@ fn check_field(state: &State, field: Field, node: &Node, kind: Kind, out: &mut V
                 out.push(
                     Finding::new(
                         value_span(node, parsed.variable.clone().map_or(0..1, |r| 0..r.end)),
-                        format!("{field} of state '{name}' must not reference a variable: ResultPath places the result in the state's output"),
+                        format!("{field} of state '{name}' must not reference a variable: ResultPath places the result in the state's output", name = abbreviate(name)),
                     )
                     .state(name)
                     .help("to store the result in a variable, use Assign, e.g. \"Assign\": {\"myVar.$\": \"$\"}"),
@@ -142,7 +148,7 @@ fn check_field(state: &State, field: Field, node: &Node, kind: Kind, out: &mut V
                     value_span(node, range.clone()),
                     format!(
                         "{field} of state '{name}' must be a reference path to one node; {} are not allowed there",
-                        feature.describe()
+                        feature.describe(), name = abbreviate(name)
                     ),
                 )
                 .state(name)
@@ -211,17 +217,6 @@ impl fmt::Display for Template {
 /// A CloudFormation/SAM/Terraform substitution (`${Name}`) that is replaced before deployment.
 pub(super) fn is_placeholder(s: &str) -> bool {
     s.contains("${")
-}
-
-/// Shortens a long value for a message.
-pub(super) fn abbreviate(s: &str) -> String {
-    const MAX: usize = 60;
-    if s.chars().count() <= MAX {
-        s.to_string()
-    } else {
-        let head: String = s.chars().take(MAX - 1).collect();
-        format!("{head}…")
-    }
 }
 
 /// The span of bytes `range` of the decoded string in `node`. When the string's raw text

@@ -1,6 +1,7 @@
-use super::invalid_path::{abbreviate, is_placeholder, Template};
+use super::invalid_path::{is_placeholder, Template};
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::{intrinsic, path};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::{Node, Value};
 use crate::model::QueryLanguage;
@@ -99,8 +100,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                                             format!(
                                                 "\"{}\" in {template} of state '{}' is \"{}\", which looks like {}, \
                                                  but its key does not end in \".$\": it is passed on as literal text",
-                                                member.key,
-                                                state.name,
+                                                abbreviate(&member.key),
+                                                abbreviate(state.name),
                                                 abbreviate(s),
                                                 looks.describe()
                                             ),

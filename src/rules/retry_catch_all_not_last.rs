@@ -1,4 +1,5 @@
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
 
@@ -34,7 +35,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                             all.span,
                             format!(
                                 "\"States.ALL\" must be the only name in its ErrorEquals ({field}[{i}] of state '{}')",
-                                state.name
+                                abbreviate(state.name)
                             ),
                         )
                         .state(state.name)
@@ -47,7 +48,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                         all.span,
                         format!(
                             "the {what} matching \"States.ALL\" must be the last in {field} of state '{}'; {later} {} after it can never match",
-                            state.name,
+                            abbreviate(state.name),
                             if later == 1 { "entry" } else { "entries" }
                         ),
                     )

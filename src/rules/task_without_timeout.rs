@@ -1,6 +1,7 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::{Pattern, Resource};
 use crate::config::WorkflowType;
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 
 pub static RULE: Rule = Rule {
@@ -47,7 +48,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 format!(
                     "Task '{}' waits for {waits_for} but sets neither TimeoutSeconds nor HeartbeatSeconds: \
                      if the answer never comes, it waits {until}",
-                    state.name
+                    abbreviate(state.name)
                 ),
             )
             .state(state.name)

@@ -1,5 +1,6 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::Resource;
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
 use crate::model::QueryLanguage;
@@ -81,7 +82,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             node.span,
             format!(
                 "state '{}' invokes Lambda function \"{}\" {how}",
-                state.name,
+                abbreviate(state.name),
                 abbreviate(display_name(value))
             ),
         )
@@ -155,16 +156,6 @@ fn display_name(value: &str) -> &str {
 fn is_expression(s: &str) -> bool {
     let s = s.trim();
     s.starts_with("{%") && s.ends_with("%}")
-}
-
-fn abbreviate(s: &str) -> String {
-    const MAX: usize = 80;
-    if s.chars().count() <= MAX {
-        s.to_string()
-    } else {
-        let head: String = s.chars().take(MAX - 1).collect();
-        format!("{head}…")
-    }
 }
 
 #[cfg(test)]

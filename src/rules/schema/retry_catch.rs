@@ -4,6 +4,7 @@ use super::fields::{check_members, sub, Field, LangContext};
 use super::site::{brace, Part, Site};
 use super::templates;
 use super::values::{check_literal, non_empty_array, Expect, Lang, MAX_SECONDS};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::{Member, Node};
 use crate::suggest::did_you_mean;
@@ -117,7 +118,11 @@ fn entries(
                     entry_site
                         .finding(
                             brace(entry),
-                            format!("{} has no \"{key}\"", entry_site.subject()),
+                            format!(
+                                "{} has no \"{key}\"",
+                                entry_site.subject(),
+                                key = abbreviate(key)
+                            ),
                         )
                         .help(help),
                 );
@@ -165,11 +170,11 @@ fn error_equals(out: &mut Vec<Finding>, site: &Site, node: &Node) {
                     name.span,
                     format!(
                         "{} lists \"{text}\", which is not an error Step Functions raises, so it never matches; names starting with \"States.\" are reserved",
-                        site.field("ErrorEquals")
+                        site.field("ErrorEquals"), text = abbreviate(text)
                     ),
                 )
                 .severity(Severity::Warning)
-                .help(format!("did you mean \"{suggestion}\"? Error names are case-sensitive")),
+                .help(format!("did you mean \"{suggestion}\"? Error names are case-sensitive", suggestion = abbreviate(suggestion))),
             );
         }
     }

@@ -1,6 +1,7 @@
 //! Value kinds, ranges and enums, checked without schema jargon in the messages.
 
 use super::site::Site;
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::Finding;
 use crate::document::{Node, Number, Value};
 use crate::model::QueryLanguage;
@@ -97,7 +98,10 @@ pub(super) fn has_placeholder(s: &str) -> bool {
 
 /// `"A"`, `"A" or "B"`, `"A", "B" or "C"`.
 pub(super) fn one_of(values: &[&str]) -> String {
-    let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+    let quoted: Vec<String> = values
+        .iter()
+        .map(|v| format!("\"{v}\"", v = abbreviate(v)))
+        .collect();
     match quoted.split_last() {
         None => String::new(),
         Some((last, [])) => last.clone(),
@@ -176,12 +180,14 @@ pub(super) fn check_value(
                 format!(
                     "{} must be {}, found \"{s}\"",
                     site.field(name),
-                    expect.describe()
+                    expect.describe(),
+                    s = abbreviate(s)
                 ),
             );
             if let Some(suggestion) = did_you_mean(s, values.iter().copied()) {
                 f = f.help(format!(
-                    "did you mean \"{suggestion}\"? Values are case-sensitive"
+                    "did you mean \"{suggestion}\"? Values are case-sensitive",
+                    suggestion = abbreviate(suggestion)
                 ));
             }
             out.push(f);
