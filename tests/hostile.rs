@@ -307,3 +307,52 @@ fn a_ten_megabyte_state_name_is_not_echoed_whole() {
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(r.stdout.len() < 20_000, "{} bytes", r.stdout.len());
 }
+
+#[test]
+fn yaml_merge_keys_are_expanded() {
+    let text = "\
+x-task: &task
+  Type: Task
+  Resource: arn:aws:states:::lambda:invoke
+  TimeoutSeconds: 30
+x-retry: &retry
+  Retry:
+    - ErrorEquals: [Lambda.ServiceException, Lambda.AWSLambdaException, Lambda.SdkClientException]
+StartAt: A
+States:
+  A:
+    <<: *task
+    Parameters: {FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:f:live'}
+    Next: B
+  B:
+    <<: [*task, *retry]
+    Parameters: {FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:g:live'}
+    End: true
+";
+    let diagnostics = common::lint_text(
+        "merge.asl.yaml",
+        text,
+        asl_lint::config::WorkflowType::Standard,
+    );
+    let described: Vec<String> = diagnostics.iter().map(common::describe).collect();
+    // Before: "state 'A' has no \"Type\"" and "unknown field \"<<\"" errors.
+    assert!(
+        described
+            .iter()
+            .all(|d| !d.contains("Type") && !d.contains("<<")),
+        "{described:#?}"
+    );
+    // The merged fields are read: A has no Retry (B gets one from *retry).
+    assert!(
+        described
+            .iter()
+            .any(|d| d.contains("lambda-missing-retry") && d.contains("/States/A")),
+        "{described:#?}"
+    );
+    assert!(
+        !described
+            .iter()
+            .any(|d| d.contains("lambda-missing-retry") && d.contains("/States/B")),
+        "{described:#?}"
+    );
+}

@@ -812,8 +812,7 @@ impl<'t> Builder<'t> {
         };
         let value = if frame.map {
             let members: Vec<Member> = self.members.drain(frame.base..).collect();
-            super::record_duplicates(&members, &mut self.duplicate_keys);
-            Value::Object(members)
+            Value::Object(self.merge(members)?)
         } else {
             Value::Array(self.items.drain(frame.base..).collect())
         };
@@ -837,6 +836,48 @@ impl<'t> Builder<'t> {
         };
         self.add(node, shape, frame.anchor);
         Ok(())
+    }
+
+    /// Expands the merge keys (`<<: *defaults`, `<<: [*a, *b]`) of a mapping's members: the
+    /// keys of the merged mappings are added unless the mapping sets them itself, an earlier
+    /// mapping in a list taking precedence over a later one (YAML's merge key type, which
+    /// PyYAML, SAM and the Serverless Framework read). Merged members keep their spans, in the
+    /// anchored text where they are written; members stay in the order of their spans.
+    /// Merged nodes are moved, not copied: the aliases that brought them were already counted
+    /// against the budget.
+    fn merge(&mut self, members: Vec<Member>) -> Result<Vec<Member>, ParseError> {
+        let is_merge = |m: &Member| &self.text[m.key_span.start..m.key_span.end] == "<<";
+        if !members.iter().any(is_merge) {
+            super::record_duplicates(&members, &mut self.duplicate_keys);
+            return Ok(members);
+        }
+        let (merges, mut own): (Vec<Member>, Vec<Member>) =
+            members.into_iter().partition(|m| is_merge(m));
+        super::record_duplicates(&own, &mut self.duplicate_keys);
+        let mut sources = Vec::new();
+        for merge in merges {
+            let span = merge.value.span;
+            match merge.value.value {
+                Value::Object(members) => sources.push(members),
+                Value::Array(items) => {
+                    for item in items {
+                        match item.value {
+                            Value::Object(members) => sources.push(members),
+                            _ => return Err(merge_error(item.span)),
+                        }
+                    }
+                }
+                _ => return Err(merge_error(span)),
+            }
+        }
+        let mut seen: std::collections::HashSet<Text> = own.iter().map(|m| m.key.clone()).collect();
+        for member in sources.into_iter().flatten() {
+            if seen.insert(member.key.clone()) {
+                own.push(member);
+            }
+        }
+        own.sort_by_key(|m| m.key_span.start);
+        Ok(own)
     }
 
     fn alias(&mut self, id: usize, span: EventSpan) -> Result<(), ParseError> {
@@ -1024,6 +1065,16 @@ fn key_text(text: &str, node: &Node) -> Text {
     match &node.value {
         Value::String(s) => s.clone(),
         _ => Text::from(&text[node.span.start..node.span.end]),
+    }
+}
+
+fn merge_error(span: Span) -> ParseError {
+    ParseError {
+        message: "the merge key << takes a mapping or a list of mappings".into(),
+        span,
+        help: Some(
+            "write `<<: *anchor` or `<<: [*first, *second]`, each anchor on a mapping".into(),
+        ),
     }
 }
 
@@ -1506,6 +1557,42 @@ mod tests {
             super::super::pointer_to(&d.root, sub.value.span),
             "/b/Fn::Join/1/0/Fn::Sub"
         );
+    }
+
+    #[test]
+    fn merge_keys_are_expanded() {
+        let text = "\
+defaults: &d {Type: Task, Resource: arn, Retry: []}
+more: &m {Comment: more, Type: Pass}
+a:
+  <<: *d
+  Type: Wait
+  Next: B
+b: {<<: [*m, *d], End: true}
+c:
+  '<<': quoted
+";
+        same(
+            text,
+            r#"{"defaults": {"Type": "Task", "Resource": "arn", "Retry": []},
+                "more": {"Comment": "more", "Type": "Pass"},
+                "a": {"Resource": "arn", "Retry": [], "Type": "Wait", "Next": "B"},
+                "b": {"Resource": "arn", "Retry": [], "Comment": "more", "Type": "Pass", "End": true},
+                "c": {"<<": "quoted"}}"#,
+        );
+        let d = doc(text);
+        // Merged members keep the spans of the text they come from, and overriding a merged
+        // key is not a duplicate.
+        let a = d.root.get("a").unwrap();
+        assert_eq!(at(text, a.member("Resource").unwrap().key_span), "Resource");
+        assert!(a.member("Resource").unwrap().key_span.start < a.span.start);
+        assert!(d.duplicate_keys.is_empty(), "{:?}", d.duplicate_keys);
+        let e = err("a: &a 1\nb:\n  <<: *a\n");
+        assert_eq!(
+            e.message,
+            "the merge key << takes a mapping or a list of mappings"
+        );
+        assert_eq!(at("a: &a 1\nb:\n  <<: *a\n", e.span), "*a");
     }
 
     #[test]
