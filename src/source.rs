@@ -103,6 +103,74 @@ impl CharCounts {
     }
 }
 
+/// A text in UTF-16 or UTF-32, recognised by its byte-order mark (Windows PowerShell writes
+/// UTF-16 by default).
+#[derive(Debug, PartialEq, Eq)]
+pub struct WideText {
+    /// "UTF-16 (little-endian)" and so on.
+    pub encoding: &'static str,
+    /// The text as UTF-8, byte-order mark included (as U+FEFF); or the byte offset in the file
+    /// of the first unit that is not a character.
+    pub text: Result<String, usize>,
+}
+
+impl WideText {
+    /// `None` unless `bytes` start with a UTF-16 or UTF-32 byte-order mark.
+    pub fn decode(bytes: &[u8]) -> Option<WideText> {
+        // UTF-32 LE first: its mark starts with UTF-16 LE's.
+        let (encoding, width, little) = match bytes {
+            [0xFF, 0xFE, 0, 0, ..] => ("UTF-32 (little-endian)", 4, true),
+            [0, 0, 0xFE, 0xFF, ..] => ("UTF-32 (big-endian)", 4, false),
+            [0xFF, 0xFE, ..] => ("UTF-16 (little-endian)", 2, true),
+            [0xFE, 0xFF, ..] => ("UTF-16 (big-endian)", 2, false),
+            _ => return None,
+        };
+        let unit = |chunk: &[u8]| -> u32 {
+            let fold = |acc: u32, &b: &u8| (acc << 8) | u32::from(b);
+            if little {
+                chunk.iter().rev().fold(0, fold)
+            } else {
+                chunk.iter().fold(0, fold)
+            }
+        };
+        let chunks = bytes.chunks(width);
+        let text = if width == 4 {
+            chunks
+                .enumerate()
+                .map(|(i, c)| {
+                    (c.len() == 4)
+                        .then(|| char::from_u32(unit(c)))
+                        .flatten()
+                        .ok_or(i * 4)
+                })
+                .collect()
+        } else {
+            let units: Vec<u16> = chunks.map(|c| unit(c) as u16).collect();
+            let mut text = String::with_capacity(bytes.len());
+            let mut at = 0;
+            let mut bad = None;
+            for c in char::decode_utf16(units.iter().copied()) {
+                match c {
+                    Ok(c) => {
+                        text.push(c);
+                        at += c.len_utf16() * 2;
+                    }
+                    Err(_) => {
+                        bad = Some(at);
+                        break;
+                    }
+                }
+            }
+            match bad {
+                _ if bytes.len() % 2 == 1 && bad.is_none() => Err(bytes.len() - 1),
+                Some(at) => Err(at),
+                None => Ok(text),
+            }
+        };
+        Some(WideText { encoding, text })
+    }
+}
+
 /// What a column counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColumnUnit {
@@ -326,6 +394,41 @@ mod tests {
         let ascii = SourceFile::new("x", "abc\nde".to_string());
         assert_eq!(ascii.offset_at_column(1, 2), 5);
         assert_eq!(ascii.offset_at_column(0, 10), 3);
+    }
+
+    #[test]
+    fn utf16_and_utf32_with_a_byte_order_mark_are_decoded() {
+        let text = "\u{feff}{\"a\": \"é😀\"}";
+        let utf16le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let utf16be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let utf32le: Vec<u8> = text
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        let utf32be: Vec<u8> = text
+            .chars()
+            .flat_map(|c| (c as u32).to_be_bytes())
+            .collect();
+        for (bytes, encoding) in [
+            (utf16le, "UTF-16 (little-endian)"),
+            (utf16be, "UTF-16 (big-endian)"),
+            (utf32le, "UTF-32 (little-endian)"),
+            (utf32be, "UTF-32 (big-endian)"),
+        ] {
+            let wide = WideText::decode(&bytes).unwrap();
+            assert_eq!(wide.encoding, encoding);
+            assert_eq!(wide.text.as_deref(), Ok(text));
+        }
+        assert_eq!(WideText::decode(b"\xef\xbb\xbf{}"), None);
+        assert_eq!(WideText::decode(b"{}"), None);
+        // A lone surrogate, an odd trailing byte, a code point past U+10FFFF.
+        assert_eq!(
+            WideText::decode(b"\xff\xfea\x00\x00\xd8").unwrap().text,
+            Err(4)
+        );
+        assert_eq!(WideText::decode(b"\xff\xfea\x00b").unwrap().text, Err(4));
+        let past = b"\xff\xfe\x00\x00\x00\x00\x11\x00";
+        assert_eq!(WideText::decode(past).unwrap().text, Err(4));
     }
 
     #[test]

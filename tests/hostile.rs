@@ -356,3 +356,54 @@ States:
         "{described:#?}"
     );
 }
+
+#[test]
+fn utf16_and_utf32_files_are_decoded_and_their_encoding_reported() {
+    let dir = scratch("hostile/encodings");
+    let text =
+        "\u{feff}{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}}}";
+    let files = [
+        (
+            "le16.json",
+            text.encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<u8>>(),
+            "UTF-16 (little-endian)",
+        ),
+        (
+            "be16.json",
+            text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+            "UTF-16 (big-endian)",
+        ),
+        (
+            "le32.json",
+            text.chars()
+                .flat_map(|c| (c as u32).to_le_bytes())
+                .collect(),
+            "UTF-32 (little-endian)",
+        ),
+    ];
+    for (name, bytes, encoding) in files {
+        write(&dir, name, bytes);
+        let r = run(&["--format", "json", name], &dir, LIMIT);
+        assert_eq!(r.code, Some(1), "{}", r.stderr);
+        let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+        let found: Vec<(String, String, u64)> = doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["rule"].as_str().unwrap().to_string(),
+                    d["message"].as_str().unwrap().to_string(),
+                    d["column"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, "parse-error");
+        assert!(found[0].1.contains(encoding), "{found:?}");
+        // The definition itself is linted, columns as an editor shows the decoded text.
+        assert_eq!((found[1].0.as_str(), found[1].2), ("unknown-target", 59));
+    }
+}
