@@ -29,9 +29,10 @@ impl fmt::Display for Severity {
     }
 }
 
-/// Most characters of user text (a state name, a value, a key) quoted in a message. State names
-/// are at most 80 characters, so valid ones are never cut.
-pub const MAX_QUOTED_CHARS: usize = 100;
+/// Most characters of user text (a state name, a value, a key) quoted in a message. Valid state
+/// names (at most 80 characters) and Lambda ARNs (a 64-character function name and a short
+/// alias) are never cut, so what a message suggests can still be copied.
+pub const MAX_QUOTED_CHARS: usize = 140;
 
 /// User text as a message quotes it: at most `MAX_QUOTED_CHARS` characters, the middle cut out
 /// with an ellipsis when longer (the end of a name or an ARN tells as much as its start), and
@@ -226,6 +227,9 @@ pub struct Diagnostic {
     pub machine: Option<String>,
     pub span: Span,
     pub pointer: String,
+    /// For a definition carried in a string (a template's `DefinitionString`), the pointer
+    /// inside that definition; `pointer` then names the string fragment in the file.
+    pub definition_pointer: Option<String>,
     pub start: LineCol,
     pub end: LineCol,
     pub related: Vec<Related>,
@@ -257,6 +261,7 @@ impl Diagnostic {
             rule,
             severity: finding.severity.unwrap_or(severity),
             pointer: pointer(finding.span),
+            definition_pointer: None,
             start: source.line_col(finding.span.start),
             end: source.line_col(finding.span.end),
             span: finding.span,

@@ -1,8 +1,10 @@
-//! Which files to lint: explicit paths, and `*.json` files found by walking directories.
+//! Which files to lint: named paths, and JSON/YAML files found by walking directories the way
+//! ripgrep and ruff do (`.gitignore`, `.ignore` and `.git/info/exclude` respected).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use walkdir::WalkDir;
+use ignore::WalkBuilder;
 
 use crate::lint::Selection;
 
@@ -13,7 +15,12 @@ const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "target", ".aws-sam", "c
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Input {
     Stdin,
-    File { path: PathBuf, selection: Selection },
+    File {
+        path: PathBuf,
+        selection: Selection,
+        /// Named on the command line (not found by walking).
+        named: bool,
+    },
 }
 
 /// A path that could not be used; reported, and the exit code becomes 2.
@@ -23,17 +30,18 @@ pub struct InputError {
     pub message: String,
 }
 
+/// Whether walking `root` skips `path` (a file or directory below it): the configuration's
+/// `exclude`. Shared with the walker's threads, hence `Sync`.
+pub type Excluded = Arc<dyn Fn(&Path, &Path) -> bool + Send + Sync>;
+
 pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
-    collect_with(paths, |_, _| false)
+    collect_with(paths, Arc::new(|_, _| false))
 }
 
-/// Like `collect`, and also skips each file or directory found while walking for which
-/// `excluded(path, walked_root)` holds (the configuration's `exclude`). Named paths are never
-/// excluded.
-pub fn collect_with(
-    paths: &[PathBuf],
-    mut excluded: impl FnMut(&Path, &Path) -> bool,
-) -> (Vec<Input>, Vec<InputError>) {
+/// The inputs `paths` name, in order: files as given, directories walked in file-name order.
+/// Named files are never excluded; a named file that is not JSON or YAML by name is still
+/// read, and linted only when its content is a definition or template.
+pub fn collect_with(paths: &[PathBuf], excluded: Excluded) -> (Vec<Input>, Vec<InputError>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -44,14 +52,9 @@ pub fn collect_with(
         let metadata = match std::fs::metadata(path) {
             Ok(m) => m,
             Err(err) => {
-                let message = if err.kind() == std::io::ErrorKind::NotFound {
-                    "no such file or directory".to_string()
-                } else {
-                    err.to_string()
-                };
                 errors.push(InputError {
                     path: path.clone(),
-                    message,
+                    message: io_message(&err),
                 });
                 continue;
             }
@@ -59,42 +62,19 @@ pub fn collect_with(
         if !metadata.is_dir() {
             inputs.push(Input::File {
                 path: path.clone(),
-                selection: Selection::Always,
+                selection: named_selection(path),
+                named: true,
             });
             continue;
         }
-        let walker = WalkDir::new(path)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                if e.depth() == 0 {
-                    true
-                } else if e.file_type().is_dir() {
-                    !is_skipped(e.file_name()) && !excluded(e.path(), path)
-                } else {
-                    // Only files that could be linted are worth matching against `exclude`.
-                    selection_for(e.path()).is_none() || !excluded(e.path(), path)
-                }
-            });
-        for entry in walker {
-            match entry {
-                Ok(entry) if entry.file_type().is_file() => {
-                    if let Some(selection) = selection_for(entry.path()) {
-                        inputs.push(Input::File {
-                            path: entry.into_path(),
-                            selection,
-                        });
-                    }
-                }
-                Ok(_) => {}
-                Err(err) => errors.push(InputError {
-                    path: err.path().map_or_else(|| path.clone(), Path::to_path_buf),
-                    message: err
-                        .io_error()
-                        .map_or_else(|| err.to_string(), ToString::to_string),
-                }),
-            }
-        }
+        walk(path, &excluded, &mut |found| match found {
+            Ok((path, selection)) => inputs.push(Input::File {
+                path,
+                selection,
+                named: false,
+            }),
+            Err(err) => errors.push(err),
+        });
     }
     let mut seen = std::collections::HashSet::new();
     inputs.retain(|i| match i {
@@ -104,17 +84,92 @@ pub fn collect_with(
     (inputs, errors)
 }
 
-fn is_skipped(name: &std::ffi::OsStr) -> bool {
-    name.to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n))
+/// Walks `root` in file-name order and reports every JSON or YAML file worth reading, with
+/// how it is selected.
+pub fn walk(
+    root: &Path,
+    excluded: &Excluded,
+    found: &mut dyn FnMut(Result<(PathBuf, Selection), InputError>),
+) {
+    let walk_root = root.to_path_buf();
+    let excluded = Arc::clone(excluded);
+    let walker = WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(move |e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            if e.file_type().is_some_and(|t| t.is_dir()) {
+                !SKIPPED_DIRS.iter().any(|d| e.file_name() == *d) && !excluded(e.path(), &walk_root)
+            } else {
+                // Only files that could be linted are worth matching against `exclude`.
+                selection_for(e.path()).is_none() || !excluded(e.path(), &walk_root)
+            }
+        })
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                // Regular files only: a FIFO or device found while walking is never opened.
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    continue;
+                }
+                if let Some(selection) = selection_for(entry.path()) {
+                    found(Ok((entry.into_path(), selection)));
+                }
+            }
+            Err(err) => {
+                // A broken .gitignore is the user's to fix but no reason to stop the walk.
+                if let Some(io) = err.io_error() {
+                    let path = error_path(&err).unwrap_or_else(|| root.to_path_buf());
+                    found(Err(InputError {
+                        path,
+                        message: io_message(io),
+                    }));
+                }
+            }
+        }
+    }
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
+}
+
+pub fn io_message(err: &std::io::Error) -> String {
+    if err.kind() == std::io::ErrorKind::NotFound {
+        "no such file or directory".to_string()
+    } else {
+        err.to_string()
+    }
+}
+
+fn lowercase_name(path: &Path) -> Option<String> {
+    // Names that are not UTF-8 are matched on their lossy form: the extension is ASCII.
+    Some(path.file_name()?.to_string_lossy().to_ascii_lowercase())
+}
+
+/// Files named `*.asl.json`, `*.asl.yaml` or `*.asl.yml` are definitions by name.
+pub fn is_definition_name(path: &Path) -> bool {
+    lowercase_name(path).is_some_and(|name| {
+        [".asl.json", ".asl.yaml", ".asl.yml"]
+            .iter()
+            .any(|e| name.ends_with(e))
+    })
 }
 
 /// How a file found by walking is treated, or `None` when it is never a definition.
 pub fn selection_for(path: &Path) -> Option<Selection> {
-    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-    if [".asl.json", ".asl.yaml", ".asl.yml"]
-        .iter()
-        .any(|e| name.ends_with(e))
-    {
+    let name = lowercase_name(path)?;
+    if is_definition_name(path) {
         Some(Selection::Always)
     } else if [".json", ".yaml", ".yml"].iter().any(|e| name.ends_with(e)) {
         // Definitions by content, and CloudFormation/SAM/Serverless templates.
@@ -122,6 +177,12 @@ pub fn selection_for(path: &Path) -> Option<Selection> {
     } else {
         None
     }
+}
+
+/// A named file goes through the same content detection as a walked one, whatever its
+/// extension (`*.template`, extensionless), so hooks may pass every changed file.
+pub fn named_selection(path: &Path) -> Selection {
+    selection_for(path).unwrap_or(Selection::IfDefinition)
 }
 
 #[cfg(test)]
@@ -139,7 +200,7 @@ mod tests {
             Some(Selection::IfDefinition)
         );
         assert_eq!(
-            selection_for(Path::new("a/b.asl.yaml")),
+            selection_for(Path::new("a/b.ASL.yaml")),
             Some(Selection::Always)
         );
         assert_eq!(
@@ -151,6 +212,18 @@ mod tests {
             Some(Selection::IfDefinition)
         );
         assert_eq!(selection_for(Path::new("notes.txt")), None);
+        assert_eq!(
+            named_selection(Path::new("stack.template")),
+            Selection::IfDefinition
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_selected_by_extension() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9.asl.json");
+        assert_eq!(selection_for(Path::new(name)), Some(Selection::Always));
     }
 
     #[test]

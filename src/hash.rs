@@ -1,54 +1,9 @@
 //! A fast, non-cryptographic hasher for maps keyed by names read from the linted file.
 //! SipHash's resistance to crafted collisions buys nothing for a local linter, and its cost
-//! showed up at 8% of the time on 100,000-state machines.
+//! showed up at 8% of the time on 100,000-state machines. rustc's own Fx hasher, from the
+//! crate rustc keeps for it.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// The multiply-rotate hash rustc uses (FxHash).
-#[derive(Clone, Copy, Default)]
-pub struct FxHasher {
-    hash: u64,
-}
-
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
-        }
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.add(u64::from(n));
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 #[cfg(test)]
 mod tests {
@@ -57,7 +12,7 @@ mod tests {
 
     #[test]
     fn equal_keys_hash_equal_and_near_keys_differ() {
-        let build = BuildHasherDefault::<FxHasher>::default();
+        let build = rustc_hash::FxBuildHasher;
         assert_eq!(build.hash_one("States.ALL"), build.hash_one("States.ALL"));
         let names = [
             "a",

@@ -4,16 +4,21 @@
 //! `graph` (transitions) → `rules` → `diagnostic` → `report`.
 
 pub mod asl;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod dataflow;
 pub mod diagnostic;
 pub mod discover;
 pub mod document;
+pub mod edits;
+pub mod engine;
+pub mod fix;
 pub mod graph;
 pub mod hash;
 pub mod lint;
 pub mod model;
+pub mod placeholder;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use crate::config::{Level, LintOptions, WorkflowType};
+use crate::config::{Level, LintOptions};
 use crate::dataflow::DataFlow;
 use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Diagnostic, Finding, Severity};
@@ -13,18 +13,19 @@ use crate::document::{json, pointer_to, yaml, Document, Node, ParseError};
 use crate::graph::StateGraph;
 use crate::hash::FastMap;
 use crate::model::Machine;
+use crate::model::WorkflowType;
 use crate::rules::UNREADABLE_DEFINITION as UNREADABLE;
 use crate::rules::{self, Context, Rule, RULES};
 use crate::source::{SourceFile, Span, WideText};
-use crate::template::{self, Definition, Embedded};
+use crate::template::{self, Definition, Deployment, Embedded, Rebuilt, Scope, Tool};
 
 /// Whether a file is linted whatever it holds, or only when it holds a state machine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Selection {
-    /// Named on the command line, read from stdin, or named `*.asl.json` / `*.asl.yaml`.
+    /// Read from stdin, or named `*.asl.json` / `*.asl.yaml` / `*.asl.yml`.
     Always,
-    /// Any other JSON or YAML file found while walking: linted only when it is a definition
-    /// (top-level StartAt and States) or a template that declares state machines.
+    /// Any other JSON or YAML file, named or found while walking: linted only when it is a
+    /// definition (top-level StartAt and States) or a template that declares state machines.
     IfDefinition,
 }
 
@@ -32,6 +33,9 @@ pub enum Selection {
 pub struct FileReport {
     pub source: Arc<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// State machines linted in this file: 1 for a definition, one per machine a template
+    /// declares (those in referenced files count where they are linted), 0 for a broken file.
+    pub machines: usize,
     /// Local definition files a template names (`DefinitionUri`), to be linted in its context.
     pub references: Vec<Reference>,
 }
@@ -39,6 +43,7 @@ pub struct FileReport {
 /// A definition file deployed by a template, and how.
 #[derive(Clone, Debug)]
 pub struct Reference {
+    /// The definition file: the template's directory joined with the path it gives.
     pub path: PathBuf,
     pub context: MachineContext,
 }
@@ -52,6 +57,18 @@ pub struct MachineContext {
     pub declared_workflow_type: Option<WorkflowType>,
     /// `DefinitionSubstitutions`, resolved.
     pub substitutions: FastMap<String, String>,
+    /// What else the template says about the machine.
+    pub deployment: Option<Deployment>,
+}
+
+/// Where a definition linted as a machine comes from, beyond its document.
+#[derive(Clone, Copy, Debug, Default)]
+struct Origin<'a> {
+    /// The template's machine (logical id or Serverless key), to label findings with.
+    name: Option<&'a str>,
+    /// Written inside a template, whose tool resolves intrinsic functions such as `Fn::If`.
+    template: bool,
+    deployment: Option<&'a Deployment>,
 }
 
 /// Lints one input. Returns `None` when `selection` says the file is not ours.
@@ -64,34 +81,101 @@ pub fn lint_bytes(
     lint_input(name, bytes, selection, options, None)
 }
 
-/// Lints a definition file that a template deploys, with the template's context. `own` are
+/// Lints a definition file that templates deploy, once in each template's context. `own` are
 /// the options configured for the file's own path: its rule settings apply, and its workflow
 /// type unless the template declares one (or the command line gave one).
 pub fn lint_referenced(
     name: &str,
     bytes: Vec<u8>,
-    context: &MachineContext,
+    contexts: &[&MachineContext],
     own: &LintOptions,
 ) -> FileReport {
-    let mut options = own.clone();
-    if let (Some(declared), false) = (
-        context.declared_workflow_type,
-        own.workflow_type_from_command_line,
-    ) {
-        options.workflow_type = declared;
-    }
-    lint_input(name, bytes, Selection::Always, &options, Some(context)).unwrap_or_else(|| {
-        FileReport {
-            source: SourceFile::new(name, String::new()),
-            diagnostics: Vec::new(),
-            references: Vec::new(),
+    let mut merged: Option<FileReport> = None;
+    for context in contexts {
+        let mut options = own.clone();
+        if let (Some(declared), false) = (
+            context.declared_workflow_type,
+            own.workflow_type_from_command_line,
+        ) {
+            options.workflow_type = declared;
         }
+        // Each context lints the same text; only the first copy of it is kept.
+        let report = lint_input(
+            name,
+            bytes.clone(),
+            Selection::Always,
+            &options,
+            Some(context),
+        );
+        match (&mut merged, report) {
+            (None, report) => merged = report,
+            (Some(merged), Some(report)) => {
+                merged.machines += report.machines;
+                merged.diagnostics.extend(report.diagnostics);
+            }
+            (Some(_), None) => {}
+        }
+    }
+    merged.unwrap_or_else(|| FileReport {
+        source: SourceFile::new(name, String::new()),
+        diagnostics: Vec::new(),
+        machines: 0,
+        references: Vec::new(),
     })
 }
 
-fn is_yaml(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    name.ends_with(".yaml") || name.ends_with(".yml")
+/// Whether `name` is read as YAML: by its extension, else (standard input, extensionless
+/// names) by its first non-blank byte, since JSON always starts with `{` or `[`.
+fn is_yaml(name: &str, text: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        return true;
+    }
+    if lower.ends_with(".json") {
+        return false;
+    }
+    let first = text
+        .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+        .bytes()
+        .next();
+    !matches!(first, Some(b'{' | b'[') | None)
+}
+
+/// The local definition files a template's state machines name, with each machine's context.
+/// Empty when `text` is not a template; used to index a project's templates before linting.
+pub fn template_references(name: &str, text: &str) -> Vec<Reference> {
+    let parsed = if is_yaml(name, text) {
+        yaml::parse(text)
+    } else {
+        json::parse(text)
+    };
+    let Ok(document) = parsed else {
+        return Vec::new();
+    };
+    if Machine::looks_like_definition(&document.root) {
+        return Vec::new();
+    }
+    template::find(&document.root)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|embedded| match &embedded.definition {
+            Definition::File { path, .. } => Some(reference(name, path, embedded)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn reference(template: &str, path: &str, embedded: &Embedded) -> Reference {
+    let base = Path::new(template).parent().unwrap_or(Path::new(""));
+    Reference {
+        path: base.join(path),
+        context: MachineContext {
+            machine: Some(embedded.name.clone()),
+            declared_workflow_type: embedded.workflow_type,
+            substitutions: embedded.substitutions.clone(),
+            deployment: Some(embedded.deployment.clone()),
+        },
+    }
 }
 
 fn lint_input(
@@ -122,7 +206,7 @@ fn lint_input(
         return None;
     }
     let source = SourceFile::new(name, text);
-    let parsed = if is_yaml(name) {
+    let parsed = if is_yaml(name, &source.text) {
         yaml::parse(&source.text)
     } else {
         json::parse(&source.text)
@@ -134,29 +218,40 @@ fn lint_input(
             return Some(FileReport {
                 source,
                 diagnostics: vec![diagnostic],
+                machines: 0,
                 references: Vec::new(),
             });
         }
     };
     let root = &document.root;
     let mut references = Vec::new();
+    let mut machines = 1;
     let diagnostics = if Machine::looks_like_definition(root) {
         match context {
             Some(context) => {
                 let resolved = template::substitute_definition(root, &context.substitutions);
-                lint_machine(
-                    &source,
-                    &document,
-                    &resolved,
-                    options,
-                    context.machine.as_deref(),
-                )
+                let deployment = context.deployment.as_ref().map(|d| {
+                    let mut d = d.clone();
+                    // A Serverless `${file(…)}` is read by the framework, which resolves its
+                    // variables from the configuration: not judged here.
+                    if d.tool != Tool::Serverless {
+                        let scope = Scope::Substitutions(&d.substitution_names);
+                        d.unknown_substitutions = template::unknown_in(root, &source.text, scope);
+                    }
+                    d
+                });
+                let origin = Origin {
+                    name: context.machine.as_deref(),
+                    template: false,
+                    deployment: deployment.as_ref(),
+                };
+                lint_machine(&source, &document, &resolved, options, origin)
             }
-            None => lint_machine(&source, &document, root, options, None),
+            None => lint_machine(&source, &document, root, options, Origin::default()),
         }
-    } else if let Some(machines) = template::find(root) {
+    } else if let Some(embedded_machines) = template::find(root) {
         let mut diagnostics = Vec::new();
-        for embedded in &machines {
+        for embedded in &embedded_machines {
             lint_embedded(
                 &source,
                 &document,
@@ -166,18 +261,27 @@ fn lint_input(
                 &mut references,
             );
         }
+        machines = embedded_machines.len() - references.len();
         diagnostics
     } else if selection == Selection::IfDefinition {
         return None;
     } else {
         // Named explicitly but neither: the schema rule says what a definition needs.
-        lint_machine(&source, &document, root, options, None)
+        lint_machine(&source, &document, root, options, Origin::default())
     };
     Some(FileReport {
         source,
         diagnostics,
+        machines,
         references,
     })
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 fn parse_error(source: &SourceFile, err: ParseError, machine: Option<&str>) -> Diagnostic {
@@ -210,35 +314,46 @@ fn lint_embedded(
     match &embedded.definition {
         Definition::Object(definition) => {
             let resolved = template::resolve(definition, embedded, &document.root);
-            out.extend(lint_machine(
+            let mut deployment = embedded.deployment.clone();
+            if let Some(scope) = embedded.scope(&document.root) {
+                deployment.unknown_substitutions =
+                    template::unknown_in(definition, &source.text, scope);
+            }
+            let origin = Origin {
+                name: Some(name),
+                template: embedded.template,
+                deployment: embedded.template.then_some(&deployment),
+            };
+            out.extend(lint_machine(source, document, &resolved, &options, origin));
+        }
+        Definition::Text { rebuilt, node } => {
+            out.extend(lint_rebuilt(
                 source,
                 document,
-                &resolved,
+                node,
+                rebuilt,
                 &options,
-                Some(name),
+                name,
+                &embedded.deployment,
             ));
         }
-        Definition::Text { text, node } => {
-            out.extend(lint_rebuilt(source, document, node, text, &options, name));
-        }
         Definition::File { path, node } => {
-            let base = Path::new(&source.name).parent().unwrap_or(Path::new(""));
-            let full = base.join(path);
-            if full.is_file() {
-                references.push(Reference {
-                    path: full,
-                    context: MachineContext {
-                        machine: Some(name.to_string()),
-                        declared_workflow_type: embedded.workflow_type,
-                        substitutions: embedded.substitutions.clone(),
-                    },
-                });
-            } else {
+            let reference = reference(&source.name, path, embedded);
+            let problem = match std::fs::metadata(&reference.path) {
+                Ok(m) if m.is_file() && same_file(&reference.path, Path::new(&source.name)) => {
+                    Some("names the template itself, not a definition file")
+                }
+                Ok(m) if m.is_file() => None,
+                Ok(m) if m.is_dir() => Some("is a directory, not a definition file"),
+                Ok(_) => Some("is not a regular file (a device, FIFO or socket)"),
+                Err(_) => Some("does not exist"),
+            };
+            if let Some(problem) = problem {
                 let finding = Finding::new(
                     node.span,
-                    format!("the definition of state machine '{name}' is not linted: \"{path}\" does not exist", name = abbreviate(name), path = abbreviate(path)),
+                    format!("the definition of state machine '{name}' is not linted: \"{path}\" {problem}", name = abbreviate(name), path = abbreviate(path)),
                 )
-                .help("DefinitionUri and DefinitionS3Location are relative to the template's directory");
+                .help("DefinitionUri, DefinitionS3Location and ${file(…)} name a definition file relative to the template's directory");
                 out.extend(stage_finding(
                     &UNREADABLE,
                     Severity::Warning,
@@ -248,6 +363,8 @@ fn lint_embedded(
                     &options,
                     name,
                 ));
+            } else {
+                references.push(reference);
             }
         }
         Definition::Unavailable { reason, node } => {
@@ -292,123 +409,48 @@ fn stage_finding(
     Some(d)
 }
 
-/// Lints a `DefinitionString` rebuilt as text. Its findings point at the DefinitionString in
-/// the template; the message says where inside the definition they are.
+/// Lints a `DefinitionString` rebuilt as text. Its findings point at the exact characters of
+/// the template the rebuilt text came from (or at the whole DefinitionString when they cannot be
+/// placed), and carry their pointer inside the definition as `definition_pointer`.
 fn lint_rebuilt(
     source: &SourceFile,
     document: &Document,
     node: &Node,
-    text: &str,
+    rebuilt: &Rebuilt,
     options: &LintOptions,
     machine: &str,
+    deployment: &Deployment,
 ) -> Vec<Diagnostic> {
-    let rebuilt_source = SourceFile::new(source.name.clone(), text.to_string());
-    let mut diagnostics = match json::parse(text) {
-        Ok(rebuilt) => lint_machine(
-            &rebuilt_source,
-            &rebuilt,
-            &rebuilt.root,
-            options,
-            Some(machine),
-        ),
+    let rebuilt_source = SourceFile::new(source.name.clone(), rebuilt.text.clone());
+    let origin = Origin {
+        name: Some(machine),
+        template: false,
+        deployment: Some(deployment),
+    };
+    let mut diagnostics = match json::parse(&rebuilt.text) {
+        Ok(parsed) => lint_machine(&rebuilt_source, &parsed, &parsed.root, options, origin),
         Err(err) => vec![parse_error(&rebuilt_source, err, Some(machine))],
     };
-    let pointer = pointer_to(&document.root, node.span);
-    let block = BlockLines::find(source, node, text);
-    // Where a rebuilt span lands in the template: its own line inside a `|` block scalar,
-    // else the DefinitionString itself.
-    let place = |span: Span| -> Span {
-        block
-            .as_ref()
-            .and_then(|b| {
-                let start = b.map(source, &rebuilt_source, span.start)?;
-                let end = b.map(source, &rebuilt_source, span.end)?;
-                Some(Span::new(start, end))
-            })
-            .filter(|s| s.start <= s.end)
-            .unwrap_or(node.span)
-    };
+    let mut locator = rebuilt.locator(&source.text);
+    let mut place = |span: Span| locator.span(span).unwrap_or(node.span);
     for d in &mut diagnostics {
-        let inner = if d.pointer.is_empty() {
-            format!("line {}, column {}", d.start.line, d.start.column)
-        } else {
-            d.pointer.clone()
-        };
-        d.message = format!("{} (in DefinitionString, at {inner})", d.message);
-        // Edits are in the rebuilt text's coordinates, which need not match the template's.
-        d.fix = None;
         d.span = place(d.span);
-        d.pointer = pointer.clone();
+        let inner = std::mem::replace(&mut d.pointer, pointer_to(&document.root, d.span));
+        d.definition_pointer = (!inner.is_empty()).then_some(inner);
         d.start = source.line_col(d.span.start);
         d.end = source.line_col(d.span.end);
         for r in &mut d.related {
-            r.message = format!("{} (in DefinitionString, at {})", r.message, r.pointer);
             r.span = place(r.span);
-            r.pointer = pointer.clone();
+            r.pointer = pointer_to(&document.root, r.span);
             r.start = source.line_col(r.span.start);
         }
     }
+    // Edits are in the rebuilt text's coordinates: kept only where they map exactly.
+    let mut locator = rebuilt.locator(&source.text);
+    for d in &mut diagnostics {
+        d.fix = d.fix.take().and_then(|fix| locator.fix(&fix));
+    }
     diagnostics
-}
-
-/// The lines of a literal YAML block scalar (`DefinitionString: !Sub |`) holding a rebuilt
-/// definition: line `k` of the rebuilt text is line `first + k` of the template, shifted right
-/// by `indent`.
-struct BlockLines {
-    first: usize,
-    indent: usize,
-    count: usize,
-}
-
-impl BlockLines {
-    fn find(source: &SourceFile, node: &Node, text: &str) -> Option<BlockLines> {
-        // The string written in the template: the value itself, or Fn::Sub's template.
-        let sub = node.get("Fn::Sub");
-        let written = match sub {
-            Some(sub) => sub.as_array().and_then(|a| a.first()).unwrap_or(sub),
-            None => node,
-        };
-        // Only literal blocks keep their lines; folded ones (`>`) join them.
-        if !source.text.get(written.span.start..)?.starts_with('|') {
-            return None;
-        }
-        let first = source.line_index(written.span.start) + 1;
-        let last = source.line_index(written.span.end.saturating_sub(1));
-        let count = text.trim_end_matches('\n').lines().count();
-        // Substitutions never add lines, so the counts must agree, or nothing is trusted.
-        if last + 1 < first || last + 1 - first != count {
-            return None;
-        }
-        let line = source.text[*source.line_starts().get(first)?..]
-            .lines()
-            .next()?;
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        Some(BlockLines {
-            first,
-            indent,
-            count,
-        })
-    }
-
-    /// The template offset of a rebuilt-text offset, kept within its template line (a
-    /// substituted value may make the rebuilt line longer than the written one).
-    fn map(&self, template: &SourceFile, rebuilt: &SourceFile, offset: usize) -> Option<usize> {
-        let line = rebuilt.line_index(offset);
-        if line >= self.count {
-            return None;
-        }
-        let column = offset - rebuilt.line_starts()[line];
-        let starts = template.line_starts();
-        let line_start = *starts.get(self.first + line)?;
-        let line_end = starts
-            .get(self.first + line + 1)
-            .map_or(template.text.len(), |next| next - 1);
-        let mut mapped = (line_start + self.indent + column).min(line_end);
-        while !template.text.is_char_boundary(mapped) {
-            mapped -= 1;
-        }
-        Some(mapped)
-    }
 }
 
 /// Runs every rule over a parsed definition (the whole document, or one machine in a template).
@@ -417,7 +459,7 @@ pub fn lint_document(
     document: &Document,
     options: &LintOptions,
 ) -> Vec<Diagnostic> {
-    lint_machine(source, document, &document.root, options, None)
+    lint_machine(source, document, &document.root, options, Origin::default())
 }
 
 /// Runs every rule over the definition at `root`, a node of `document` (or a copy of one with
@@ -427,13 +469,18 @@ fn lint_machine(
     document: &Document,
     root: &Node,
     options: &LintOptions,
-    name: Option<&str>,
+    origin: Origin,
 ) -> Vec<Diagnostic> {
+    let name = origin.name;
     let machine = Machine::build(root);
     let graph = StateGraph::build(&machine);
     let flow = DataFlow::build(&machine, &graph);
     let cx = Context {
+        source,
+        template: origin.template,
+        deployment: origin.deployment,
         document,
+        text: &source.text,
         machine: &machine,
         graph: &graph,
         flow: &flow,
@@ -469,6 +516,7 @@ fn lint_machine(
     // The suppression stage reports unused-suppression itself, at its configured level.
     let mut diagnostics =
         crate::suppress::apply(source, &document.root, &machine, diagnostics, options);
+    crate::fix::drop_fixes_on_resolved(&document.root, root, &mut diagnostics);
     for d in &mut diagnostics {
         d.machine = name.map(str::to_string);
     }
@@ -530,6 +578,7 @@ fn lint_wide(
             return Some(FileReport {
                 source,
                 diagnostics: vec![diagnostic],
+                machines: 0,
                 references: Vec::new(),
             });
         }
@@ -576,6 +625,7 @@ fn invalid_utf8(name: &str, err: std::string::FromUtf8Error) -> FileReport {
     FileReport {
         source,
         diagnostics: vec![diagnostic],
+        machines: 0,
         references: Vec::new(),
     }
 }

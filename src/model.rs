@@ -1,7 +1,6 @@
 //! The ASL model: a typed view of a state machine over its spanned document.
 //! Building it never fails; whatever is malformed is left for the `schema` rule to report.
 
-use crate::config::WorkflowType;
 use crate::diagnostic::abbreviate;
 use crate::document::{Member, Node};
 use crate::hash::FastMap;
@@ -9,6 +8,33 @@ use crate::source::Span;
 
 pub type StateId = usize;
 pub type ScopeId = usize;
+
+/// How executions of a state machine run: STANDARD (up to a year, exactly once) or EXPRESS
+/// (up to five minutes, at least once), declared at deployment, not in the definition.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WorkflowType {
+    #[default]
+    Standard,
+    Express,
+}
+
+impl WorkflowType {
+    pub fn name(self) -> &'static str {
+        match self {
+            WorkflowType::Standard => "STANDARD",
+            WorkflowType::Express => "EXPRESS",
+        }
+    }
+
+    /// `STANDARD` or `EXPRESS`, in any case, as templates write it.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_uppercase().as_str() {
+            "EXPRESS" => Some(WorkflowType::Express),
+            "STANDARD" => Some(WorkflowType::Standard),
+            _ => None,
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum QueryLanguage {
@@ -460,12 +486,23 @@ fn push_transition<'d>(
     kind: TransitionKind,
     node: Option<&'d Node>,
 ) {
-    if let Some(node) = node {
-        if let Some(target) = node.as_str() {
+    let Some(node) = node else { return };
+    if let Some(target) = node.as_str() {
+        out.push(Transition {
+            kind,
+            target,
+            span: node.span,
+        });
+        return;
+    }
+    // In a template, `Next: !If [Cond, A, B]`: either target may be deployed, so both are
+    // transitions. The branches are strings in practice; deeper nesting is not followed.
+    for branch in crate::placeholder::alternatives(node).unwrap_or_default() {
+        if let Some(target) = branch.as_str() {
             out.push(Transition {
                 kind,
                 target,
-                span: node.span,
+                span: branch.span,
             });
         }
     }

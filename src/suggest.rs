@@ -70,25 +70,36 @@ pub fn did_you_mean_within<'c>(
     best.map(|(_, c)| c)
 }
 
-/// Levenshtein distance over chars, in O(len(a)·len(b)) time and O(len(b)) memory.
+/// The one candidate closest to `word`, when no other is as close: a suggestion certain enough
+/// to apply as a fix. `did_you_mean` picks the first of equally close candidates for its hint.
+pub fn single_suggestion<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str> + Clone,
+) -> Option<&'c str> {
+    let best = did_you_mean(word, candidates.clone())?;
+    let distance = |c: &str| {
+        if c.to_lowercase() == word.to_lowercase() {
+            0
+        } else {
+            edit_distance(&word.to_lowercase(), &c.to_lowercase())
+        }
+    };
+    let d = distance(best);
+    let ties = candidates
+        .into_iter()
+        .filter(|&c| c != word && c != best && distance(c) == d)
+        .count();
+    (ties == 0).then_some(best)
+}
+
+/// Optimal string alignment distance over chars: Levenshtein's insertions, deletions and
+/// substitutions, plus a swap of two neighbours as one edit (`Wiat` → `Wait`), the commonest
+/// typo. Words whose lengths differ by more than 3 are never close: `usize::MAX`.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    if a.chars().count().abs_diff(b.len()) > 3 {
+    if a.chars().count().abs_diff(b.chars().count()) > 3 {
         return usize::MAX;
     }
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
+    strsim::osa_distance(a, b)
 }
 
 #[cfg(test)]
@@ -104,6 +115,18 @@ mod tests {
         assert_eq!(did_you_mean("Ressource", fields), Some("Resource"));
         assert_eq!(did_you_mean("Banana", fields), None);
         assert_eq!(did_you_mean("Next", fields), None);
+        // A swap of two neighbours is one edit.
+        assert_eq!(did_you_mean("Wiat", ["Wait", "Done"]), Some("Wait"));
+        assert_eq!(did_you_mean("Nxet", fields), Some("Next"));
+    }
+
+    #[test]
+    fn single_suggestion_needs_a_unique_best() {
+        assert_eq!(single_suggestion("Nxt", ["Next", "End"]), Some("Next"));
+        // "Stat" is one edit from both.
+        assert_eq!(single_suggestion("Stat", ["Start", "State"]), None);
+        assert_eq!(did_you_mean("Stat", ["Start", "State"]), Some("Start"));
+        assert_eq!(single_suggestion("Banana", ["Next"]), None);
     }
 
     #[test]
@@ -127,6 +150,7 @@ mod tests {
     #[test]
     fn distance() {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("Wiat", "Wait"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("a", "abcdefg"), usize::MAX);
     }

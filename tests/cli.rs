@@ -56,7 +56,7 @@ fn human_output_shows_snippet_help_and_summary_without_colour() {
     );
     assert!(out.contains("help: did you mean 'done'?"), "{out}");
     assert!(
-        out.ends_with("4 errors, 1 warnings, 0 infos in 1 files\n"),
+        out.ends_with("4 errors, 1 warning in 1 file (1 state machine)\n"),
         "{out}"
     );
     assert!(
@@ -73,7 +73,7 @@ fn json_output_is_one_document_with_the_contract_fields() {
     assert_eq!(doc["version"], 1);
     assert_eq!(
         doc["summary"],
-        serde_json::json!({"files": 1, "errors": 4, "warnings": 1, "infos": 0})
+        serde_json::json!({"files": 1, "machines": 1, "errors": 4, "warnings": 1, "infos": 0})
     );
     let diags = doc["diagnostics"].as_array().unwrap();
     let target = diags
@@ -113,7 +113,10 @@ fn json_output_is_one_document_with_the_contract_fields() {
             "column",
             "end_line",
             "end_column",
-            "related"
+            "offset",
+            "end_offset",
+            "related",
+            "fix"
         ]
     );
     let catch_all = diags
@@ -185,7 +188,7 @@ fn stdin_is_read_and_named() {
     assert_eq!(doc["diagnostics"][0]["rule"], "unknown-target");
     let o = run_stdin(&["-"], CLEAN.as_bytes());
     assert_eq!(o.status.code(), Some(0));
-    assert!(stdout(&o).contains("in 1 files"));
+    assert!(stdout(&o).contains("in 1 file (1 state machine)"));
 }
 
 #[test]
@@ -254,6 +257,10 @@ fn rules_and_explain() {
             line.contains(rule.severity.as_str()) && line.contains(rule.summary),
             "{line}"
         );
+        if let Some(fix) = rule.fix {
+            let expected = format!("fix ({}): {}", fix.applicability.as_str(), fix.summary);
+            assert!(out.contains(&expected), "{} lacks `{expected}`", rule.id);
+        }
     }
     let o = run(&["explain", "unknown-target"]);
     assert_eq!(o.status.code(), Some(0));
@@ -284,19 +291,19 @@ fn adversarial_inputs_are_reported_not_crashed_on() {
     assert!(big.len() > 20_000_000);
     let long_name = "n".repeat(1000);
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("empty.json", b"".to_vec(), "parse-error"),
-        ("array.json", b"[]".to_vec(), "schema"),
-        ("null.json", b"null".to_vec(), "schema"),
-        ("truncated.json", br#"{"StartAt": "A", "States": {"A": {"Type": "Su"#.to_vec(), "parse-error"),
-        ("deep.json", "[".repeat(100_000).into_bytes(), "parse-error"),
-        ("latin1.json", b"{\"Comment\": \"caf\xe9\", \"StartAt\": \"A\"}".to_vec(), "parse-error"),
-        ("empty-name.json", br#"{"StartAt": "", "States": {"": {"Type": "Succeed"}}}"#.to_vec(), "schema"),
+        ("empty.asl.json", b"".to_vec(), "parse-error"),
+        ("array.asl.json", b"[]".to_vec(), "schema"),
+        ("null.asl.json", b"null".to_vec(), "schema"),
+        ("truncated.asl.json", br#"{"StartAt": "A", "States": {"A": {"Type": "Su"#.to_vec(), "parse-error"),
+        ("deep.asl.json", "[".repeat(100_000).into_bytes(), "parse-error"),
+        ("latin1.asl.json", b"{\"Comment\": \"caf\xe9\", \"StartAt\": \"A\"}".to_vec(), "parse-error"),
+        ("empty-name.asl.json", br#"{"StartAt": "", "States": {"": {"Type": "Succeed"}}}"#.to_vec(), "schema"),
         (
-            "long-name.json",
+            "long-name.asl.json",
             format!(r#"{{"StartAt": "{long_name}", "States": {{"{long_name}": {{"Type": "Succeed"}}}}}}"#).into_bytes(),
             "state-name-too-long",
         ),
-        ("big.json", big.into_bytes(), ""),
+        ("big.asl.json", big.into_bytes(), ""),
     ];
     for (name, bytes, rule) in cases {
         let path = write(&dir, name, bytes);

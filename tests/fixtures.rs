@@ -1,5 +1,5 @@
-//! Fixture-driven rule tests. `fixtures/<rule-id>/bad-*.json` must make the rule fire and
-//! `good-*.json` must not; the rule's findings on each bad file must equal `<stem>.expected`
+//! Fixture-driven rule tests. `fixtures/<rule-id>/bad-*.json` (or `.yaml`, for templates) must
+//! make the rule fire and `good-*` must not; the rule's findings on each bad file must equal `<stem>.expected`
 //! (message, severity, JSON pointer, line and column). `fixtures/sample/` is checked against
 //! all rules. `UPDATE_EXPECT=1 cargo test --test fixtures` rewrites the .expected files
 //! (`UPDATE_EXPECT=dir1,dir2` only those directories).
@@ -47,7 +47,8 @@ fn every_fixture_matches_its_expectation() {
                 let stem = file.trim_end_matches(".expected");
                 if !files.iter().any(|p| {
                     p.file_stem().is_some_and(|s| s == stem)
-                        && p.extension().is_some_and(|e| e == "json")
+                        && p.extension()
+                            .is_some_and(|e| e == "json" || e == "yaml" || e == "yml")
                 }) {
                     failures.push(format!("{}: no fixture for it", path.display()));
                 }

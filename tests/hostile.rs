@@ -110,7 +110,10 @@ fn a_finding_past_column_65535_is_shown_in_a_window_not_a_panic() {
     assert!(r.stdout.len() < 2_000, "{}", r.stdout);
     assert!(r
         .stdout
-        .ends_with("1 errors, 0 warnings, 0 infos in 1 files\n"));
+        .lines()
+        .last()
+        .unwrap()
+        .starts_with("1 error, 0 warnings in 1 file"));
 }
 
 #[test]
@@ -163,9 +166,11 @@ fn duplicate_keys_by_the_thousand_on_one_line_finish_in_every_format() {
     let r = run(&["dup.json"], &dir, LIMIT);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(r.stdout.len() < 9_999 * 1_000, "{} bytes", r.stdout.len());
-    assert!(r
-        .stdout
-        .ends_with("9999 errors, 0 warnings, 0 infos in 1 files\n"));
+    let summary = r.stdout.lines().last().unwrap();
+    assert!(
+        summary.starts_with("9999 errors, 0 warnings in 1 file"),
+        "{summary}"
+    );
 }
 
 #[test]

@@ -102,6 +102,30 @@ fn bad_examples_fire_and_good_examples_are_clean() {
 }
 
 #[test]
+fn every_fix_is_documented_as_the_rule_declares() {
+    for rule in RULES {
+        let documented = rule.doc.lines().find(|l| l.starts_with("**Fix:** "));
+        match (rule.fix, documented) {
+            (Some(fix), Some(line)) => {
+                let expected =
+                    format!("**Fix:** {} ({}).", fix.summary, fix.applicability.as_str());
+                assert!(
+                    line.starts_with(&expected),
+                    "rules/{}.md: the Fix line must start with `{expected}`",
+                    rule.id
+                );
+            }
+            (Some(_), None) => panic!("rules/{}.md needs a **Fix:** line", rule.id),
+            (None, Some(_)) => panic!(
+                "rules/{}.md has a **Fix:** line, but the rule has no fix",
+                rule.id
+            ),
+            (None, None) => {}
+        }
+    }
+}
+
+#[test]
 fn readme_rule_table_is_current() {
     let path = root().join("README.md");
     let readme = std::fs::read_to_string(&path).expect("README.md");

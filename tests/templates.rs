@@ -110,6 +110,14 @@ fn sam_definition_in_place_with_substitutions_and_express() {
         "/Resources/OrderFlow/Properties/Definition/States/Ship/Parameters/FunctionName"
     );
     assert_eq!(at(d), (33, 29));
+    // The help is SAM's way to pin it.
+    let help = d["help"].as_str().unwrap();
+    assert!(
+        help.contains(
+            "add AutoPublishAlias: live to ShipFunction and reference !Ref ShipFunction.Alias"
+        ),
+        "{help}"
+    );
     // Type: EXPRESS comes from the template.
     let express = findings(&report, "express-unsupported-integration");
     assert_eq!(express.len(), 1);
@@ -215,15 +223,23 @@ fn cloudformation_definition_string_sub_and_cdk_join() {
     let duration = findings(&report, "express-duration");
     assert_eq!(duration.len(), 1, "{report:#}");
     assert_eq!(duration[0]["machine"], "Subbed");
+    // The finding points at the characters inside the Fn::Sub string, past its escapes, and
+    // says where it is in the definition in a field of its own.
     assert_eq!(
         duration[0]["pointer"],
-        "/Resources/Subbed/Properties/DefinitionString"
+        "/Resources/Subbed/Properties/DefinitionString/Fn::Sub"
     );
-    assert_eq!(at(duration[0]).0, 8, "the line of the DefinitionString");
-    assert!(duration[0]["message"]
+    assert_eq!(duration[0]["definition_pointer"], "/States/B/Seconds");
+    let line = template.lines().nth(7).unwrap();
+    assert_eq!(
+        at(duration[0]),
+        (8, line.find("900").unwrap() as u64 + 1),
+        "{line}"
+    );
+    assert!(!duration[0]["message"]
         .as_str()
         .unwrap()
-        .contains("in DefinitionString, at /States/B/Seconds"));
+        .contains("DefinitionString"));
     assert_eq!(
         findings(&report, "unversioned-lambda")[0]["machine"],
         "Subbed"
@@ -244,6 +260,7 @@ functions:
 stepFunctions:
   stateMachines:
     inline:
+      name: greeter-${sls:stage}
       type: EXPRESS
       definition:
         StartAt: Hello
@@ -269,8 +286,9 @@ stepFunctions:
     let report = lint_json(&dir, &[]);
     let legacy = findings(&report, "unversioned-lambda");
     assert_eq!(legacy.len(), 1, "{report:#}");
+    // Labelled by its key, not by the deployed name built from variables.
     assert_eq!(legacy[0]["machine"], "inline");
-    assert_eq!(at(legacy[0]), (15, 15));
+    assert_eq!(at(legacy[0]), (16, 15));
     let choice = findings(&report, "choice-without-default");
     assert_eq!(choice.len(), 1);
     assert_eq!(choice[0]["machine"], "fromFile");
@@ -376,11 +394,8 @@ fn definition_string_block_findings_point_at_their_line() {
     assert_eq!(at(target[0]), (13, 63));
     // The substituted ARN is longer than "${Fn.Arn}": the column stays within the line.
     let unpinned = findings(&report, "unversioned-lambda");
-    assert_eq!(at(unpinned[0]).0, 12);
-    assert!(unpinned[0]["message"]
-        .as_str()
-        .unwrap()
-        .contains("at /States/Call/Resource"));
+    assert_eq!(at(unpinned[0]), (12, 50));
+    assert_eq!(unpinned[0]["definition_pointer"], "/States/Call/Resource");
 }
 
 /// A referenced definition file gets its own path's configuration, and the template's type.
@@ -408,4 +423,111 @@ fn referenced_files_use_their_own_configuration() {
     let express = findings(&report, "express-unsupported-integration");
     assert_eq!(express.len(), 1, "{report:#}");
     assert_eq!(express[0]["machine"], "Flow");
+}
+
+/// A CDK template: the definition is an `Fn::Join` of JSON string fragments. Findings point at
+/// the characters inside the fragments, past the escapes; fixes are mapped back and work.
+#[test]
+fn cdk_join_findings_and_fixes_land_inside_the_fragments() {
+    let template = r#"{
+ "Resources": {
+  "Fn": {"Type": "AWS::Lambda::Function", "Properties": {}},
+  "Flow": {
+   "Type": "AWS::StepFunctions::StateMachine",
+   "Properties": {
+    "DefinitionString": {
+     "Fn::Join": [
+      "",
+      [
+       "{\"StartAt\":\"Call\",\"States\":{\"Call\":{\"Type\":\"Task\",\"Resource\":\"",
+       {"Fn::GetAtt": ["Fn", "Arn"]},
+       "\",\"Parameters\":{\"list.$\":\" States.Array($.a)\"},\"Next\":\"Dnoe\"},\"Done\":{\"Type\":\"Succeed\"}}}"
+      ]
+     ]
+    }
+   }
+  }
+ }
+}
+"#;
+    let diagnostics = common::lint_text("cdk.template.json", template, Default::default());
+    let find = |rule: &str| {
+        diagnostics
+            .iter()
+            .find(|d| d.rule == rule)
+            .unwrap_or_else(|| panic!("no {rule} in {diagnostics:#?}"))
+    };
+    let target = find("unknown-target");
+    assert_eq!(&template[target.span.start..target.span.end], r#"\"Dnoe\""#);
+    assert_eq!(
+        target.definition_pointer.as_deref(),
+        Some("/States/Call/Next")
+    );
+    assert_eq!(
+        target.pointer,
+        "/Resources/Flow/Properties/DefinitionString/Fn::Join/1/2"
+    );
+    assert_eq!(target.start.line, 13);
+    let unpinned = find("unversioned-lambda");
+    assert!(template[unpinned.span.start..unpinned.span.end].contains("Fn::GetAtt"));
+    let intrinsic = find("invalid-intrinsic");
+    assert_eq!(&template[intrinsic.span.start..intrinsic.span.end], " ");
+    let fix = intrinsic
+        .fix
+        .as_ref()
+        .expect("the fix maps back into the fragment");
+    let mut fixed = template.to_string();
+    for edit in fix.edits.iter().rev() {
+        fixed.replace_range(edit.span.start..edit.span.end, &edit.replacement);
+    }
+    assert!(fixed.contains(r#"\"list.$\":\"States.Array($.a)\""#));
+    let after = common::lint_text("cdk.template.json", &fixed, Default::default());
+    assert!(
+        !after.iter().any(|d| d.rule == "invalid-intrinsic"),
+        "{after:#?}"
+    );
+}
+
+/// A one-line JSON DefinitionString in YAML, single-quoted: exact columns on the long line.
+#[test]
+fn one_line_definition_string_findings_point_at_their_column() {
+    let template = "Resources:\n  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: '{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"Nowhere\"},\"B\":{\"Type\":\"Succeed\"}}}'\n";
+    let diagnostics = common::lint_text("t.yaml", template, Default::default());
+    let target = diagnostics
+        .iter()
+        .find(|d| d.rule == "unknown-target")
+        .unwrap();
+    assert_eq!(&template[target.span.start..target.span.end], "\"Nowhere\"");
+    assert_eq!(target.start.line, 5);
+    assert_eq!(target.definition_pointer.as_deref(), Some("/States/A/Next"));
+    let unreachable = diagnostics
+        .iter()
+        .find(|d| d.rule == "unreachable-state")
+        .unwrap();
+    assert_eq!(
+        &template[unreachable.span.start..unreachable.span.end],
+        "\"B\""
+    );
+}
+
+/// A DefinitionUri file is checked against the template's DefinitionSubstitutions.
+#[test]
+fn referenced_definitions_use_only_defined_substitutions() {
+    let template = "Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n      DefinitionSubstitutions:\n        topicArn: !Ref Topic\n  Topic:\n    Type: AWS::SNS::Topic\n";
+    let flow = r#"{"StartAt": "Notify", "States": {"Notify": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish",
+  "Parameters": {"TopicArn": "${TopicArn}", "Message": "done"}, "TimeoutSeconds": 30, "End": true}}}"#;
+    let dir = project(
+        "uri-substitutions",
+        &[("template.yaml", template), ("flow.asl.json", flow)],
+    );
+    let report = lint_json(&dir, &[]);
+    let unknown = findings(&report, "unknown-substitution");
+    assert_eq!(unknown.len(), 1, "{report:#}");
+    assert!(unknown[0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("flow.asl.json"));
+    assert_eq!(at(unknown[0]), (2, 31));
+    assert_eq!(unknown[0]["help"], "did you mean ${topicArn}?");
+    assert_eq!(unknown[0]["machine"], "Flow");
 }

@@ -21,7 +21,7 @@ use std::ops::Range;
 use super::path::{self, Path};
 use super::{char_at, char_range, SyntaxError};
 use crate::diagnostic::abbreviate;
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, single_suggestion};
 
 /// Most intrinsic calls one value may nest (the outermost call counts as one).
 pub const MAX_NESTING: usize = 10;
@@ -669,6 +669,8 @@ pub struct Problem {
     pub message: String,
     pub range: Range<usize>,
     pub help: Option<String>,
+    /// Text that certainly belongs in `range` instead (a misspelt function name's one match).
+    pub replacement: Option<String>,
 }
 
 impl Problem {
@@ -677,6 +679,7 @@ impl Problem {
             message: message.into(),
             range,
             help: None,
+            replacement: None,
         }
     }
 
@@ -800,7 +803,7 @@ fn unknown(call: &Call) -> Problem {
     let suggestion = function(&prefixed)
         .map(|f| f.name)
         .or_else(|| did_you_mean(call.name, names.clone()))
-        .or_else(|| did_you_mean(&prefixed, names));
+        .or_else(|| did_you_mean(&prefixed, names.clone()));
     let message = if call.name.starts_with("States.") {
         format!("{} is not an intrinsic function", call.name)
     } else {
@@ -809,7 +812,12 @@ fn unknown(call: &Call) -> Problem {
             call.name
         )
     };
-    let problem = Problem::new(message, call.name_range.clone());
+    let mut problem = Problem::new(message, call.name_range.clone());
+    problem.replacement = function(&prefixed)
+        .map(|f| f.name)
+        .or_else(|| single_suggestion(call.name, names.clone()))
+        .or_else(|| single_suggestion(&prefixed, names.clone()))
+        .map(str::to_string);
     match suggestion {
         Some(s) => problem.help(format!("did you mean {s}?")),
         None => {

@@ -1,6 +1,12 @@
 //! What a Task's `Resource` ARN names: an activity, a Lambda function called directly, or a
 //! service integration with its pattern (request/response, `.sync`, `.sync:2`, callback).
 
+use std::ops::Range;
+
+use super::SyntaxError;
+use crate::diagnostic::abbreviate;
+use crate::placeholder;
+
 /// How Step Functions waits for an integration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pattern {
@@ -48,7 +54,7 @@ pub enum Resource {
 impl Resource {
     pub fn parse(arn: &str) -> Resource {
         // `${AWS::Partition}`-style placeholders may hold colons; blank them out first.
-        let arn = without_placeholders(arn);
+        let arn = placeholder::blank(arn);
         let parts: Vec<&str> = arn.split(':').collect();
         if parts.len() < 6 || parts[0] != "arn" {
             return Resource::Unknown;
@@ -126,24 +132,87 @@ fn integration(rest: &[&str]) -> Resource {
     }
 }
 
-fn without_placeholders(arn: &str) -> String {
-    let mut out = String::with_capacity(arn.len());
-    let mut rest = arn;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        match rest[start..].find('}') {
-            Some(end) => {
-                out.push('_');
-                rest = &rest[start + end + 1..];
-            }
-            None => {
-                rest = &rest[start..];
-                break;
-            }
+/// The `:`-separated segments of an ARN, as byte ranges of `arn`; a colon inside a
+/// placeholder (`${AWS::Region}`, `${self:service}`) does not separate.
+fn segments(arn: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut placeholders = placeholder::find(arn).peekable();
+    let mut start = 0;
+    for (i, b) in arn.bytes().enumerate() {
+        while placeholders.next_if(|p| p.range.end <= i).is_some() {}
+        let inside = placeholders.peek().is_some_and(|p| p.range.start < i);
+        if b == b':' && !inside {
+            out.push(start..i);
+            start = i + 1;
         }
     }
-    out.push_str(rest);
+    out.push(start..arn.len());
     out
+}
+
+/// What makes a Lambda function ARN (`arn:…:lambda:…:function:<name>[:<alias or version>]`)
+/// one the service rejects, with the offending bytes; `None` for a good one or another kind of
+/// resource. Placeholders stand for any valid text.
+pub fn lambda_function_error(arn: &str) -> Option<SyntaxError> {
+    let parts = segments(arn);
+    let part = |i: usize| parts.get(i).map(|r| &arn[r.clone()]);
+    if part(0) != Some("arn") || part(2) != Some("lambda") || part(5) != Some("function") {
+        return None;
+    }
+    let valid = |s: &str, max: usize| {
+        let s = placeholder::blank(s);
+        !s.is_empty()
+            && s.len() <= max
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    let Some(name) = parts.get(6).cloned() else {
+        let end = arn.len();
+        return Some(SyntaxError::new(
+            "the function name after 'function:' is missing",
+            end..end,
+        ));
+    };
+    if name.is_empty() {
+        return Some(SyntaxError::new(
+            "the function name after 'function:' is empty",
+            name.start.saturating_sub(1)..name.start,
+        ));
+    }
+    if !valid(&arn[name.clone()], 64) {
+        return Some(SyntaxError::new(
+            format!(
+                "'{}' is not a function name: names have 1 to 64 letters, digits, hyphens and underscores",
+                abbreviate(&arn[name.clone()])
+            ),
+            name,
+        ));
+    }
+    if let Some(qualifier) = parts.get(7).cloned() {
+        let text = &arn[qualifier.clone()];
+        let function = &arn[name.clone()];
+        if text.is_empty() {
+            return Some(SyntaxError::new(
+                format!("the alias or version after '{function}:' is empty"),
+                qualifier.start - 1..qualifier.start,
+            ));
+        }
+        if text != "$LATEST" && !valid(text, 128) {
+            return Some(SyntaxError::new(
+                format!(
+                    "'{text}' is neither a version (a number or $LATEST) nor an alias (letters, digits, hyphens and underscores)", text = abbreviate(text)
+                ),
+                qualifier,
+            ));
+        }
+    }
+    if let Some(extra) = parts.get(8) {
+        return Some(SyntaxError::new(
+            "a function ARN ends after the alias or version",
+            extra.start - 1..arn.len(),
+        ));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -208,6 +277,45 @@ mod tests {
             }
         );
         assert!(Resource::parse("arn:aws:lambda:us-east-1:1:function:pay").is_lambda());
+    }
+
+    #[test]
+    fn malformed_lambda_function_arns() {
+        fn error(arn: &str) -> Option<(String, &str)> {
+            lambda_function_error(arn).map(|e| (e.message, &arn[e.offset_range]))
+        }
+        for good in [
+            "arn:aws:lambda:us-east-1:1:function:pay",
+            "arn:aws:lambda:us-east-1:1:function:pay:live",
+            "arn:aws:lambda:us-east-1:1:function:pay:7",
+            "arn:aws:lambda:us-east-1:1:function:pay:$LATEST",
+            "arn:aws:lambda:#{AWS::Region}:#{AWS::AccountId}:function:${self:service}-${opt:stage}-hello",
+            "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Fn}:${Alias}",
+            "arn:aws:states:::lambda:invoke",
+            "${lambdaArn}",
+        ] {
+            assert_eq!(error(good), None, "{good}");
+        }
+        let (message, at) =
+            error("arn:aws:lambda:region-1:1234567890:function:FUNCTION_NAME:").unwrap();
+        assert_eq!(
+            message,
+            "the alias or version after 'FUNCTION_NAME:' is empty"
+        );
+        assert_eq!(at, ":");
+        let (message, at) =
+            error("arn:aws:lambda:region-1:1234567890:function:FUNCTION_NAME:$*#$7485").unwrap();
+        assert!(
+            message.starts_with("'$*#$7485' is neither a version"),
+            "{message}"
+        );
+        assert_eq!(at, "$*#$7485");
+        assert_eq!(
+            error("arn:aws:lambda:r:1:function:pay me").unwrap().1,
+            "pay me"
+        );
+        assert_eq!(error("arn:aws:lambda:r:1:function:").unwrap().1, ":");
+        assert_eq!(error("arn:aws:lambda:r:1:function:a:b:c").unwrap().1, ":c");
     }
 
     #[test]

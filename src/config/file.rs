@@ -9,8 +9,9 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::glob::Glob;
-use super::{Level, WorkflowType};
+use super::Level;
 use crate::diagnostic::Severity;
+use crate::model::WorkflowType;
 use crate::rules::{self, RULES};
 use crate::suggest::did_you_mean;
 
@@ -29,6 +30,8 @@ pub struct ConfigFile {
     pub rules: Vec<(&'static str, Level)>,
     /// In file order: later entries win.
     pub overrides: Vec<Override>,
+    /// `baseline`: the baseline file for the files this configuration governs, absolute.
+    pub baseline: Option<PathBuf>,
 }
 
 /// One `[[overrides]]` entry.
@@ -58,7 +61,7 @@ impl fmt::Display for ConfigError {
     }
 }
 
-const TOP_KEYS: &[&str] = &["workflow_type", "exclude", "rules", "overrides"];
+const TOP_KEYS: &[&str] = &["workflow_type", "exclude", "rules", "overrides", "baseline"];
 const OVERRIDE_KEYS: &[&str] = &["files", "workflow_type", "rules"];
 const RULE_KEYS: &[&str] = &["severity"];
 const LEVELS: &[&str] = &["error", "warning", "info", "off"];
@@ -89,6 +92,7 @@ pub fn parse(text: &str, path: &str, dir: PathBuf) -> Result<ConfigFile, Vec<Con
         exclude: Vec::new(),
         rules: Vec::new(),
         overrides: Vec::new(),
+        baseline: None,
     };
     for (key, value) in table.get_ref().iter() {
         match key.get_ref().as_ref() {
@@ -96,6 +100,17 @@ pub fn parse(text: &str, path: &str, dir: PathBuf) -> Result<ConfigFile, Vec<Con
             "exclude" => config.exclude = reader.globs("exclude", value),
             "rules" => config.rules = reader.rules("rules", value),
             "overrides" => config.overrides = reader.overrides(value),
+            "baseline" => {
+                config.baseline = match reader.string("`baseline`", value) {
+                    Some("") => {
+                        reader.error(value.span(), "`baseline` must name a file");
+                        None
+                    }
+                    // Relative to the configuration file's directory, like `exclude`.
+                    Some(file) => Some(config.dir.join(file)),
+                    None => None,
+                }
+            }
             _ => reader.unknown_key(key, TOP_KEYS, "at the top level"),
         }
     }
@@ -381,6 +396,7 @@ mod tests {
         let c = ok(r#"
 workflow_type = "express"
 exclude = ["legacy/**", "**/*.generated.json"]
+baseline = "ci/asl-lint-baseline.json"
 [rules]
 unversioned-lambda = "error"
 [rules.task-without-timeout]
@@ -394,6 +410,10 @@ history-quota-loop = "info"
 files = ["a", "b"]
 "#);
         assert_eq!(c.workflow_type, Some(WorkflowType::Express));
+        assert_eq!(
+            c.baseline.as_deref(),
+            Some(std::path::Path::new("/p/ci/asl-lint-baseline.json"))
+        );
         let exclude: Vec<&str> = c.exclude.iter().map(Glob::as_str).collect();
         assert_eq!(exclude, ["legacy/**", "**/*.generated.json"]);
         let mut rules = c.rules.clone();
@@ -464,6 +484,14 @@ files = ["a", "b"]
         assert_eq!(
             errors("[rules]\nparse-error = \"off\"\n"),
             ["c.toml:2:1: parse-error cannot be configured: a file that does not parse cannot be linted at all, so it is always an error"]
+        );
+        assert_eq!(
+            errors("baseline = 1\n"),
+            ["c.toml:1:12: `baseline` must be a string, not an integer"]
+        );
+        assert_eq!(
+            errors("baseline = \"\"\n"),
+            ["c.toml:1:12: `baseline` must name a file"]
         );
         assert_eq!(
             errors("[rules.schema]\n"),

@@ -1,5 +1,5 @@
-//! A small glob matcher for `exclude` and `[[overrides]] files`: patterns are matched against a
-//! path relative to the configuration file's directory, split into `/`-separated segments.
+//! Globs for `exclude` and `[[overrides]] files`, matched by globset against a path relative to
+//! the configuration file's directory:
 //!
 //! - `*` matches any run of characters within one segment, `?` one character;
 //! - `**` as a whole segment matches zero or more segments (`a/**` matches `a` and all below it);
@@ -9,6 +9,10 @@
 //!
 //! A leading `./` or `/` and a trailing `/` are ignored: every pattern is anchored at the
 //! configuration file's directory, so `*.json` matches only there and `**/*.json` at any depth.
+//! globset does the matching; what it does not read (nested braces, `**` inside a segment, a
+//! directory matched by `dir/**`) is rewritten here first.
+
+use globset::{ErrorKind, GlobBuilder, GlobMatcher};
 
 /// Brace expansion stops here, so that `{a,b}{c,d}…` cannot blow up.
 const MAX_ALTERNATIVES: usize = 256;
@@ -16,38 +20,24 @@ const MAX_ALTERNATIVES: usize = 256;
 #[derive(Clone, Debug)]
 pub struct Glob {
     source: String,
-    /// One entry per brace alternative.
-    alternatives: Vec<Vec<Segment>>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-enum Segment {
-    /// `**`: zero or more whole segments.
-    AnyDirs,
-    Pattern(Vec<Token>),
-}
-
-#[derive(Clone, Debug, PartialEq)]
-enum Token {
-    Literal(char),
-    /// `*`
-    AnyRun,
-    /// `?`
-    AnyChar,
-    /// `[…]`: inclusive ranges; a single character is a range of one.
-    Class {
-        negated: bool,
-        ranges: Vec<(char, char)>,
-    },
+    /// One matcher per brace alternative.
+    alternatives: Vec<GlobMatcher>,
 }
 
 impl Glob {
     /// Compiles a pattern; the error says what is wrong with it.
     pub fn new(pattern: &str) -> Result<Glob, String> {
-        let alternatives = expand_braces(pattern)?
-            .iter()
-            .map(|alt| compile(alt))
-            .collect::<Result<_, _>>()?;
+        let mut alternatives = Vec::new();
+        for alternative in expand_braces(pattern)? {
+            for normalised in normalise(&alternative)? {
+                let glob = GlobBuilder::new(&normalised)
+                    .literal_separator(true)
+                    .backslash_escape(true)
+                    .build()
+                    .map_err(|e| describe(e.kind()))?;
+                alternatives.push(glob.compile_matcher());
+            }
+        }
         Ok(Glob {
             source: pattern.to_string(),
             alternatives,
@@ -60,9 +50,8 @@ impl Glob {
 
     /// Whether the pattern matches the path given as its segments.
     pub fn matches(&self, path: &[&str]) -> bool {
-        self.alternatives
-            .iter()
-            .any(|segments| match_segments(segments, path))
+        let path = path.join("/");
+        self.alternatives.iter().any(|g| g.is_match(&path))
     }
 
     /// Whether the pattern matches the path or one of its parent directories: a pattern that
@@ -70,6 +59,72 @@ impl Glob {
     pub fn matches_path_or_parent(&self, path: &[&str]) -> bool {
         (1..=path.len()).any(|n| self.matches(&path[..n]))
     }
+}
+
+fn describe(kind: &ErrorKind) -> String {
+    match kind {
+        ErrorKind::UnclosedClass => "'[' is never closed by ']'".to_string(),
+        ErrorKind::InvalidRange(lo, hi) => format!("the range '{lo}-{hi}' in […] is backwards"),
+        ErrorKind::UnopenedAlternates => "'}' closes no '{'".to_string(),
+        ErrorKind::DanglingEscape => "'\\' at the end escapes nothing".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A brace-free pattern in the form globset reads: anchored segments without `.` or empty
+/// ones, `**` only as a whole segment, and for a trailing `/**` also the directory itself.
+fn normalise(pattern: &str) -> Result<Vec<String>, String> {
+    let mut rest = pattern;
+    loop {
+        if let Some(r) = rest.strip_prefix("./") {
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix('/') {
+            rest = r;
+        } else {
+            break;
+        }
+    }
+    let mut segments: Vec<String> = Vec::new();
+    for part in rest.split('/') {
+        if part.is_empty() || part == "." {
+            continue;
+        }
+        if part == "**" {
+            // `**/**` is the same as `**`.
+            if segments.last().is_none_or(|s| s != "**") {
+                segments.push(part.to_string());
+            }
+            continue;
+        }
+        segments.push(single_stars(part));
+    }
+    if segments.is_empty() {
+        return Err("the pattern matches no path".into());
+    }
+    let mut out = vec![segments.join("/")];
+    if segments.len() > 1 && segments.last().is_some_and(|s| s == "**") {
+        out.push(segments[..segments.len() - 1].join("/"));
+    }
+    Ok(out)
+}
+
+/// `**` inside a segment (`a**b`) is the same as `*`; escaped stars stay.
+fn single_stars(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    let mut chars = segment.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            out.push(c);
+            if let Some(next) = chars.next() {
+                out.push(next);
+            }
+        } else if c == '*' && out.ends_with('*') && !out.ends_with("\\*") {
+            continue;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Expands `{a,b}` alternatives into brace-free patterns (escapes and classes are kept as they
@@ -157,166 +212,6 @@ fn skip_class(chars: &[char], start: usize) -> usize {
         i += 1;
     }
     start
-}
-
-fn compile(pattern: &str) -> Result<Vec<Segment>, String> {
-    let mut rest = pattern;
-    loop {
-        if let Some(r) = rest.strip_prefix("./") {
-            rest = r;
-        } else if let Some(r) = rest.strip_prefix('/') {
-            rest = r;
-        } else {
-            break;
-        }
-    }
-    let rest = rest.trim_end_matches('/');
-    let mut segments = Vec::new();
-    for part in rest.split('/') {
-        if part.is_empty() || part == "." {
-            continue;
-        }
-        if part == "**" {
-            // `**/**` is the same as `**`.
-            if segments.last() != Some(&Segment::AnyDirs) {
-                segments.push(Segment::AnyDirs);
-            }
-            continue;
-        }
-        segments.push(Segment::Pattern(tokens(part)?));
-    }
-    if segments.is_empty() {
-        return Err("the pattern matches no path".into());
-    }
-    Ok(segments)
-}
-
-fn tokens(segment: &str) -> Result<Vec<Token>, String> {
-    let chars: Vec<char> = segment.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        match chars[i] {
-            '\\' => match chars.get(i + 1) {
-                Some(&c) => {
-                    out.push(Token::Literal(c));
-                    i += 1;
-                }
-                None => out.push(Token::Literal('\\')),
-            },
-            // `**` inside a segment (`a**b`) is the same as `*`.
-            '*' if out.last() == Some(&Token::AnyRun) => {}
-            '*' => out.push(Token::AnyRun),
-            '?' => out.push(Token::AnyChar),
-            '[' => {
-                let end = skip_class(&chars, i);
-                if end == i {
-                    return Err("'[' is never closed by ']'".into());
-                }
-                out.push(class(&chars[i + 1..end])?);
-                i = end;
-            }
-            c => out.push(Token::Literal(c)),
-        }
-        i += 1;
-    }
-    Ok(out)
-}
-
-/// The inside of `[…]`.
-fn class(body: &[char]) -> Result<Token, String> {
-    let (negated, body) = match body.first() {
-        Some('!' | '^') => (true, &body[1..]),
-        _ => (false, body),
-    };
-    let mut members = Vec::new();
-    let mut i = 0;
-    while i < body.len() {
-        let c = if body[i] == '\\' && i + 1 < body.len() {
-            i += 1;
-            body[i]
-        } else {
-            body[i]
-        };
-        members.push(c);
-        i += 1;
-    }
-    // Ranges are read from the unescaped members: `a-z`, with `-` literal at either end.
-    let mut ranges = Vec::new();
-    let mut j = 0;
-    while j < members.len() {
-        if j + 2 < members.len() && members[j + 1] == '-' {
-            let (lo, hi) = (members[j], members[j + 2]);
-            if lo > hi {
-                return Err(format!("the range '{lo}-{hi}' in […] is backwards"));
-            }
-            ranges.push((lo, hi));
-            j += 3;
-        } else {
-            ranges.push((members[j], members[j]));
-            j += 1;
-        }
-    }
-    if ranges.is_empty() {
-        return Err("'[]' matches no character".into());
-    }
-    Ok(Token::Class { negated, ranges })
-}
-
-fn match_segments(pattern: &[Segment], path: &[&str]) -> bool {
-    match pattern.split_first() {
-        None => path.is_empty(),
-        Some((Segment::AnyDirs, rest)) => {
-            rest.is_empty() || (0..=path.len()).any(|skip| match_segments(rest, &path[skip..]))
-        }
-        Some((Segment::Pattern(tokens), rest)) => match path.split_first() {
-            Some((first, others)) => match_tokens(tokens, first) && match_segments(rest, others),
-            None => false,
-        },
-    }
-}
-
-/// Wildcard matching within one segment; backtracks only to the last `*`, so it is linear in
-/// practice.
-fn match_tokens(tokens: &[Token], text: &str) -> bool {
-    let text: Vec<char> = text.chars().collect();
-    let (mut t, mut s) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while s < text.len() {
-        match tokens.get(t) {
-            Some(Token::AnyRun) => {
-                star = Some((t, s));
-                t += 1;
-                continue;
-            }
-            Some(token) if single(token, text[s]) => {
-                t += 1;
-                s += 1;
-                continue;
-            }
-            _ => {}
-        }
-        match star {
-            Some((star_t, star_s)) => {
-                t = star_t + 1;
-                s = star_s + 1;
-                star = Some((star_t, star_s + 1));
-            }
-            None => return false,
-        }
-    }
-    tokens[t..].iter().all(|token| *token == Token::AnyRun)
-}
-
-fn single(token: &Token, c: char) -> bool {
-    match token {
-        Token::Literal(l) => *l == c,
-        Token::AnyChar => true,
-        Token::AnyRun => false,
-        Token::Class { negated, ranges } => {
-            ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != *negated
-        }
-    }
 }
 
 #[cfg(test)]

@@ -7,26 +7,15 @@ pub mod glob;
 mod resolve;
 
 pub use file::{parse, ConfigError, ConfigFile, Override, FILE_NAME};
+pub(crate) use resolve::normalize;
 pub use resolve::{CommandLine, Resolver};
 
 use crate::diagnostic::Severity;
 use crate::rules::Rule;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum WorkflowType {
-    #[default]
-    Standard,
-    Express,
-}
-
-impl WorkflowType {
-    pub fn name(self) -> &'static str {
-        match self {
-            WorkflowType::Standard => "STANDARD",
-            WorkflowType::Express => "EXPRESS",
-        }
-    }
-}
+/// The workflow type is a fact about the state machine: it lives in the model, and the
+/// configuration only chooses one.
+pub use crate::model::WorkflowType;
 
 /// What the configuration says about one rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -91,6 +80,8 @@ pub struct LintOptions {
     /// Given with `--workflow-type`: it then beats what a template declares.
     pub workflow_type_from_command_line: bool,
     pub rules: RuleSettings,
+    /// The baseline file the governing configuration names (absolute), if any.
+    pub baseline: Option<std::path::PathBuf>,
 }
 
 #[cfg(test)]

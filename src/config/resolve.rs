@@ -8,7 +8,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use super::file::{self, ConfigFile, FILE_NAME};
-use super::{Level, LintOptions, RuleSettings, WorkflowType};
+use super::{Level, LintOptions, RuleSettings};
+use crate::model::WorkflowType;
 use crate::rules::{self, RULES};
 
 /// What the command line says, which beats every configuration file.
@@ -37,6 +38,7 @@ pub struct Resolver {
     /// alike share one allocation.
     resolved: HashMap<(Option<usize>, Vec<usize>), Arc<LintOptions>>,
     errors: Vec<String>,
+    explicit_path: Option<PathBuf>,
 }
 
 impl Resolver {
@@ -55,6 +57,7 @@ impl Resolver {
             last_dir: None,
             resolved: HashMap::new(),
             errors: Vec::new(),
+            explicit_path: explicit.map(Path::to_path_buf),
         };
         if let Some(path) = explicit {
             let absolute = resolver.absolute(path);
@@ -64,6 +67,12 @@ impl Resolver {
             }
         }
         Ok(resolver)
+    }
+
+    /// Forgets every configuration file read so far, so changed files are read again.
+    pub fn reset(&mut self) -> Result<(), Vec<String>> {
+        *self = Resolver::new(self.command_line.clone(), self.explicit_path.as_deref())?;
+        Ok(())
     }
 
     /// Problems with configuration files found so far, one message each.
@@ -274,6 +283,7 @@ fn build(
         workflow_type,
         workflow_type_from_command_line: command_line.workflow_type.is_some(),
         rules: settings,
+        baseline: config.and_then(|c| c.baseline.clone()),
     }
 }
 
@@ -289,7 +299,7 @@ fn relative_segments<'p>(path: &'p Path, dir: &Path) -> Option<Vec<Cow<'p, str>>
 }
 
 /// Removes `.` and resolves `..` without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

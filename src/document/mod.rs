@@ -1,6 +1,7 @@
 //! The spanned document: a JSON-like tree where every key and value knows its byte span.
 //! JSON (and later YAML) parsers produce it; the ASL model reads it.
 
+pub mod inner;
 pub mod json;
 mod text;
 pub mod yaml;
@@ -363,7 +364,7 @@ mod tests {
                 .to_string()
                 .chars()
                 .count()
-                <= 100
+                <= crate::diagnostic::MAX_QUOTED_CHARS
         );
     }
 

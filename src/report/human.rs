@@ -3,11 +3,12 @@
 //! stays bounded on minified files and long lines.
 
 use std::fmt;
+use std::io::{self, Write};
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode, SourceSpan};
 
 use super::excerpt::{Excerpt, Room, CONTEXT_LINES};
-use super::Summary;
+use super::{Reporter, Summary};
 use crate::diagnostic::{abbreviate, Diagnostic, Severity};
 use crate::lint::FileReport;
 use crate::source::Span;
@@ -20,41 +21,77 @@ pub struct Style {
     pub width: usize,
 }
 
+/// The streaming reporter: each file's findings as they come, the summary at the end.
+pub struct Human {
+    style: Style,
+    buffer: String,
+}
+
+impl Human {
+    pub fn new(style: Style) -> Human {
+        Human {
+            style,
+            buffer: String::new(),
+        }
+    }
+}
+
+impl Reporter for Human {
+    fn file(&mut self, report: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+        self.buffer.clear();
+        render_file(report, &self.style, &mut self.buffer);
+        out.write_all(self.buffer.as_bytes())
+    }
+
+    fn finish(&mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "{}", summary.line())
+    }
+}
+
 pub fn render(reports: &[FileReport], style: &Style) -> String {
+    let mut out = String::new();
+    for report in reports {
+        render_file(report, style, &mut out);
+    }
+    out.push_str(&Summary::of(reports).line());
+    out.push('\n');
+    out
+}
+
+/// The findings of one file, each followed by a blank line.
+pub fn render_file(report: &FileReport, style: &Style, out: &mut String) {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Wrap help text at spaces only: the default splits words at hyphens, which breaks ARNs
+    // (`us-east-` / `1`) and names in two, and they are copied from here.
     let width = style.width.clamp(*WIDTHS.start(), *WIDTHS.end());
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(width)
         .with_context_lines(CONTEXT_LINES)
-        .with_links(false);
+        .with_links(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false);
     let room = Room::for_width(width);
-    let mut out = String::new();
-    for report in reports {
-        for d in &report.diagnostics {
-            let spans: Vec<Span> = std::iter::once(d.span)
-                .chain(d.related.iter().map(|r| r.span))
-                .collect();
-            let view = View {
-                diagnostic: d,
-                excerpt: Excerpt::new(&report.source, &spans, room),
-            };
-            if handler.render_report(&mut out, &view).is_err() {
-                // Rendering only fails on a span outside the text; fall back to one plain line.
-                out.push_str(&format!(
-                    "{}:{}:{}: {} [{}] {}\n",
-                    report.source.name, d.start.line, d.start.column, d.severity, d.rule, d.message
-                ));
-            }
-            out.push('\n');
+    for d in &report.diagnostics {
+        let spans: Vec<Span> = std::iter::once(d.span)
+            .chain(d.related.iter().map(|r| r.span))
+            .collect();
+        let view = View {
+            diagnostic: d,
+            excerpt: Excerpt::new(&report.source, &spans, room),
+        };
+        if handler.render_report(out, &view).is_err() {
+            // Rendering only fails on a span outside the text; fall back to one plain line.
+            out.push_str(&format!(
+                "{}:{}:{}: {} [{}] {}\n",
+                report.source.name, d.start.line, d.start.column, d.severity, d.rule, d.message
+            ));
         }
+        out.push('\n');
     }
-    out.push_str(&Summary::of(reports).line());
-    out.push('\n');
-    out
 }
 
 struct View<'a> {
@@ -143,6 +180,21 @@ mod tests {
         assert!(out.contains("[broken.json:1:59]"), "{out}");
         assert!(out.contains("in state 'A'"), "{out}");
         assert!(!out.contains('\u{1b}'));
-        assert!(out.ends_with("1 errors, 0 warnings, 0 infos in 2 files\n"));
+        assert!(out.ends_with("1 error, 0 warnings in 2 files (2 state machines)\n"));
+    }
+
+    #[test]
+    fn help_is_wrapped_at_spaces_only() {
+        let mut reports = sample_reports();
+        let arn = "arn:aws:lambda:us-east-1:123456789012:function:pay-orders:live";
+        reports[0].diagnostics[0].help = Some(format!("{} e.g. \"{arn}\"", "word ".repeat(6)));
+        let out = render(
+            &reports,
+            &Style {
+                color: false,
+                width: 80,
+            },
+        );
+        assert!(out.contains(arn), "{out}");
     }
 }

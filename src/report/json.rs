@@ -1,155 +1,135 @@
-//! `--format json`: exactly one JSON document (version 1) on stdout.
+//! `--format json`: exactly one JSON document (version 1), written diagnostic by diagnostic.
 
-use std::cell::Cell;
+use std::io::{self, Write};
 
-use serde::ser::SerializeStruct;
-use serde::{Serialize, Serializer};
+use serde_json::{json, Map, Value};
 
-use super::Summary;
-use crate::diagnostic::{Diagnostic, Related};
+use super::{Reporter, Summary};
+use crate::diagnostic::Diagnostic;
 use crate::lint::FileReport;
 
-/// Serialized straight from the reports, without building a `serde_json::Value` first: on a
-/// file with hundreds of thousands of findings that tree took more memory than the output.
+#[derive(Default)]
+pub struct Json {
+    started: bool,
+    first: bool,
+}
+
+impl Json {
+    fn start(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        if !self.started {
+            self.started = true;
+            self.first = true;
+            out.write_all(b"{\n  \"version\": 1,\n  \"diagnostics\": [")?;
+        }
+        Ok(())
+    }
+}
+
+impl Reporter for Json {
+    fn file(&mut self, report: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+        self.start(out)?;
+        for d in &report.diagnostics {
+            out.write_all(if self.first { b"\n    " } else { b",\n    " })?;
+            self.first = false;
+            write_indented(&diagnostic(&report.source.name, d), out)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+        self.start(out)?;
+        out.write_all(if self.first { b"],\n" } else { b"\n  ],\n" })?;
+        let mut counts = json!({
+            "files": summary.files,
+            "machines": summary.machines,
+            "errors": summary.errors,
+            "warnings": summary.warnings,
+            "infos": summary.infos,
+        });
+        if let Some(b) = summary.baseline {
+            counts["baselined"] = json!(b.baselined);
+            counts["stale"] = json!(b.stale);
+        }
+        out.write_all(b"  \"summary\": ")?;
+        write_indented(&counts, out)?;
+        out.write_all(b"\n}\n")
+    }
+}
+
+/// Pretty JSON nested two levels deep: strings never hold a raw newline, so indenting every
+/// line is safe.
+fn write_indented(value: &Value, out: &mut dyn Write) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    out.write_all(text.replace('\n', "\n    ").as_bytes())
+}
+
 pub fn render(reports: &[FileReport]) -> String {
-    let summary = Summary::of(reports);
-    let entries = reports.iter().flat_map(|r| {
-        r.diagnostics.iter().map(move |d| Entry {
-            path: &r.source.name,
-            d,
+    super::render_all(&mut Json::default(), reports)
+}
+
+fn diagnostic(path: &str, d: &Diagnostic) -> Value {
+    let mut o = Map::new();
+    o.insert("path".into(), json!(path));
+    if let Some(machine) = &d.machine {
+        o.insert("machine".into(), json!(machine));
+    }
+    o.insert("rule".into(), json!(d.rule));
+    o.insert("severity".into(), json!(d.severity.as_str()));
+    o.insert("message".into(), json!(d.message));
+    if let Some(help) = &d.help {
+        o.insert("help".into(), json!(help));
+    }
+    if let Some(state) = &d.state {
+        o.insert("state".into(), json!(state));
+    }
+    o.insert("pointer".into(), json!(d.pointer));
+    if let Some(pointer) = &d.definition_pointer {
+        o.insert("definition_pointer".into(), json!(pointer));
+    }
+    o.insert("line".into(), json!(d.start.line));
+    o.insert("column".into(), json!(d.start.column));
+    o.insert("end_line".into(), json!(d.end.line));
+    o.insert("end_column".into(), json!(d.end.column));
+    o.insert("offset".into(), json!(d.span.start));
+    o.insert("end_offset".into(), json!(d.span.end));
+    let related: Vec<Value> = d
+        .related
+        .iter()
+        .map(|r| {
+            json!({
+                "message": r.message,
+                "line": r.start.line,
+                "column": r.start.column,
+                "pointer": r.pointer,
+            })
         })
-    });
-    let summary = SummaryFields {
-        files: summary.files,
-        errors: summary.errors,
-        warnings: summary.warnings,
-        infos: summary.infos,
-    };
-    let doc = Document {
-        diagnostics: Seq::new(entries),
-        summary,
-    };
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    out.push('\n');
-    out
-}
-
-/// `{"version": 1, "diagnostics": [...], "summary": {...}}`.
-struct Document<I> {
-    diagnostics: Seq<I>,
-    summary: SummaryFields,
-}
-
-impl<I: Iterator<Item = T>, T: Serialize> Serialize for Document<I> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut doc = serializer.serialize_struct("Document", 3)?;
-        doc.serialize_field("version", &1)?;
-        doc.serialize_field("diagnostics", &self.diagnostics)?;
-        doc.serialize_field("summary", &self.summary)?;
-        doc.end()
+        .collect();
+    o.insert("related".into(), Value::Array(related));
+    if let Some(fix) = &d.fix {
+        let edits: Vec<Value> = fix
+            .edits
+            .iter()
+            .map(|e| json!({"offset": e.span.start, "end_offset": e.span.end, "replacement": e.replacement}))
+            .collect();
+        o.insert(
+            "fix".into(),
+            json!({"title": fix.title, "applicability": fix.applicability.as_str(), "edits": edits}),
+        );
     }
-}
-
-#[derive(Serialize)]
-struct SummaryFields {
-    files: usize,
-    errors: usize,
-    warnings: usize,
-    infos: usize,
-}
-
-/// A sequence serialized from an iterator, once.
-struct Seq<I>(Cell<Option<I>>);
-
-impl<I> Seq<I> {
-    fn new(items: I) -> Self {
-        Seq(Cell::new(Some(items)))
-    }
-}
-
-impl<I: Iterator<Item = T>, T: Serialize> Serialize for Seq<I> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.take().into_iter().flatten())
-    }
-}
-
-/// One diagnostic; the fields in this order.
-struct Entry<'a> {
-    path: &'a str,
-    d: &'a Diagnostic,
-}
-
-impl Serialize for Entry<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let d = self.d;
-        #[derive(Serialize)]
-        struct Fields<'a> {
-            path: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            machine: Option<&'a str>,
-            rule: &'a str,
-            severity: &'a str,
-            message: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            help: Option<&'a str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            state: Option<&'a str>,
-            pointer: &'a str,
-            line: usize,
-            column: usize,
-            end_line: usize,
-            end_column: usize,
-            related: Vec<RelatedFields<'a>>,
-        }
-        Fields {
-            path: self.path,
-            machine: d.machine.as_deref(),
-            rule: d.rule,
-            severity: d.severity.as_str(),
-            message: &d.message,
-            help: d.help.as_deref(),
-            state: d.state.as_deref(),
-            pointer: &d.pointer,
-            line: d.start.line,
-            column: d.start.column,
-            end_line: d.end.line,
-            end_column: d.end.column,
-            related: d.related.iter().map(RelatedFields::from).collect(),
-        }
-        .serialize(serializer)
-    }
-}
-
-#[derive(Serialize)]
-struct RelatedFields<'a> {
-    message: &'a str,
-    line: usize,
-    column: usize,
-    pointer: &'a str,
-}
-
-impl<'a> From<&'a Related> for RelatedFields<'a> {
-    fn from(r: &'a Related) -> Self {
-        RelatedFields {
-            message: &r.message,
-            line: r.start.line,
-            column: r.start.column,
-            pointer: &r.pointer,
-        }
-    }
+    Value::Object(o)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::report::tests::sample_reports;
-    use serde_json::Value;
 
     #[test]
     fn one_document_with_located_diagnostics() {
         let doc: Value = serde_json::from_str(&render(&sample_reports())).unwrap();
         assert_eq!(doc["version"], 1);
         assert_eq!(doc["summary"]["files"], 2);
+        assert_eq!(doc["summary"]["machines"], 2);
         let d = &doc["diagnostics"][0];
         assert_eq!(d["path"], "broken.json");
         assert_eq!(d["rule"], "unknown-target");
@@ -158,8 +138,16 @@ mod tests {
             (d["line"].as_u64(), d["column"].as_u64()),
             (Some(1), Some(59))
         );
+        assert_eq!(d["offset"], 58);
         assert_eq!(d["state"], "A");
         assert!(d["related"].as_array().unwrap().is_empty());
         assert_eq!(doc["diagnostics"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn empty_runs_are_one_document_too() {
+        let doc: Value = serde_json::from_str(&render(&[])).unwrap();
+        assert_eq!(doc["diagnostics"], json!([]));
+        assert_eq!(doc["summary"]["files"], 0);
     }
 }

@@ -1,7 +1,8 @@
-use super::{rule_doc, Category, Context, Rule};
+use super::{rule_doc, Category, Context, FixSpec, Rule};
 use crate::dataflow::{reads, Access, Shape};
-use crate::diagnostic::abbreviate;
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::{abbreviate, Applicability, Edit, Finding, Fix, Severity};
+use crate::document::Node;
+use crate::edits;
 use crate::model::QueryLanguage;
 
 pub static RULE: Rule = Rule {
@@ -12,7 +13,10 @@ pub static RULE: Rule = Rule {
         "A Catch handler reads input fields, but the Catcher replaced the input with the error",
     doc: rule_doc!("catch-replaces-input"),
     check: Some(check),
-    fix: None,
+    fix: Some(FixSpec {
+        summary: "add \"ResultPath\": \"$.error\" to the Catchers (JSONPath), which changes what the handler receives",
+        applicability: Applicability::Unsafe,
+    }),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -68,6 +72,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         } else {
             "add \"ResultPath\": \"$.error\" to the Catcher: the error is then added to the original input instead of replacing it"
         });
+        let mut fix_edits: Option<Vec<Edit>> = (!jsonata).then(Vec::new);
         for (failing, catcher) in catchers {
             let failing = cx.machine.state(failing);
             if let Some(node) = failing.catchers().get(catcher) {
@@ -78,8 +83,31 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                         abbreviate(failing.name)
                     ),
                 );
+                fix_edits = fix_edits.and_then(|mut all| {
+                    all.push(keep_input(cx.text, node)?);
+                    Some(all)
+                });
+            } else {
+                fix_edits = None;
             }
         }
+        if let Some(fix_edits) = fix_edits.filter(|e| !e.is_empty()) {
+            finding = finding.fix(Fix::unsafe_(
+                "add \"ResultPath\": \"$.error\" to the Catcher, keeping the input",
+                fix_edits,
+            ));
+        }
         out.push(finding);
+    }
+}
+
+/// The edit that makes a JSONPath Catcher add the error to the input at `$.error`.
+fn keep_input(text: &str, catcher: &Node) -> Option<Edit> {
+    match catcher.member("ResultPath") {
+        None => edits::insert_member(text, catcher, "ResultPath", "$.error"),
+        Some(m) if m.value.as_str() == Some("$") => {
+            edits::replace_scalar(m.value.span, "$", "$.error")
+        }
+        Some(_) => None,
     }
 }

@@ -1,6 +1,6 @@
-use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
-use crate::diagnostic::{Finding, Severity};
+use super::{rule_doc, Category, Context, FixSpec, Rule};
+use crate::diagnostic::{abbreviate, Applicability, Finding, Fix, Severity};
+use crate::edits;
 use crate::model::StateType;
 
 pub static RULE: Rule = Rule {
@@ -10,7 +10,10 @@ pub static RULE: Rule = Rule {
     summary: "A Map uses the deprecated Iterator or Parameters field instead of ItemProcessor or ItemSelector",
     doc: rule_doc!("deprecated-field"),
     check: Some(check),
-    fix: None,
+    fix: Some(FixSpec {
+        summary: "rename Iterator to ItemProcessor, and a Map's Parameters to ItemSelector",
+        applicability: Applicability::Safe,
+    }),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -33,19 +36,31 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 ),
                 _ => continue,
             };
-            out.push(
-                Finding::new(
-                    member.key_span,
-                    format!(
-                        "\"{}\" of Map '{}' is deprecated; use \"{replacement}\"",
-                        abbreviate(&member.key),
-                        abbreviate(state.name),
-                        replacement = abbreviate(replacement)
-                    ),
-                )
-                .state(state.name)
-                .help(help),
-            );
+            let mut finding = Finding::new(
+                member.key_span,
+                format!(
+                    "\"{}\" of Map '{}' is deprecated; use \"{replacement}\"",
+                    abbreviate(&member.key),
+                    abbreviate(state.name),
+                    replacement = abbreviate(replacement)
+                ),
+            )
+            .state(state.name)
+            .help(help);
+            // With both fields present, a rename would duplicate the key.
+            if state.member(replacement).is_none() {
+                if let Some(edit) = edits::rename_key(member, replacement) {
+                    finding = finding.fix(Fix::safe(
+                        format!(
+                            "rename \"{}\" to \"{replacement}\"",
+                            abbreviate(&member.key),
+                            replacement = abbreviate(replacement)
+                        ),
+                        vec![edit],
+                    ));
+                }
+            }
+            out.push(finding);
         }
     }
 }

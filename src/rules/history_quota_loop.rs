@@ -1,9 +1,9 @@
 use super::{rule_doc, Category, Context, Rule};
-use crate::config::WorkflowType;
 use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::{descendants, Node};
 use crate::graph::StateGraph;
+use crate::model::WorkflowType;
 use crate::model::{Machine, QueryLanguage, StateId, StateType};
 
 pub static RULE: Rule = Rule {

@@ -1,10 +1,11 @@
-use super::invalid_path::{is_placeholder, value_span, visit, Field, Item};
-use super::{rule_doc, Category, Context, Rule};
+use super::invalid_path::{is_placeholder, visit, Field, Item};
+use super::{rule_doc, Category, Context, FixSpec, Rule};
 use crate::asl::intrinsic::{self, Usage};
 use crate::asl::{char_position, path};
 use crate::diagnostic::abbreviate;
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::{Applicability, Edit, Finding, Fix, Severity};
 use crate::document::Node;
+use crate::edits;
 use crate::model::{QueryLanguage, State};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +16,11 @@ pub static RULE: Rule = Rule {
         "A .$ value or ErrorPath/CausePath is neither a path nor a valid intrinsic function call",
     doc: rule_doc!("invalid-intrinsic"),
     check: Some(check),
-    fix: None,
+    fix: Some(FixSpec {
+        summary:
+            "replace a misspelt function name with the one intrinsic function it is a near-miss of",
+        applicability: Applicability::Safe,
+    }),
 };
 
 const SYNTAX_HELP: &str = "write States.Name(arguments); arguments are 'single-quoted strings', numbers, true, false, null, paths and nested calls, separated by commas";
@@ -48,12 +53,13 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             if s.starts_with('$') || is_placeholder(s) {
                 return;
             }
-            check_value(state, field, node, s, usage, out);
+            check_value(cx, state, field, node, s, usage, out);
         });
     }
 }
 
 fn check_value(
+    cx: &Context,
     state: &State,
     field: Field,
     node: &Node,
@@ -66,10 +72,31 @@ fn check_value(
         out.push(not_a_call(name, field, node, s, usage));
         return;
     }
+    // As for paths, nothing may come before the call: the service does not trim it.
+    let lead = s.len() - s.trim_start().len();
+    if lead > 0 {
+        let mut finding = Finding::new(
+            cx.value_span(node, 0..lead),
+            format!(
+                "{field} of state '{name}' must start with the function name, but it starts with whitespace: \"{}\"",
+                abbreviate(s), name = abbreviate(name)
+            ),
+        )
+        .state(name)
+        .help("remove the whitespace before the function name");
+        if let Some(span) = cx.exact_value_span(node, 0..lead) {
+            finding = finding.fix(Fix::safe(
+                "remove the whitespace before the call",
+                vec![Edit::delete(span)],
+            ));
+        }
+        out.push(finding);
+        return;
+    }
     match intrinsic::parse(s) {
         Err(e) => out.push(
             Finding::new(
-                value_span(node, e.offset_range.clone()),
+                cx.value_span(node, e.offset_range.clone()),
                 format!(
                     "{field} of state '{name}' is not a valid intrinsic function call: {} at character {}",
                     e.message,
@@ -82,12 +109,18 @@ fn check_value(
         Ok(call) => {
             for problem in intrinsic::check(&call, usage) {
                 let mut f = Finding::new(
-                    value_span(node, problem.range),
+                    cx.value_span(node, problem.range.clone()),
                     format!("{field} of state '{name}': {}", problem.message, name = abbreviate(name)),
                 )
                 .state(name);
                 if let Some(help) = problem.help {
                     f = f.help(help);
+                }
+                if let Some(new) = problem.replacement {
+                    let old = s.get(problem.range.clone()).unwrap_or_default();
+                    if let Some(edit) = edits::replace_in_string(node, problem.range, &new) {
+                        f = f.fix(Fix::safe(format!("replace {old} with {new}"), vec![edit]));
+                    }
                 }
                 out.push(f);
             }
@@ -171,6 +204,26 @@ mod tests {
             let f = param(v);
             assert!(f.is_empty(), "{v}: {f:?}");
         }
+    }
+
+    #[test]
+    fn leading_whitespace_is_reported_with_a_fix() {
+        let text = machine(
+            r#"{"Type": "Pass", "Parameters": {"v.$": "\t States.Array($.a)"}, "End": true}"#,
+        );
+        let f = super::super::invalid_path::tests::run(&RULE, &text);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(
+            f[0].message.contains("starts with whitespace"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(&text[f[0].span.start..f[0].span.end], "\\t ");
+        let fix = f[0].fix.as_ref().unwrap();
+        assert_eq!(fix.edits[0].span, f[0].span);
+        assert_eq!(fix.edits[0].replacement, "");
+        // Trailing whitespace is accepted, as after a path.
+        assert!(param("States.Array($.a) ").is_empty());
     }
 
     #[test]

@@ -1,5 +1,4 @@
 use std::fmt;
-use std::ops::Range;
 
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::path::{self, Root};
@@ -8,7 +7,6 @@ use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::{Member, Node, Value};
 use crate::model::{QueryLanguage, State};
-use crate::source::Span;
 
 pub static RULE: Rule = Rule {
     id: "invalid-path",
@@ -48,7 +46,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 if intrinsic_allowed && !node.as_str().is_some_and(|s| s.starts_with('$')) {
                     return;
                 }
-                check_field(state, field, node, kind, out);
+                check_field(cx, state, field, node, kind, out);
             }
             Item::Dollar { template, member } => {
                 // Values that do not start with `$` must be intrinsic calls: invalid-intrinsic.
@@ -57,14 +55,21 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                         key: &member.key,
                         template,
                     };
-                    check_field(state, field, &member.value, Kind::Path, out);
+                    check_field(cx, state, field, &member.value, Kind::Path, out);
                 }
             }
         });
     }
 }
 
-fn check_field(state: &State, field: Field, node: &Node, kind: Kind, out: &mut Vec<Finding>) {
+fn check_field(
+    cx: &Context,
+    state: &State,
+    field: Field,
+    node: &Node,
+    kind: Kind,
+    out: &mut Vec<Finding>,
+) {
     // null and non-strings are the schema rule's business.
     let Some(s) = node.as_str() else { return };
     if is_placeholder(s) {
@@ -101,7 +106,7 @@ fn check_field(state: &State, field: Field, node: &Node, kind: Kind, out: &mut V
         }) => {
             out.push(
                 Finding::new(
-                    value_span(node, offset_range.clone()),
+                    cx.value_span(node, offset_range.clone()),
                     format!(
                         "{field} of state '{name}' is not a valid path: {message} at character {}",
                         char_position(s, offset_range.start),
@@ -119,7 +124,7 @@ fn check_field(state: &State, field: Field, node: &Node, kind: Kind, out: &mut V
             Root::Context => {
                 out.push(
                     Finding::new(
-                        value_span(node, 0..2),
+                        cx.value_span(node, 0..2),
                         format!("{field} of state '{name}' must not start with '$$': the context object is read-only", name = abbreviate(name)),
                     )
                     .state(name)
@@ -130,7 +135,7 @@ fn check_field(state: &State, field: Field, node: &Node, kind: Kind, out: &mut V
             Root::Variable => {
                 out.push(
                     Finding::new(
-                        value_span(node, parsed.variable.clone().map_or(0..1, |r| 0..r.end)),
+                        cx.value_span(node, parsed.variable.clone().map_or(0..1, |r| 0..r.end)),
                         format!("{field} of state '{name}' must not reference a variable: ResultPath places the result in the state's output", name = abbreviate(name)),
                     )
                     .state(name)
@@ -145,7 +150,7 @@ fn check_field(state: &State, field: Field, node: &Node, kind: Kind, out: &mut V
         if let Some((feature, range)) = parsed.reference_violation() {
             out.push(
                 Finding::new(
-                    value_span(node, range.clone()),
+                    cx.value_span(node, range.clone()),
                     format!(
                         "{field} of state '{name}' must be a reference path to one node; {} are not allowed there",
                         feature.describe(), name = abbreviate(name)
@@ -216,35 +221,7 @@ impl fmt::Display for Template {
 
 /// A CloudFormation/SAM/Terraform substitution (`${Name}`) that is replaced before deployment.
 pub(super) fn is_placeholder(s: &str) -> bool {
-    s.contains("${")
-}
-
-/// The span of bytes `range` of the decoded string in `node`. When the string's raw text
-/// has escapes (its decoded length differs from the span's), offsets cannot be mapped and the
-/// whole value is used. An empty range widens to the neighbouring character.
-pub(super) fn value_span(node: &Node, range: Range<usize>) -> Span {
-    let Some(s) = node.as_str() else {
-        return node.span;
-    };
-    if s.len() + 2 != node.span.len() {
-        return node.span;
-    }
-    let mut start = range.start.min(s.len());
-    let mut end = range.end.clamp(start, s.len());
-    if start == end {
-        if let Some(c) = s[start..].chars().next() {
-            end = start + c.len_utf8();
-        } else if let Some(c) = s[..start].chars().next_back() {
-            start -= c.len_utf8();
-        } else {
-            return node.span;
-        }
-    }
-    if !s.is_char_boundary(start) || !s.is_char_boundary(end) {
-        return node.span;
-    }
-    let base = node.span.start + 1;
-    Span::new(base + start, base + end)
+    crate::placeholder::has(s)
 }
 
 /// A value a JSONPath state evaluates as a path or intrinsic.
@@ -595,9 +572,14 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn spans_fall_back_to_the_whole_value_with_escapes() {
+    fn spans_are_exact_across_escapes() {
         let text = machine(r#"{"Type": "Pass", "InputPath": "$.\u0061.", "End": true}"#);
         let f = run(&RULE, &text);
-        assert_eq!(&text[f[0].span.start..f[0].span.end], r#""$.\u0061.""#);
+        assert_eq!(&text[f[0].span.start..f[0].span.end], ".");
+        let text = machine(
+            r#"{"Type": "Pass", "Parameters": {"a.$": "$['\"q\"'].\u00e9[x]"}, "End": true}"#,
+        );
+        let f = run(&RULE, &text);
+        assert_eq!(&text[f[0].span.start..f[0].span.end], "x");
     }
 }

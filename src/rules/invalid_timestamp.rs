@@ -1,4 +1,4 @@
-use super::invalid_path::{is_placeholder, value_span, Field};
+use super::invalid_path::{is_placeholder, Field};
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::timestamp;
 use crate::diagnostic::abbreviate;
@@ -32,7 +32,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         // `Timestamp` is a Wait field in both query languages.
         if state.is(StateType::Wait) {
             if let Some(node) = state.get("Timestamp") {
-                check_value(state, Field::Named("Timestamp"), node, out);
+                check_value(cx, state, Field::Named("Timestamp"), node, out);
             }
         }
         // Choice data-test operators exist only in JSONPath states.
@@ -53,13 +53,13 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     top: rule.top,
                     nested: rule.nested,
                 };
-                check_value(state, field, &member.value, out);
+                check_value(cx, state, field, &member.value, out);
             }
         }
     }
 }
 
-fn check_value(state: &State, field: Field, node: &Node, out: &mut Vec<Finding>) {
+fn check_value(cx: &Context, state: &State, field: Field, node: &Node, out: &mut Vec<Finding>) {
     // Non-strings are the schema rule's; JSONata expressions and deployment placeholders are
     // only known later.
     let Some(s) = node.as_str() else { return };
@@ -69,7 +69,7 @@ fn check_value(state: &State, field: Field, node: &Node, out: &mut Vec<Finding>)
     if let Err(e) = timestamp::parse(s) {
         out.push(
             Finding::new(
-                value_span(node, e.offset_range),
+                cx.value_span(node, e.offset_range),
                 format!(
                     "{field} of state '{}' is not a valid RFC 3339 timestamp (\"{}\"): {}",
                     abbreviate(state.name),

@@ -1,11 +1,14 @@
 //! The rule engine: one file per rule, one registry (`RULES`), one shared `Context`.
 
-use crate::config::{LintOptions, WorkflowType};
+use crate::config::LintOptions;
 use crate::dataflow::DataFlow;
 use crate::diagnostic::{Applicability, Finding, Severity};
 use crate::document::Document;
+use crate::document::Node;
 use crate::graph::StateGraph;
-use crate::model::{Machine, State};
+use crate::model::{Machine, State, WorkflowType};
+use crate::source::{SourceFile, Span};
+use crate::template::Deployment;
 
 mod activity_prefer_callback;
 mod callback_missing_token;
@@ -36,6 +39,7 @@ mod schema;
 mod start_execution_without_name;
 mod state_name_too_long;
 mod task_without_timeout;
+mod unknown_substitution;
 mod unknown_target;
 mod unreachable_state;
 mod unreadable_definition;
@@ -74,9 +78,21 @@ impl Category {
     }
 }
 
-/// Everything a rule may read. Rules never see source text and never print.
+/// Everything a rule may read. Rules never read source text themselves (`value_span` does it
+/// for them) and never print.
 pub struct Context<'a, 'd> {
+    /// The text the document's spans refer to.
+    pub source: &'a SourceFile,
+    /// The definition is written inside a CloudFormation, SAM or Serverless template: a value
+    /// may still be a choice (`Fn::If`) that the tool makes at deployment.
+    pub template: bool,
+    /// What the template deploying the machine says about it (functions, substitutions);
+    /// `None` for a definition linted on its own.
+    pub deployment: Option<&'a Deployment>,
     pub document: &'d Document,
+    /// The text the document's spans point into. Only for shaping fix edits to how the file is
+    /// written (indentation, separators, line endings); rules read values from the document.
+    pub text: &'a str,
     pub machine: &'a Machine<'d>,
     pub graph: &'a StateGraph,
     pub flow: &'a DataFlow,
@@ -84,6 +100,19 @@ pub struct Context<'a, 'd> {
 }
 
 impl<'d> Context<'_, 'd> {
+    /// The source span of bytes `decoded` of `node`'s string value, exact across escapes,
+    /// quotes and YAML folding; the whole node when its text does not decode to its value (a
+    /// template substitution made it).
+    pub fn value_span(&self, node: &Node, decoded: std::ops::Range<usize>) -> Span {
+        crate::document::inner::value_span(&self.source.text, node, decoded)
+    }
+
+    /// Like `value_span`, but `None` instead of the whole node when the range cannot be placed
+    /// exactly: what a fix may replace.
+    pub fn exact_value_span(&self, node: &Node, decoded: std::ops::Range<usize>) -> Option<Span> {
+        crate::document::inner::ValueMap::new(&self.source.text, node).map(|map| map.span(decoded))
+    }
+
     pub fn states(&self) -> impl Iterator<Item = &State<'d>> + '_ {
         self.machine.states.iter()
     }
@@ -150,6 +179,7 @@ pub static RULES: &[&Rule] = &[
     &choice_without_default::RULE,
     &express_unsupported_integration::RULE,
     &express_duration::RULE,
+    &unknown_substitution::RULE,
     &unversioned_lambda::RULE,
     &task_without_timeout::RULE,
     &lambda_missing_retry::RULE,
@@ -194,12 +224,17 @@ pub fn markdown_table() -> String {
 /// Runs one check over a definition, for unit tests of rules.
 #[cfg(test)]
 pub(crate) fn run_check(check: Check, text: &str, options: &LintOptions) -> Vec<Finding> {
+    let source = SourceFile::new("test.json", text.to_string());
     let document = crate::document::json::parse(text).expect("test input parses");
     let machine = Machine::build(&document.root);
     let graph = StateGraph::build(&machine);
     let flow = DataFlow::build(&machine, &graph);
     let cx = Context {
+        source: &source,
+        template: false,
+        deployment: None,
         document: &document,
+        text,
         machine: &machine,
         graph: &graph,
         flow: &flow,

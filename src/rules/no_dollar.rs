@@ -1,9 +1,9 @@
 use super::invalid_path::{is_placeholder, Template};
-use super::{rule_doc, Category, Context, Rule};
+use super::{rule_doc, Category, Context, FixSpec, Rule};
 use crate::asl::{intrinsic, path};
-use crate::diagnostic::abbreviate;
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::{abbreviate, Applicability, Finding, Fix, Severity};
 use crate::document::{Node, Value};
+use crate::edits;
 use crate::model::QueryLanguage;
 
 pub static RULE: Rule = Rule {
@@ -13,7 +13,10 @@ pub static RULE: Rule = Rule {
     summary: "A payload template value looks like a path or intrinsic, but its key lacks .$, so it is passed as literal text",
     doc: rule_doc!("no-dollar"),
     check: Some(check),
-    fix: None,
+    fix: Some(FixSpec {
+        summary: "add .$ to the key",
+        applicability: Applicability::Safe,
+    }),
 };
 
 /// What a string that Step Functions would only evaluate under a `.$` key looks like.
@@ -94,7 +97,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                                     let Some(looks) = looks_evaluated(s) else {
                                         continue;
                                     };
-                                    out.push(
+                                    let mut finding =
                                         Finding::new(
                                             member.key_span,
                                             format!(
@@ -110,8 +113,23 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                                         .help(format!(
                                             "rename the key to \"{}.$\" so that Step Functions evaluates the value",
                                             member.key
-                                        )),
-                                    );
+                                        ));
+                                    // Not when the renamed key exists already: that would be a
+                                    // duplicate key.
+                                    let renamed = format!("{}.$", member.key);
+                                    if !members.iter().any(|m| m.key == renamed) {
+                                        if let Some(edit) = edits::append_to_key(member, ".$") {
+                                            finding = finding.fix(Fix::safe(
+                                                format!(
+                                                    "rename \"{}\" to \"{renamed}\"",
+                                                    abbreviate(&member.key),
+                                                    renamed = abbreviate(&renamed)
+                                                ),
+                                                vec![edit],
+                                            ));
+                                        }
+                                    }
+                                    out.push(finding);
                                 }
                                 Value::Object(_) | Value::Array(_) => stack.push(value),
                                 _ => {}

@@ -1,7 +1,7 @@
-use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
-use crate::diagnostic::{Finding, Severity};
+use super::{rule_doc, Category, Context, FixSpec, Rule};
+use crate::diagnostic::{abbreviate, Applicability, Finding, Fix, Severity};
 use crate::document::Node;
+use crate::edits;
 
 pub static RULE: Rule = Rule {
     id: "retry-catch-all-not-last",
@@ -10,7 +10,10 @@ pub static RULE: Rule = Rule {
     summary: "States.ALL is not alone in its ErrorEquals, or not in the last Retrier/Catcher",
     doc: rule_doc!("retry-catch-all-not-last"),
     check: Some(check),
-    fix: None,
+    fix: Some(FixSpec {
+        summary: "move the Retrier or Catcher that matches States.ALL to the end",
+        applicability: Applicability::Safe,
+    }),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
@@ -21,12 +24,13 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             } else {
                 "Catcher"
             };
+            let catch_alls = entries.iter().filter(|e| catch_all(e).is_some()).count();
             for (i, entry) in entries.iter().enumerate() {
                 let names = entry
                     .get("ErrorEquals")
                     .and_then(Node::as_array)
                     .unwrap_or(&[]);
-                let Some(all) = names.iter().find(|n| n.as_str() == Some("States.ALL")) else {
+                let Some(all) = catch_all(entry) else {
                     continue;
                 };
                 if names.len() > 1 {
@@ -57,9 +61,27 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     for shadowed in &entries[i + 1..] {
                         f = f.related(shadowed.span, "never used");
                     }
+                    // With two catch-alls, moving one leaves the other in the way.
+                    if catch_alls == 1 {
+                        if let Some(edit) = edits::move_item_last(cx.text, entries, i) {
+                            f = f.fix(Fix::safe(
+                                format!("move {field}[{i}] to the end of {field}"),
+                                vec![edit],
+                            ));
+                        }
+                    }
                     out.push(f);
                 }
             }
         }
     }
+}
+
+/// The `"States.ALL"` in an entry's ErrorEquals.
+fn catch_all(entry: &Node) -> Option<&Node> {
+    entry
+        .get("ErrorEquals")
+        .and_then(Node::as_array)?
+        .iter()
+        .find(|n| n.as_str() == Some("States.ALL"))
 }

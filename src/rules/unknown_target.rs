@@ -1,10 +1,10 @@
-use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
-use crate::diagnostic::{Finding, Severity};
+use super::{rule_doc, Category, Context, FixSpec, Rule};
+use crate::diagnostic::{abbreviate, Applicability, Finding, Fix, Severity};
+use crate::edits;
 use crate::hash::FastMap;
 use crate::model::{Machine, Scope, StateId, TransitionKind};
 use crate::source::Span;
-use crate::suggest::{did_you_mean_within, Budget};
+use crate::suggest::{did_you_mean_within, single_suggestion, Budget};
 
 pub static RULE: Rule = Rule {
     id: "unknown-target",
@@ -13,7 +13,10 @@ pub static RULE: Rule = Rule {
     summary: "StartAt, Next, Default or a Choice/Catch Next names no state in its scope",
     doc: rule_doc!("unknown-target"),
     check: Some(check),
-    fix: None,
+    fix: Some(FixSpec {
+        summary: "replace the name with the one state name it is a near-miss of",
+        applicability: Applicability::Safe,
+    }),
 };
 
 /// What every finding of one check looks up, shared so that many unknown targets in a large
@@ -94,7 +97,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 /// A `${…}` template placeholder: the name is only known at deployment.
 fn is_placeholder(target: &str) -> bool {
-    target.contains("${")
+    crate::placeholder::has(target)
 }
 
 fn finding<'m>(
@@ -129,6 +132,7 @@ fn finding<'m>(
         })
     } else {
         let names = scope.states.iter().map(|&id| machine.state(id).name);
+        let single = single_suggestion(target, names.clone());
         let mut f = Finding::new(
             span,
             format!(
@@ -142,6 +146,18 @@ fn finding<'m>(
                 "did you mean '{suggestion}'? State names are case-sensitive",
                 suggestion = abbreviate(suggestion)
             ));
+        }
+        if let Some(name) = single {
+            if let Some(edit) = edits::replace_scalar(span, target, name) {
+                f = f.fix(Fix::safe(
+                    format!(
+                        "replace '{target}' with '{name}'",
+                        target = abbreviate(target),
+                        name = abbreviate(name)
+                    ),
+                    vec![edit],
+                ));
+            }
         }
         f
     };

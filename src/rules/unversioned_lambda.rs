@@ -4,7 +4,9 @@ use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
 use crate::model::QueryLanguage;
+use crate::placeholder;
 use crate::source::Span;
+use crate::template::Tool;
 
 pub static RULE: Rule = Rule {
     id: "unversioned-lambda",
@@ -16,9 +18,8 @@ pub static RULE: Rule = Rule {
     fix: None,
 };
 
-const HELP: &str = "running executions keep calling the mutable function, so a deployment changes them \
-                    mid-flight; pin a version or alias, e.g. \"arn:aws:lambda:us-east-1:123456789012:function:pay:live\" \
-                    or a \"Qualifier\" parameter";
+const WHY: &str =
+    "running executions keep calling the mutable function, so a deployment changes them mid-flight";
 
 /// What a function reference says about the version it calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,11 +88,53 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             ),
         )
         .state(state.name)
-        .help(HELP);
+        .help(format!(
+            "{WHY}; {}",
+            how_to_pin(cx, value, via_qualifier.is_some())
+        ));
         if let Some(span) = via_qualifier {
             finding = finding.related(span, "the Qualifier parameter selects $LATEST");
         }
         out.push(finding);
+    }
+}
+
+/// How to pin the function, in the terms of what deploys it: SAM's `AutoPublishAlias`, a
+/// CloudFormation alias, or the reference itself with an alias appended.
+fn how_to_pin(cx: &Context, value: &str, via_qualifier: bool) -> String {
+    if via_qualifier {
+        return "remove \"Qualifier\": \"$LATEST\", or set it to a version or an alias such as \"live\"".to_string();
+    }
+    let name = display_name(value);
+    let shown = abbreviate(name);
+    let declared = cx
+        .deployment
+        .and_then(|d| Some((d.tool, d.functions.get(name)?)));
+    match declared {
+        Some((_, f)) if f.sam => match &f.auto_publish_alias {
+            Some(alias) => format!(
+                "{} publishes the alias \"{alias}\" (AutoPublishAlias): reference it with !Ref {}.Alias instead of the function's Arn",
+                abbreviate(&f.id), abbreviate(&f.id), alias = abbreviate(alias)
+            ),
+            None => format!(
+                "add AutoPublishAlias: live to {} and reference !Ref {}.Alias instead of the function's Arn; each deployment then publishes a version and moves the alias to it",
+                abbreviate(&f.id), abbreviate(&f.id)
+            ),
+        },
+        Some((Tool::Serverless, _)) => format!(
+            "reference a published version or an alias of {shown}: end its ARN with :<version> or :<alias> (the Serverless Framework publishes a version of each function unless versionFunctions is false)"
+        ),
+        Some((_, f)) => format!(
+            "publish a version of {} (AWS::Lambda::Version) with an alias pointing at it (AWS::Lambda::Alias), and reference the alias (!Ref) instead of the function's Arn",
+            abbreviate(&f.id)
+        ),
+        None if placeholder::has(value) => {
+            "pin a version or alias: end the function's ARN with :<version> or :<alias>, or add a \"Qualifier\" parameter".to_string()
+        }
+        None => format!(
+            "pin a version or alias, e.g. \"{}:live\", or add a \"Qualifier\" parameter",
+            abbreviate(value.strip_suffix(":$LATEST").unwrap_or(value))
+        ),
     }
 }
 
@@ -125,10 +168,12 @@ fn classify(value: &str) -> Version {
         Some(i) => &value[i + ":function:".len()..],
         None => value,
     };
-    // `${…}` placeholders (CloudFormation/SAM substitutions) may hold a qualifier.
-    if tail.contains("${") {
+    // A placeholder standing alone for the name (`function:${Fn}`) may hold a qualifier too;
+    // one inside a longer name (`${self:service}-${opt:stage}-hello`) is part of the name.
+    if placeholder::is_whole(tail) {
         return Version::Unknown;
     }
+    let tail = placeholder::blank(tail);
     let mut parts = tail.split(':');
     let (Some(name), qualifier, None) = (parts.next(), parts.next(), parts.next()) else {
         return Version::Unknown;
@@ -194,6 +239,16 @@ mod tests {
                 Version::Unqualified,
             ),
             ("{% $states.input.fn %}", Version::Unknown),
+            // Serverless Framework: pseudo parameters and variables inside the name.
+            (
+                "arn:aws:lambda:#{AWS::Region}:#{AWS::AccountId}:function:${self:service}-${opt:stage}-hello",
+                Version::Unqualified,
+            ),
+            (
+                "arn:aws:lambda:#{AWS::Region}:#{AWS::AccountId}:function:${self:service}-hello:${opt:alias}",
+                Version::Pinned,
+            ),
+            ("arn:aws:lambda:r:1:function:${Fn}:live", Version::Pinned),
             ("pay:", Version::Unknown),
             ("", Version::Unknown),
             ("a:b:c", Version::Unknown),

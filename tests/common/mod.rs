@@ -40,20 +40,20 @@ pub fn lint_file(path: &Path) -> Vec<Diagnostic> {
         .unwrap_or_default()
 }
 
-/// One line per diagnostic, the form `.expected` files hold.
+/// One line per diagnostic, the form `.expected` files hold. A definition carried in a
+/// string has its pointer inside the definition after the file's: `pointer @ /States/A`.
 pub fn describe(d: &Diagnostic) -> String {
+    let mut pointer = if d.pointer.is_empty() {
+        "(root)".to_string()
+    } else {
+        d.pointer.clone()
+    };
+    if let Some(inner) = &d.definition_pointer {
+        pointer = format!("{pointer} @ {inner}");
+    }
     format!(
         "{}:{} {} {} {} {}",
-        d.start.line,
-        d.start.column,
-        d.severity,
-        d.rule,
-        if d.pointer.is_empty() {
-            "(root)"
-        } else {
-            &d.pointer
-        },
-        d.message
+        d.start.line, d.start.column, d.severity, d.rule, pointer, d.message
     )
 }
 
@@ -84,4 +84,28 @@ pub fn write(dir: &Path, rel: &str, text: impl AsRef<[u8]>) -> PathBuf {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// A directory of shared test data: `$env` if set, else `root()/<default>`, when `probe` exists
+/// in it. When it is missing the test is skipped, visibly (written past the test harness's
+/// output capture), except under CI (`CI` set), where a silent pass would hide that the gate
+/// did not run: there it fails.
+pub fn shared_data(env: &str, default: &str, probe: &str) -> Option<PathBuf> {
+    use std::io::Write;
+    let dir = std::env::var_os(env)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join(default));
+    if dir.join(probe).exists() {
+        return Some(dir);
+    }
+    let message = format!(
+        "no test data at {} (expected {probe} in it; set {env} to point at it)",
+        dir.display()
+    );
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI is set but there is {message}"
+    );
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {message}");
+    None
 }

@@ -3,10 +3,11 @@
 
 use super::site::{Part, Site};
 use super::values::{check_value, Expect, Lang, MAX_SECONDS};
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Fix};
 use crate::document::{Member, Node};
+use crate::edits;
 use crate::model::{QueryLanguage, StateType};
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, single_suggestion};
 
 /// A set of state types, one bit per type in `StateType::ALL` order.
 pub(super) type Types = u8;
@@ -67,12 +68,9 @@ pub(super) static STATE_FIELDS: &[Field] = &[
     field("Next", TRANSITIONS, Both, Str),
     field("End", TRANSITIONS, Both, Custom),
     field("Resource", TASK, Both, Custom),
-    field(
-        "Parameters",
-        TASK | PASS | PARALLEL | MAP,
-        JsonPath,
-        ObjectOrArray,
-    ),
+    // Any JSON value: a string, number, boolean or null is passed as it is (AWS's statelint
+    // and language service accept them, and their tests say so).
+    field("Parameters", TASK | PASS | PARALLEL | MAP, JsonPath, Any),
     field(
         "ResultPath",
         TASK | PASS | PARALLEL | MAP,
@@ -255,7 +253,7 @@ pub(super) fn check_members<'n>(
     for member in members {
         let key = member.key.as_str();
         let Some(field) = find(fields, key) else {
-            unknown_field(out, site, member, fields, lang);
+            unknown_field(out, site, member, members, fields, lang);
             continue;
         };
         if let Some(ty) = lang.ty {
@@ -325,6 +323,7 @@ fn unknown_field(
     out: &mut Vec<Finding>,
     site: &Site,
     member: &Member,
+    siblings: &[Member],
     fields: &[Field],
     lang: LangContext,
 ) {
@@ -333,6 +332,11 @@ fn unknown_field(
         |f: &&Field| lang.ty.is_none_or(|ty| f.types & bit(ty) != 0) && f.lang.allows(lang.state);
     let suggestion = did_you_mean(key, fields.iter().filter(fits).map(|f| f.name))
         .or_else(|| did_you_mean(key, fields.iter().map(|f| f.name)));
+    // A fix only for one clear match that fits here and is not set already.
+    let rename = single_suggestion(key, fields.iter().filter(fits).map(|f| f.name))
+        .filter(|s| !siblings.iter().any(|m| m.key == *s))
+        .filter(|s| find(fields, s).is_none_or(|f| kind_fits(f.value, &member.value)))
+        .and_then(|s| Some((s, edits::rename_key(member, s)?)));
     let mut f = site.finding(
         member.key_span,
         format!(
@@ -348,7 +352,35 @@ fn unknown_field(
         (_, Some(s)) => f.help(format!("did you mean \"{s}\"? Field names are case-sensitive", s = abbreviate(s))),
         (_, None) => f.help(format!("remove \"{key}\"; Step Functions rejects fields it does not know", key = abbreviate(key))),
     };
+    if let Some((name, edit)) = rename {
+        f = f.fix(Fix::safe(
+            format!(
+                "rename \"{key}\" to \"{name}\"",
+                key = abbreviate(key),
+                name = abbreviate(name)
+            ),
+            vec![edit],
+        ));
+    }
     out.push(f);
+}
+
+/// Whether a value is of the kind a field takes (`Custom` fields are checked elsewhere: any).
+/// A misspelt `"End": true` is not `"And"`, which takes an array.
+fn kind_fits(expect: Expect, node: &Node) -> bool {
+    use crate::document::Value;
+    match (expect, &node.value) {
+        (Any | Custom, _) => true,
+        (Str | Expect::Enum(_), Value::String(_)) => true,
+        (StrOrNull, Value::String(_) | Value::Null) => true,
+        (Expect::Bool, Value::Bool(_)) => true,
+        (Int(..) | Num(..), Value::Number(_)) => true,
+        (Object, Value::Object(_)) | (Array, Value::Array(_)) => true,
+        (ObjectOrArray, Value::Object(_) | Value::Array(_)) => true,
+        // A JSONata expression or a placeholder may stand for anything.
+        (_, Value::String(s)) => s.contains("{%") || s.contains("${"),
+        _ => false,
+    }
 }
 
 /// Reports the later of two mutually exclusive fields, pointing back at the earlier one.

@@ -21,8 +21,8 @@ mod values;
 #[cfg(test)]
 mod tests;
 
-use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::{Finding, Severity};
+use super::{rule_doc, Category, Context, FixSpec, Rule};
+use crate::diagnostic::{Applicability, Finding, Severity};
 
 pub static RULE: Rule = Rule {
     id: "schema",
@@ -31,7 +31,10 @@ pub static RULE: Rule = Rule {
     summary: "Fields, types and values that Step Functions rejects",
     doc: rule_doc!("schema"),
     check: Some(check),
-    fix: None,
+    fix: Some(FixSpec {
+        summary: "rename a misspelt field or value to its one close match; write a number or boolean without quotes",
+        applicability: Applicability::Safe,
+    }),
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {

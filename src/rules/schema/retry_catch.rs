@@ -3,9 +3,8 @@
 use super::fields::{check_members, sub, Field, LangContext};
 use super::site::{brace, Part, Site};
 use super::templates;
-use super::values::{check_literal, non_empty_array, Expect, Lang, MAX_SECONDS};
-use crate::diagnostic::abbreviate;
-use crate::diagnostic::{Finding, Severity};
+use super::values::{check_literal, non_empty_array, with_replacement, Expect, Lang, MAX_SECONDS};
+use crate::diagnostic::{abbreviate, Applicability, Finding, Severity};
 use crate::document::{Member, Node};
 use crate::suggest::did_you_mean;
 
@@ -165,8 +164,7 @@ fn error_equals(out: &mut Vec<Finding>, site: &Site, node: &Node) {
         // Step Functions deploys other "States." names (and a Fail state may raise them), so
         // only near-misses of real names are reported, as warnings: typos that never match.
         if let Some(suggestion) = did_you_mean(text, PREDEFINED.iter().copied()) {
-            out.push(
-                site.finding(
+            let f = site.finding(
                     name.span,
                     format!(
                         "{} lists \"{text}\", which is not an error Step Functions raises, so it never matches; names starting with \"States.\" are reserved",
@@ -174,8 +172,14 @@ fn error_equals(out: &mut Vec<Finding>, site: &Site, node: &Node) {
                     ),
                 )
                 .severity(Severity::Warning)
-                .help(format!("did you mean \"{suggestion}\"? Error names are case-sensitive", suggestion = abbreviate(suggestion))),
-            );
+                .help(format!("did you mean \"{suggestion}\"? Error names are case-sensitive", suggestion = abbreviate(suggestion)));
+            // The definition deploys as written, and the entry then matches errors it never
+            // matched: a change of behaviour, so only with --unsafe-fixes.
+            let mut f = with_replacement(f, name, text, PREDEFINED);
+            if let Some(fix) = &mut f.fix {
+                fix.applicability = Applicability::Unsafe;
+            }
+            out.push(f);
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::fields::{check_members, sub, Field, LangContext};
 use super::site::{brace, Part, Site};
-use super::values::{check_literal, has_placeholder, Expect, Lang, MAX_SECONDS};
+use super::values::{check_literal, has_placeholder, with_replacement, Expect, Lang, MAX_SECONDS};
 use super::Context;
 use crate::diagnostic::abbreviate;
 use crate::diagnostic::Finding;
@@ -54,7 +54,7 @@ pub(super) fn check_root(cx: &Context, out: &mut Vec<Finding>) -> bool {
         ));
         return false;
     }
-    let site = Site::machine();
+    let site = Site::machine().in_template(cx.template);
     let lang = LangContext {
         state: QueryLanguage::JsonPath,
         machine: cx.machine.query_language,
@@ -90,7 +90,7 @@ pub(super) fn check_scopes(cx: &Context, out: &mut Vec<Finding>) {
 fn check_nested(cx: &Context, scope: &Scope, out: &mut Vec<Finding>) {
     let owner = scope.owner.map(|id| cx.machine.state(id).name);
     let description = cx.machine.scope_path(scope.id);
-    let site = Site::scope(&description, owner);
+    let site = Site::scope(&description, owner).in_template(cx.template);
     let node = scope.node;
     if node.as_object().is_none() {
         // A processor that is not an object is reported with the Map state's fields.
@@ -245,7 +245,7 @@ pub(super) fn check_query_language(
                     s = abbreviate(s)
                 ));
             }
-            out.push(f);
+            out.push(with_replacement(f, node, value, VALUES));
         }
         Some(QueryLanguage::JsonPath) if machine == Some(QueryLanguage::Jsonata) => {
             out.push(

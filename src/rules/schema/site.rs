@@ -25,6 +25,8 @@ pub(super) struct Site<'s> {
     /// A nested machine, described ("branch 1 of Parallel 'P'"), instead of the state.
     pub scope: Option<&'s str>,
     pub part: Part<'s>,
+    /// The definition sits in a template: a value may be a deploy-time `Fn::If` choice.
+    pub template: bool,
 }
 
 impl<'s> Site<'s> {
@@ -33,6 +35,7 @@ impl<'s> Site<'s> {
             state: None,
             scope: None,
             part: Part::Whole,
+            template: false,
         }
     }
 
@@ -41,6 +44,7 @@ impl<'s> Site<'s> {
             state: Some(name),
             scope: None,
             part: Part::Whole,
+            template: false,
         }
     }
 
@@ -50,7 +54,12 @@ impl<'s> Site<'s> {
             state: owner,
             scope: Some(description),
             part: Part::Whole,
+            template: false,
         }
+    }
+
+    pub fn in_template(self, template: bool) -> Self {
+        Site { template, ..self }
     }
 
     pub fn at(self, part: Part<'s>) -> Self {

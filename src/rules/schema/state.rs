@@ -6,12 +6,14 @@ use super::fields::{
 };
 use super::root::check_query_language;
 use super::site::Site;
-use super::values::{check_literal, is_jsonata, non_empty_array, Expect};
+use super::values::{check_literal, is_jsonata, non_empty_array, with_replacement, Expect};
 use super::{choice, map, retry_catch, templates, Context};
+use crate::asl::resource::lambda_function_error;
 use crate::diagnostic::abbreviate;
 use crate::diagnostic::Finding;
 use crate::document::{Member, Node};
 use crate::model::{QueryLanguage, State, StateType};
+use crate::placeholder;
 use crate::suggest::did_you_mean;
 
 /// Names that belong at the top level of a machine, not among its states.
@@ -24,7 +26,7 @@ const MACHINE_FIELDS: &[&str] = &[
 ];
 
 pub(super) fn check(cx: &Context, state: &State, out: &mut Vec<Finding>) {
-    let site = Site::state(state.name);
+    let site = Site::state(state.name).in_template(cx.template);
     if state.name.is_empty() {
         out.push(Finding::new(state.name_span, "state name is empty").help(
             "give the state a name, such as \"ProcessOrder\"; transitions refer to states by name",
@@ -104,8 +106,8 @@ fn check_type(state: &State, site: &Site, out: &mut Vec<Finding>) -> Option<Stat
                 "use one of Task, Pass, Choice, Wait, Succeed, Fail, Parallel or Map".to_string()
             }
         };
-        out.push(
-            site.finding(
+        let f = site
+            .finding(
                 member.value.span,
                 format!(
                     "state '{}' has an unknown Type \"{value}\"",
@@ -113,8 +115,8 @@ fn check_type(state: &State, site: &Site, out: &mut Vec<Finding>) -> Option<Stat
                     value = abbreviate(value)
                 ),
             )
-            .help(help),
-        );
+            .help(help);
+        out.push(with_replacement(f, &member.value, value, &NAMES));
     }
     state.ty
 }
@@ -135,7 +137,7 @@ fn custom_field(
         "End" => {
             check_literal(out, site, "End", node, Expect::Bool);
         }
-        "Resource" => resource(out, site, node),
+        "Resource" => resource(cx, out, site, node),
         "Assign" => templates::assign(out, site, member, ql),
         "Retry" => retry_catch::retry(out, site, member, lang),
         "Catch" => retry_catch::catch(out, site, member, lang),
@@ -161,11 +163,41 @@ fn custom_field(
 }
 
 /// A string, and in JSONata states a literal one: the service resolves it before evaluating.
-fn resource(out: &mut Vec<Finding>, site: &Site, node: &Node) {
+/// Placeholders must be closed, and a Lambda function ARN well formed.
+fn resource(cx: &Context, out: &mut Vec<Finding>, site: &Site, node: &Node) {
     if !check_literal(out, site, "Resource", node, Expect::Str) {
         return;
     }
-    if node.as_str().is_some_and(is_jsonata) {
+    let Some(arn) = node.as_str() else { return };
+    if let Some(at) = placeholder::unclosed(arn) {
+        out.push(
+            site.finding(
+                cx.value_span(node, at..at + 2),
+                format!(
+                    "{} has a placeholder that is never closed: \"{}\" has no '}}'",
+                    site.field("Resource"),
+                    abbreviate(&arn[at..])
+                ),
+            )
+            .help("close the placeholder, e.g. \"${LambdaArn}\"; an unclosed one reaches Step Functions as it is, which is not an ARN"),
+        );
+        return;
+    }
+    if let Some(e) = lambda_function_error(arn) {
+        out.push(
+            site.finding(
+                cx.value_span(node, e.offset_range),
+                format!(
+                    "{} is not a valid Lambda function ARN: {}",
+                    site.field("Resource"),
+                    e.message
+                ),
+            )
+            .help("write arn:aws:lambda:<region>:<account>:function:<name>, optionally followed by :<version> or :<alias>, e.g. \"arn:aws:lambda:us-east-1:123456789012:function:pay:live\""),
+        );
+        return;
+    }
+    if is_jsonata(arn) {
         out.push(
             site.finding(
                 node.span,

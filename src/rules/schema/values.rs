@@ -1,11 +1,11 @@
 //! Value kinds, ranges and enums, checked without schema jargon in the messages.
 
 use super::site::Site;
-use crate::diagnostic::abbreviate;
-use crate::diagnostic::Finding;
+use crate::diagnostic::{abbreviate, Finding, Fix};
 use crate::document::{Node, Number, Value};
+use crate::edits;
 use crate::model::QueryLanguage;
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, single_suggestion};
 
 /// Upper bound AWS accepts for every seconds field (and retry counts).
 pub(super) const MAX_SECONDS: i64 = 99_999_999;
@@ -88,12 +88,12 @@ pub(super) fn is_jsonata(s: &str) -> bool {
 
 /// A value that is exactly one placeholder, such as `${ReminderTimeout}`.
 pub(super) fn is_whole_placeholder(s: &str) -> bool {
-    s.starts_with("${") && s.ends_with('}') && s[2..].find('}') == Some(s.len() - 3)
+    crate::placeholder::is_whole(s)
 }
 
 /// A SAM/CloudFormation `DefinitionSubstitutions` placeholder such as `${MyFunctionArn}`.
 pub(super) fn has_placeholder(s: &str) -> bool {
-    s.contains("${")
+    crate::placeholder::has(s)
 }
 
 /// `"A"`, `"A" or "B"`, `"A", "B" or "C"`.
@@ -160,6 +160,15 @@ pub(super) fn check_value(
     ql: QueryLanguage,
 ) -> bool {
     let jsonata = ql == QueryLanguage::Jsonata;
+    // A template's `Fn::If` deploys one of its branches: each must fit.
+    if let Some(branches) = crate::placeholder::alternatives(node).filter(|_| site.template) {
+        // Every branch is checked (and reported), not only up to the first bad one.
+        let mut ok = true;
+        for branch in branches {
+            ok &= check_value(out, site, name, branch, expect, ql);
+        }
+        return ok;
+    }
     match (&node.value, expect) {
         (_, Expect::Any | Expect::Custom) => true,
         (Value::String(s), _) if jsonata && is_jsonata(s) => true,
@@ -190,7 +199,7 @@ pub(super) fn check_value(
                     suggestion = abbreviate(suggestion)
                 ));
             }
-            out.push(f);
+            out.push(with_replacement(f, node, s, values));
             false
         }
         (Value::Number(n), Expect::Int(min, max)) => {
@@ -300,6 +309,9 @@ fn wrong_kind(
         };
         if literal {
             f = f.help(format!("write {trimmed} without quotes"));
+            if let Some(edit) = unquoted(s, expect).and_then(|v| edits::unquote(node, v)) {
+                f = f.fix(Fix::safe(format!("write {s} without quotes"), vec![edit]));
+            }
         } else if jsonata && !is_jsonata(s) && (trimmed.starts_with('$') || trimmed.contains("{%"))
         {
             f = f.help(format!(
@@ -316,6 +328,41 @@ fn wrong_kind(
         f = f.help("put the value in double quotes");
     }
     out.push(f);
+}
+
+/// The finding with a fix that writes the one allowed value `s` is a near-miss of.
+pub(super) fn with_replacement(f: Finding, node: &Node, s: &str, values: &[&str]) -> Finding {
+    let Some(value) = single_suggestion(s, values.iter().copied()) else {
+        return f;
+    };
+    match edits::replace_scalar(node.span, s, value) {
+        Some(edit) => f.fix(Fix::safe(
+            format!(
+                "replace \"{s}\" with \"{value}\"",
+                s = abbreviate(s),
+                value = abbreviate(value)
+            ),
+            vec![edit],
+        )),
+        None => f,
+    }
+}
+
+/// The literal a string stands for when it is exactly a number or boolean the field accepts
+/// (no surrounding spaces: "5 " may be a typo for something else).
+fn unquoted(s: &str, expect: Expect) -> Option<&str> {
+    match expect {
+        Expect::Bool => matches!(s, "true" | "false").then_some(s),
+        Expect::Int(min, max) => {
+            let n: f64 = edits::json_number(s)?.parse().ok()?;
+            (n.fract() == 0.0 && n >= min as f64 && n <= max as f64).then_some(s)
+        }
+        Expect::Num(min, max) => {
+            let n: f64 = edits::json_number(s)?.parse().ok()?;
+            (n.is_finite() && n >= min && n <= max).then_some(s)
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -7,10 +7,20 @@
 //! cannot be known before deployment (parameters, most attributes) stays a `${…}` placeholder,
 //! which every rule treats as unknown.
 
-use crate::config::WorkflowType;
 use crate::document::{Member, Node, Text, Value, MAX_DEPTH};
 use crate::hash::FastMap;
+use crate::model::WorkflowType;
 use crate::source::Span;
+use crate::suggest::did_you_mean;
+
+mod deployment;
+mod rebuilt;
+
+pub use deployment::{
+    dollar_placeholders, unknown_in, DeclaredFunction, DefinedBy, Deployment, Scope, Tool,
+    UnknownSubstitution,
+};
+pub use rebuilt::{Locator, Rebuilt};
 
 const REGION: &str = "us-east-1";
 const ACCOUNT: &str = "123456789012";
@@ -27,6 +37,26 @@ pub struct Embedded<'d> {
     pub definition: Definition<'d>,
     /// `DefinitionSubstitutions` (or `Fn::Sub` variables), resolved.
     pub substitutions: FastMap<String, String>,
+    /// Declared by a template (not a definition found inside some other document), whose
+    /// tool resolves intrinsic functions in it.
+    pub template: bool,
+    /// What the template says about the machine (its unknown substitutions are filled in for
+    /// a rebuilt `DefinitionString` only: the others need the source text, see `scope`).
+    pub deployment: Deployment,
+}
+
+impl Embedded<'_> {
+    /// The names the definition's `${…}` placeholders may use, for `unknown_in`; `None` for a
+    /// definition found inside some other document, whose tool is unknown.
+    pub fn scope<'a>(&'a self, root: &'a Node) -> Option<Scope<'a>> {
+        if !self.template {
+            return None;
+        }
+        Some(match self.deployment.tool {
+            Tool::Serverless => Scope::Serverless { root },
+            _ => Scope::Substitutions(&self.deployment.substitution_names),
+        })
+    }
 }
 
 #[derive(Debug)]
@@ -34,7 +64,10 @@ pub enum Definition<'d> {
     /// `Definition` / `definition`: an object in the template itself.
     Object(&'d Node),
     /// `DefinitionString`, rebuilt as text; `node` is the template value it came from.
-    Text { text: String, node: &'d Node },
+    Text {
+        rebuilt: Rebuilt<'d>,
+        node: &'d Node,
+    },
     /// `DefinitionUri` / `DefinitionS3Location` naming a local file, relative to the template.
     File { path: String, node: &'d Node },
     /// A definition this linter cannot read, and why.
@@ -46,6 +79,15 @@ pub fn find(root: &Node) -> Option<Vec<Embedded<'_>>> {
     let resources = root.get("Resources").and_then(Node::as_object);
     let mut machines = Vec::new();
     let resolver = Resolver::new(root);
+    let transform = root.get("Transform");
+    let sam_transform = transform
+        .and_then(Node::as_array)
+        .map_or(
+            transform.and_then(Node::as_str).into_iter().collect(),
+            |a| a.iter().filter_map(Node::as_str).collect::<Vec<_>>(),
+        )
+        .iter()
+        .any(|t| t.starts_with("AWS::Serverless"));
     for resource in resources.unwrap_or(&[]) {
         let ty = resource.value.get_str("Type").unwrap_or("");
         let sam = match ty {
@@ -55,7 +97,14 @@ pub fn find(root: &Node) -> Option<Vec<Embedded<'_>>> {
         };
         // Without Properties nothing is found, and the resource itself is what is reported.
         let props = resource.value.get("Properties").unwrap_or(&resource.value);
-        machines.push(cloudformation_machine(resource, props, sam, &resolver));
+        let tool = if sam || sam_transform {
+            Tool::Sam
+        } else {
+            Tool::CloudFormation
+        };
+        machines.push(cloudformation_machine(
+            resource, props, sam, tool, &resolver,
+        ));
     }
     // Serverless Framework: stepFunctions.stateMachines.<name>.definition
     let serverless = root
@@ -66,7 +115,7 @@ pub fn find(root: &Node) -> Option<Vec<Embedded<'_>>> {
         let Some(definition) = entry.value.get("definition") else {
             continue;
         };
-        let workflow_type = entry.value.get_str("type").and_then(parse_workflow_type);
+        let workflow_type = entry.value.get_str("type").and_then(WorkflowType::parse);
         let definition = match definition.as_str() {
             // `${file(./statemachine/flow.asl.yml)}`: the definition lives in that file.
             Some(text) => match text.strip_prefix("${file(").and_then(|r| r.strip_suffix(")}")) {
@@ -82,15 +131,19 @@ pub fn find(root: &Node) -> Option<Vec<Embedded<'_>>> {
             None => Definition::Object(definition),
         };
         machines.push(Embedded {
-            name: entry
-                .value
-                .get_str("name")
-                .unwrap_or(&entry.key)
-                .to_string(),
+            // The key is what the project calls the machine; `name:` is the deployed name,
+            // often built from variables (`checkout-${sls:stage}`).
+            name: entry.key.to_string(),
             anchor: entry.key_span,
             workflow_type,
             definition,
             substitutions: FastMap::default(),
+            template: true,
+            deployment: Deployment {
+                tool: Tool::Serverless,
+                functions: resolver.declared_functions(),
+                ..Deployment::default()
+            },
         });
     }
     if machines.is_empty() {
@@ -133,6 +186,8 @@ fn embedded_definitions(root: &Node) -> Vec<Embedded<'_>> {
                 workflow_type: None,
                 definition: Definition::Object(node),
                 substitutions: FastMap::default(),
+                template: false,
+                deployment: Deployment::default(),
             });
         } else {
             push_children(&mut stack, node, &pointer);
@@ -141,22 +196,15 @@ fn embedded_definitions(root: &Node) -> Vec<Embedded<'_>> {
     found
 }
 
-fn parse_workflow_type(s: &str) -> Option<WorkflowType> {
-    match s.to_ascii_uppercase().as_str() {
-        "EXPRESS" => Some(WorkflowType::Express),
-        "STANDARD" => Some(WorkflowType::Standard),
-        _ => None,
-    }
-}
-
 fn cloudformation_machine<'d>(
     resource: &'d Member,
     props: &'d Node,
     sam: bool,
+    tool: Tool,
     resolver: &Resolver,
 ) -> Embedded<'d> {
     let type_key = if sam { "Type" } else { "StateMachineType" };
-    let workflow_type = props.get_str(type_key).and_then(parse_workflow_type);
+    let workflow_type = props.get_str(type_key).and_then(WorkflowType::parse);
     let mut substitutions = FastMap::default();
     if let Some(subs) = props
         .get("DefinitionSubstitutions")
@@ -167,10 +215,12 @@ fn cloudformation_machine<'d>(
             substitutions.insert(m.key.to_string(), value);
         }
     }
+    let mut substitution_names: Vec<String> = substitutions.keys().cloned().collect();
+    substitution_names.sort_unstable();
     let definition = if let Some(object) = props.get("Definition") {
         Definition::Object(object)
     } else if let Some(node) = props.get("DefinitionString") {
-        definition_string(node, resolver, &mut substitutions)
+        definition_string(node, resolver, &mut substitutions, &substitution_names)
     } else if let Some(node) = props
         .get("DefinitionUri")
         .or_else(|| props.get("DefinitionS3Location"))
@@ -195,54 +245,53 @@ fn cloudformation_machine<'d>(
             node: props,
         }
     };
+    let unknown_substitutions = match &definition {
+        Definition::Text { rebuilt, .. } => rebuilt.unknown.clone(),
+        _ => Vec::new(),
+    };
     Embedded {
         name: resource.key.to_string(),
         anchor: resource.key_span,
         workflow_type,
         definition,
         substitutions,
+        template: true,
+        deployment: Deployment {
+            tool,
+            functions: resolver.declared_functions(),
+            substitution_names,
+            unknown_substitutions,
+        },
     }
 }
 
 /// Rebuilds the text of a `DefinitionString`: a plain string, `Fn::Sub` (string or
-/// `[string, variables]`) or `Fn::Join` (the shape CDK synthesizes).
+/// `[string, variables]`) or `Fn::Join` (the shape CDK synthesizes), remembering where each
+/// piece of the text comes from.
+/// `names` are the `DefinitionSubstitutions` names, for `${Name}`s left for Step Functions.
 fn definition_string<'d>(
     node: &'d Node,
     resolver: &Resolver,
     substitutions: &mut FastMap<String, String>,
+    names: &[String],
 ) -> Definition<'d> {
-    if let Some(text) = node.as_str() {
-        return Definition::Text {
-            text: text.to_string(),
-            node,
-        };
+    if node.as_str().is_some() {
+        let mut rebuilt = Rebuilt::default();
+        resolver.copy_string(node, names, &mut rebuilt);
+        return Definition::Text { rebuilt, node };
     }
     if let Some(sub) = node.get("Fn::Sub") {
-        let (template, vars) = match sub.as_array() {
-            Some([template, vars]) => (template, vars.as_object().unwrap_or(&[])),
-            Some([template]) => (template, &[][..]),
-            _ => (sub, &[][..]),
-        };
-        if let Some(text) = template.as_str() {
-            let mut local = FastMap::default();
-            for m in vars {
-                local.insert(
-                    m.key.to_string(),
-                    resolver.string(&m.value, &FastMap::default()),
-                );
-            }
-            // Fn::Sub resolves every ${X} before Step Functions sees the text; what stays
-            // unknown is left as a placeholder.
-            let text = resolver.sub(text, &local);
+        let mut rebuilt = Rebuilt::default();
+        if let Some(local) = resolver.sub_into(sub, &FastMap::default(), names, &mut rebuilt) {
             substitutions.extend(local);
-            return Definition::Text { text, node };
+            return Definition::Text { rebuilt, node };
         }
     }
-    if node.get("Fn::Join").is_some() {
-        return Definition::Text {
-            text: resolver.string(node, &FastMap::default()),
-            node,
-        };
+    if let Some(join) = node.get("Fn::Join") {
+        let mut rebuilt = Rebuilt::default();
+        if resolver.join_into(join, names, &mut rebuilt, 0) {
+            return Definition::Text { rebuilt, node };
+        }
     }
     Definition::Unavailable {
         reason: "DefinitionString is built by an expression this linter cannot evaluate".into(),
@@ -254,6 +303,8 @@ fn definition_string<'d>(
 struct Resolver {
     /// Logical id → (type, properties).
     resources: FastMap<String, (String, Option<Node>)>,
+    /// The template's `Parameters`: defined, but known only at deployment.
+    parameters: Vec<String>,
 }
 
 impl Resolver {
@@ -267,7 +318,10 @@ impl Resolver {
             let ty = m.value.get_str("Type").unwrap_or("").to_string();
             resources.insert(m.key.to_string(), (ty, m.value.get("Properties").cloned()));
         }
-        // Serverless Framework functions become `<Name>LambdaFunction` resources.
+        // Serverless Framework functions become `<Name>LambdaFunction` resources; the
+        // serverless-step-functions plugin also accepts the function's key (`Fn::GetAtt:
+        // [hello, Arn]`). Their names are only known at deployment (`<service>-<stage>-<key>`),
+        // so the key names them here.
         for f in root
             .get("functions")
             .and_then(Node::as_object)
@@ -280,12 +334,73 @@ impl Resolver {
                 .unwrap_or_default()
                 .replace('-', "Dash")
                 .replace('_', "Underscore");
-            resources.insert(
-                format!("{logical}LambdaFunction"),
-                ("AWS::Lambda::Function".to_string(), None),
-            );
+            let function = || ("AWS::Lambda::Function".to_string(), None);
+            resources.insert(format!("{logical}LambdaFunction"), function());
+            resources.entry(f.key.to_string()).or_insert_with(function);
         }
-        Resolver { resources }
+        let parameters = root
+            .get("Parameters")
+            .and_then(Node::as_object)
+            .unwrap_or(&[])
+            .iter()
+            .map(|m| m.key.to_string())
+            .collect();
+        Resolver {
+            resources,
+            parameters,
+        }
+    }
+
+    /// The Lambda functions declared, by the name their ARNs resolve to.
+    fn declared_functions(&self) -> FastMap<String, DeclaredFunction> {
+        self.resources
+            .iter()
+            .filter(|(_, (ty, _))| {
+                matches!(
+                    ty.as_str(),
+                    "AWS::Lambda::Function" | "AWS::Serverless::Function"
+                )
+            })
+            .map(|(id, (ty, props))| {
+                let function = DeclaredFunction {
+                    id: id.clone(),
+                    sam: ty == "AWS::Serverless::Function",
+                    auto_publish_alias: props
+                        .as_ref()
+                        .and_then(|p| p.get_str("AutoPublishAlias"))
+                        .map(str::to_string),
+                };
+                (self.function_name(id), function)
+            })
+            .collect()
+    }
+
+    /// Whether `Fn::Sub` can resolve `${name}` at deployment, even if not here.
+    fn sub_defines(&self, name: &str, vars: &FastMap<String, String>) -> bool {
+        let id = name.split_once('.').map_or(name, |(id, _)| id);
+        name.starts_with("AWS::")
+            || vars.contains_key(name)
+            || self.resources.contains_key(id)
+            || self.parameters.iter().any(|p| p == name)
+    }
+
+    /// What `Fn::Sub` could have meant by an undefined `${name}`.
+    fn sub_suggestion(&self, name: &str, vars: &FastMap<String, String>) -> Option<String> {
+        let candidates = vars
+            .keys()
+            .chain(self.parameters.iter())
+            .chain(self.resources.keys())
+            .map(String::as_str);
+        did_you_mean(name, candidates).map(str::to_string)
+    }
+
+    /// Appends all of `node`'s string, whose `${Name}`s are left for `DefinitionSubstitutions`
+    /// (`names`), recording those it does not define.
+    fn copy_string<'d>(&self, node: &'d Node, names: &[String], out: &mut Rebuilt<'d>) {
+        let Some(s) = node.as_str() else { return };
+        let at = out.text.len();
+        out.copy(node, 0..s.len());
+        out.note_unknown(s, at, Scope::Substitutions(names));
     }
 
     /// A function's name: its FunctionName property, or the logical id.
@@ -377,20 +492,127 @@ impl Resolver {
 
     /// Resolves `${X}` and `${X.Attr}` in an `Fn::Sub` string; unknown ones stay as written.
     fn sub(&self, text: &str, vars: &FastMap<String, String>) -> String {
-        replace_placeholders(text, |name| {
-            if let Some(literal) = name.strip_prefix('!') {
-                Some(format!("${{{literal}}}"))
-            } else if let Some(v) = vars.get(name) {
-                Some(v.clone())
-            } else if let Some((id, attribute)) =
-                name.split_once('.').filter(|_| !name.starts_with("AWS::"))
-            {
-                self.attribute(id, attribute)
-                    .or_else(|| self.reference(name))
-            } else {
-                self.reference(name)
+        replace_placeholders(text, |name| self.sub_value(name, vars))
+    }
+
+    /// What `Fn::Sub` puts in place of `${name}`, when known before deployment.
+    fn sub_value(&self, name: &str, vars: &FastMap<String, String>) -> Option<String> {
+        if let Some(literal) = name.strip_prefix('!') {
+            Some(format!("${{{literal}}}"))
+        } else if let Some(v) = vars.get(name) {
+            Some(v.clone())
+        } else if let Some((id, attribute)) =
+            name.split_once('.').filter(|_| !name.starts_with("AWS::"))
+        {
+            self.attribute(id, attribute)
+                .or_else(|| self.reference(name))
+        } else {
+            self.reference(name)
+        }
+    }
+
+    /// Appends what the argument of an `Fn::Sub` (a string, or `[string, variables]`)
+    /// deploys as, with its origins. Returns the variables, or `None` when the argument has
+    /// no template string.
+    fn sub_into<'d>(
+        &self,
+        sub: &'d Node,
+        vars: &FastMap<String, String>,
+        names: &[String],
+        out: &mut Rebuilt<'d>,
+    ) -> Option<FastMap<String, String>> {
+        let (template, local_vars) = match sub.as_array() {
+            Some([template, vars]) => (template, vars.as_object().unwrap_or(&[])),
+            Some([template]) => (template, &[][..]),
+            _ => (sub, &[][..]),
+        };
+        let text = template.as_str()?;
+        let mut local = vars.clone();
+        for m in local_vars {
+            local.insert(m.key.to_string(), self.string(&m.value, vars));
+        }
+        let mut at = 0;
+        while let Some(found) = text[at..].find("${") {
+            let open = at + found;
+            let Some(close) = text[open + 2..].find('}').map(|i| open + 2 + i) else {
+                break;
+            };
+            out.copy(template, at..open);
+            // Fn::Sub resolves every ${X} before Step Functions sees the text; what stays
+            // unknown is left as a placeholder, as written. `${!X}` leaves `${X}` for
+            // DefinitionSubstitutions.
+            let name = &text[open + 2..close];
+            let start = out.text.len();
+            match self.sub_value(name, &local) {
+                Some(value) => {
+                    out.substitute(&value, template, open..close + 1);
+                    if name.starts_with('!') {
+                        out.note_unknown(&value, start, Scope::Substitutions(names));
+                    }
+                }
+                None => {
+                    out.copy(template, open..close + 1);
+                    if !self.sub_defines(name, &local) {
+                        out.unknown.push(UnknownSubstitution {
+                            name: name.to_string(),
+                            span: Span::new(start, out.text.len()),
+                            defined_by: DefinedBy::FnSub,
+                            suggestion: self.sub_suggestion(name, &local),
+                        });
+                    }
+                }
             }
-        })
+            at = close + 1;
+        }
+        out.copy(template, at..text.len());
+        Some(local)
+    }
+
+    /// Appends what the argument of an `Fn::Join` (`[delimiter, [parts]]`) deploys as, with
+    /// its origins. Its strings are copied as they are: `Fn::Join` substitutes nothing.
+    fn join_into<'d>(
+        &self,
+        join: &'d Node,
+        names: &[String],
+        out: &mut Rebuilt<'d>,
+        depth: usize,
+    ) -> bool {
+        let Some([delimiter, parts]) = join.as_array() else {
+            return false;
+        };
+        let (Some(separator), Some(parts)) = (delimiter.as_str(), parts.as_array()) else {
+            return false;
+        };
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                out.copy(delimiter, 0..separator.len());
+            }
+            if part.as_str().is_some() {
+                self.copy_string(part, names, out);
+                continue;
+            }
+            if let Some(sub) = part.get("Fn::Sub").filter(|_| is_single_member(part)) {
+                if self
+                    .sub_into(sub, &FastMap::default(), names, out)
+                    .is_some()
+                {
+                    continue;
+                }
+            }
+            if let Some(inner) = part.get("Fn::Join").filter(|_| is_single_member(part)) {
+                if self.join_into(inner, names, out, depth + 1) {
+                    continue;
+                }
+            }
+            let value = self
+                .try_string(part, &FastMap::default(), depth + 1)
+                .unwrap_or_else(|| format!("${{{}}}", describe_unknown(part)));
+            out.computed(&value, part.span);
+        }
+        true
     }
 
     /// A template value as the string it deploys as, or a `${…}` placeholder when unknown.
@@ -488,6 +710,7 @@ fn describe_unknown(node: &Node) -> String {
 pub fn substitute_definition(definition: &Node, substitutions: &FastMap<String, String>) -> Node {
     let resolver = Resolver {
         resources: FastMap::default(),
+        parameters: Vec::new(),
     };
     resolve_node(definition, &resolver, substitutions, 0)
 }
@@ -508,7 +731,9 @@ fn resolve_node(
     let value = match &node.value {
         Value::String(s) if s.contains("${") => Value::String(Text::from(substitute(s, subs))),
         Value::Object(members) if depth < MAX_DEPTH => {
-            if is_intrinsic(members) {
+            if let Some(choice) = resolve_choice(members, resolver, subs, depth) {
+                choice
+            } else if is_intrinsic(members) {
                 Value::String(Text::from(resolver.string(node, subs)))
             } else {
                 Value::Object(
@@ -535,6 +760,42 @@ fn resolve_node(
         span: node.span,
         value,
     }
+}
+
+/// `Fn::If` between two scalars (`Next: !If [IsProd, B, C]`), kept as a choice with both
+/// branches resolved, so the model sees each value that may be deployed (both targets are
+/// transitions). Choices between objects or arrays resolve to a placeholder, as before.
+fn resolve_choice(
+    members: &[Member],
+    resolver: &Resolver,
+    subs: &FastMap<String, String>,
+    depth: usize,
+) -> Option<Value> {
+    let [m] = members else { return None };
+    if m.key != "Fn::If" {
+        return None;
+    }
+    let [condition, a, b] = m.value.as_array()? else {
+        return None;
+    };
+    let branch = |n: &Node| {
+        let resolved = resolve_node(n, resolver, subs, depth + 1);
+        let scalar = !matches!(resolved.value, Value::Object(_) | Value::Array(_));
+        scalar.then_some(resolved)
+    };
+    let (a, b) = (branch(a)?, branch(b)?);
+    Some(Value::Object(vec![Member {
+        key: m.key.clone(),
+        key_span: m.key_span,
+        value: Node {
+            span: m.value.span,
+            value: Value::Array(vec![condition.clone(), a, b]),
+        },
+    }]))
+}
+
+fn is_single_member(node: &Node) -> bool {
+    node.as_object().is_some_and(|m| m.len() == 1)
 }
 
 fn is_intrinsic(members: &[Member]) -> bool {
@@ -679,7 +940,7 @@ mod tests {
         let texts: Vec<&str> = machines
             .iter()
             .map(|m| match &m.definition {
-                Definition::Text { text, .. } => text.as_str(),
+                Definition::Text { rebuilt, .. } => rebuilt.text.as_str(),
                 _ => "",
             })
             .collect();

@@ -1,0 +1,206 @@
+//! `cargo bench --bench repo`: a generated 10,000-file repository, linted by the release binary.
+//! - one definition named alone (what a pre-commit hook runs), which must find its template;
+//! - the whole repository (what a CI gate runs), with the peak memory of the process.
+//!
+//! The repository is 500 services, each a small project of 20 files of which 3 are ours: two
+//! definitions and the SAM template that deploys one of them as EXPRESS. A `node_modules`
+//! listed in `.gitignore` holds more files that must not be read at all.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const SERVICES: usize = 500;
+
+fn main() {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-repo");
+    generate(&root);
+    let files = walkdir::WalkDir::new(&root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && !e.path().starts_with(root.join(".git")))
+        .count();
+    println!("repository: {} ({files} files)", root.display());
+
+    let named = Path::new("services/svc250/statemachine/approve.asl.json");
+    let (t, rss) = best_of(10, &root, &[named.to_str().unwrap()]);
+    println!(
+        "one named definition (finds its template): {:.1} ms wall, peak {:.1} MB",
+        ms(t),
+        mb(rss)
+    );
+    let (t, rss) = best_of(5, &root, &["."]);
+    println!(
+        "whole repository: {:.1} ms wall, peak {:.1} MB",
+        ms(t),
+        mb(rss)
+    );
+}
+
+/// Best wall time of `runs` invocations, and the largest peak RSS seen (bytes).
+fn best_of(runs: usize, dir: &Path, args: &[&str]) -> (Duration, u64) {
+    let mut best = Duration::MAX;
+    let mut peak = 0;
+    for _ in 0..runs {
+        let start = Instant::now();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_asl-lint"))
+            .args(["--format", "json", "--fail-on", "never"])
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("binary runs");
+        let (status, rss) = wait_with_rss(&mut child);
+        best = best.min(start.elapsed());
+        assert!(status, "asl-lint failed");
+        peak = peak.max(rss);
+    }
+    (best, peak)
+}
+
+/// Waits for the child and reads its peak resident set size from the kernel (wait4).
+fn wait_with_rss(child: &mut std::process::Child) -> (bool, u64) {
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: plain syscall on our own child; the out-pointers are valid for the call.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(r, pid, "wait4 failed");
+    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= 1;
+    (ok, usage.ru_maxrss as u64 * 1024)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1e6
+}
+
+fn generate(root: &Path) {
+    let marker = root.join(".generated-v1");
+    if marker.exists() {
+        return;
+    }
+    let _ = std::fs::remove_dir_all(root);
+    let write = |path: PathBuf, text: &str| {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    write(root.join(".gitignore"), "node_modules/\nbuild/\n");
+    write(root.join("README.md"), "# services\n");
+    for i in 0..SERVICES {
+        let dir = root.join(format!("services/svc{i}"));
+        write(
+            dir.join("statemachine/approve.asl.json"),
+            &definition(i, true),
+        );
+        write(
+            dir.join("statemachine/report.asl.json"),
+            &definition(i, false),
+        );
+        write(dir.join("template.yaml"), &template(i));
+        write(dir.join("package.json"), &format!("{{\"name\": \"svc{i}\", \"version\": \"1.0.0\", \"scripts\": {{\"test\": \"jest\"}}}}\n"));
+        write(
+            dir.join("tsconfig.json"),
+            "{\"compilerOptions\": {\"strict\": true, \"target\": \"ES2022\"}}\n",
+        );
+        write(
+            dir.join("events/event.json"),
+            &format!("{{\"orderId\": \"o-{i}\", \"amount\": {i}}}\n"),
+        );
+        write(
+            dir.join("events/approval.yaml"),
+            "approved: true\nreviewer: someone\n",
+        );
+        write(dir.join(".github/workflows/ci.yml"), "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n");
+        for (name, text) in [
+            (
+                "src/handler.py",
+                "def handler(event, context):\n    return event\n",
+            ),
+            (
+                "src/app.ts",
+                "export const handler = async (e: unknown) => e;\n",
+            ),
+            ("src/util.ts", "export const id = <T>(x: T): T => x;\n"),
+            ("src/models.py", "class Order:\n    pass\n"),
+            ("tests/test_handler.py", "def test_ok():\n    assert True\n"),
+            (
+                "tests/app.test.ts",
+                "test('ok', () => expect(1).toBe(1));\n",
+            ),
+            ("README.md", "# service\n"),
+            ("Makefile", "test:\n\tnpm test\n"),
+            ("requirements.txt", "boto3\n"),
+            ("samconfig.toml", "version = 0.1\n"),
+            ("docs/design.md", "# design\n"),
+            ("docs/diagram.txt", "a -> b\n"),
+        ] {
+            write(dir.join(name), text);
+        }
+        // Ignored by .gitignore: never read.
+        write(
+            dir.join("node_modules/dep/package.json"),
+            "{\"name\": \"dep\"}\n",
+        );
+        write(dir.join("build/statemachine.asl.json"), "not even json");
+    }
+    write(marker, "");
+}
+
+fn definition(i: usize, callback: bool) -> String {
+    let resource = if callback {
+        "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
+    } else {
+        "arn:aws:states:::lambda:invoke"
+    };
+    format!(
+        r#"{{
+  "Comment": "service {i}",
+  "StartAt": "Work",
+  "States": {{
+    "Work": {{
+      "Type": "Task",
+      "Resource": "{resource}",
+      "Parameters": {{
+        "QueueUrl": "${{QueueUrl}}",
+        "FunctionName": "${{FunctionArn}}",
+        "MessageBody": {{"token.$": "$$.Task.Token", "id.$": "$.id"}}
+      }},
+      "TimeoutSeconds": 300,
+      "Next": "Done"
+    }},
+    "Done": {{"Type": "Succeed"}}
+  }}
+}}
+"#
+    )
+}
+
+fn template(i: usize) -> String {
+    format!(
+        r#"AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Description: service {i}
+Resources:
+  Approve:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Type: EXPRESS
+      DefinitionUri: statemachine/approve.asl.json
+      DefinitionSubstitutions:
+        QueueUrl: !Ref Queue
+        FunctionArn: !GetAtt Fn.Arn
+  Queue:
+    Type: AWS::SQS::Queue
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: src/handler.handler
+      Runtime: python3.12
+"#
+    )
+}

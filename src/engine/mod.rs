@@ -1,0 +1,466 @@
+//! The one entry point that lints a set of paths, used by the command line, the pre-commit
+//! hook (which is the command line given file names) and the language server:
+//! discovery → the template index of each project → linting on every core → one report per
+//! file, handed to the caller in a deterministic order as soon as it is ready.
+
+pub mod index;
+pub mod ordered;
+pub mod read;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::config::{normalize, CommandLine, LintOptions, Resolver};
+use crate::diagnostic::{Diagnostic, Finding, Severity};
+use crate::discover::{self, Input, InputError};
+use crate::hash::FastMap;
+use crate::lint::{self, FileReport, MachineContext, Selection};
+use crate::rules;
+use crate::source::{SourceFile, Span};
+pub use discover::io_message;
+use index::TemplateIndex;
+use read::{read_file, read_stdin, ReadError, DEFAULT_MAX_FILE_SIZE};
+
+/// What to lint and how.
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// Files and directories; `-` is standard input.
+    pub paths: Vec<PathBuf>,
+    /// `--stdin-filename`: the name standard input is reported (and configured) under.
+    pub stdin_name: Option<String>,
+    /// `--config`: one configuration file for every input.
+    pub config: Option<PathBuf>,
+    pub command_line: CommandLine,
+    /// Inputs larger than this are reported, not read.
+    pub max_file_size: u64,
+}
+
+impl Request {
+    pub fn new(paths: Vec<PathBuf>) -> Request {
+        Request {
+            paths,
+            stdin_name: None,
+            config: None,
+            command_line: CommandLine::default(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+/// How a run ended, once every report has been handed over.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Paths that could not be linted at all (missing, not a regular file, unreadable).
+    pub input_errors: Vec<InputError>,
+}
+
+/// The run could not start: configuration files that are invalid, each message located.
+#[derive(Debug)]
+pub struct ConfigErrors(pub Vec<String>);
+
+/// Lints everything `request` names, calling `sink` with each file's report in order: inputs
+/// in the order given, directories in file-name order, and the definition files a named
+/// template deploys right after that template.
+pub fn run(request: &Request, sink: &mut dyn FnMut(FileReport)) -> Result<Outcome, ConfigErrors> {
+    let engine = Engine::new(request.command_line.clone(), request.config.as_deref())?
+        .with_max_file_size(request.max_file_size);
+    engine.run(&request.paths, request.stdin_name.as_deref(), sink)
+}
+
+/// Configuration and template indexes, kept between lints: the command line lints once, the
+/// language server many times.
+pub struct Engine {
+    resolver: Arc<Mutex<Resolver>>,
+    max_file_size: u64,
+    /// Directory → the project it belongs to (see `index::project_root`).
+    roots: Mutex<FastMap<PathBuf, Option<PathBuf>>>,
+    /// Project root → its whole template index, for single documents (the language server).
+    indexes: Mutex<FastMap<PathBuf, Arc<TemplateIndex>>>,
+    cwd: PathBuf,
+}
+
+/// One input, ready for a worker: where it is, how it is selected, and its options.
+struct Job {
+    input: Input,
+    options: Arc<LintOptions>,
+    /// Absolute and normalized, for the template index (none for anonymous stdin).
+    key: Option<PathBuf>,
+}
+
+impl Engine {
+    pub fn new(command_line: CommandLine, config: Option<&Path>) -> Result<Engine, ConfigErrors> {
+        let resolver = Resolver::new(command_line, config).map_err(ConfigErrors)?;
+        Ok(Engine {
+            resolver: Arc::new(Mutex::new(resolver)),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            roots: Mutex::default(),
+            indexes: Mutex::default(),
+            cwd: std::env::current_dir().unwrap_or_default(),
+        })
+    }
+
+    pub fn with_max_file_size(mut self, limit: u64) -> Engine {
+        self.max_file_size = limit;
+        self
+    }
+
+    fn resolver(&self) -> MutexGuard<'_, Resolver> {
+        lock(&self.resolver)
+    }
+
+    fn absolute(&self, path: &Path) -> PathBuf {
+        normalize(&self.cwd.join(path))
+    }
+
+    /// Lints `paths` (see `run`).
+    pub fn run(
+        &self,
+        paths: &[PathBuf],
+        stdin_name: Option<&str>,
+        sink: &mut dyn FnMut(FileReport),
+    ) -> Result<Outcome, ConfigErrors> {
+        let shared = Arc::clone(&self.resolver);
+        let (inputs, mut input_errors) = discover::collect_with(
+            paths,
+            Arc::new(move |path, root| lock(&shared).is_excluded(path, root)),
+        );
+        // Options are resolved here, in order, so each configuration file is read once; a
+        // broken one stops the run before anything is linted.
+        let jobs: Vec<Job> = {
+            let mut resolver = self.resolver();
+            inputs
+                .into_iter()
+                .map(|input| {
+                    let (options, key) = match &input {
+                        Input::Stdin => (
+                            resolver.options_for_stdin(stdin_name),
+                            stdin_name.map(|n| self.absolute(Path::new(n))),
+                        ),
+                        Input::File { path, .. } => {
+                            (resolver.options_for_file(path), Some(self.absolute(path)))
+                        }
+                    };
+                    Job {
+                        input,
+                        options,
+                        key,
+                    }
+                })
+                .collect()
+        };
+        let config_errors = self.resolver().errors().to_vec();
+        if !config_errors.is_empty() {
+            return Err(ConfigErrors(config_errors));
+        }
+        let stdin = jobs
+            .iter()
+            .any(|j| j.input == Input::Stdin)
+            .then(|| read_stdin(self.max_file_size));
+        let walked: Vec<PathBuf> = paths
+            .iter()
+            .filter(|p| p.as_os_str() != "-" && p.is_dir())
+            .map(|p| self.absolute(p))
+            .collect();
+        let index = self.index_for(&jobs, &walked);
+        let in_run: HashSet<&Path> = jobs.iter().filter_map(|j| j.key.as_deref()).collect();
+
+        let mut extras_done: HashSet<PathBuf> = HashSet::new();
+        let lint_job = |job: &Job| {
+            let stdin = stdin.as_ref();
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.lint_job(job, stdin, stdin_name, &index, &in_run)
+            }))
+            .unwrap_or_else(|panic| {
+                vec![Err(InputError {
+                    path: job_path(job),
+                    message: format!(
+                        "internal error, please report it: asl-lint crashed on this file ({})",
+                        panic_message(&panic)
+                    ),
+                })]
+            })
+        };
+        ordered::for_each(&jobs, lint_job, |results| {
+            for (i, result) in results.into_iter().enumerate() {
+                match result {
+                    Ok((key, report)) => {
+                        // A definition two named templates deploy is reported once.
+                        if i > 0 && !key.is_some_and(|k| extras_done.insert(k)) {
+                            continue;
+                        }
+                        sink(report);
+                    }
+                    Err(err) => input_errors.push(err),
+                }
+            }
+        });
+        Ok(Outcome { input_errors })
+    }
+
+    /// The template index for the run's inputs: for each project they belong to, built from
+    /// the run's own files when a walked directory covers the project, else by walking it
+    /// (reading only files that mention one of the run's definition file names).
+    fn index_for(&self, jobs: &[Job], walked: &[PathBuf]) -> TemplateIndex {
+        let mut projects: FastMap<PathBuf, Vec<String>> = FastMap::default();
+        {
+            let mut roots = lock(&self.roots);
+            let mut last: Option<(PathBuf, PathBuf)> = None;
+            for key in jobs.iter().filter_map(|j| j.key.as_deref()) {
+                let Some(dir) = key.parent() else { continue };
+                let root = match &last {
+                    Some((d, root)) if d == dir => root.clone(),
+                    _ => {
+                        let root = index::project_root(dir, &mut roots);
+                        last = Some((dir.to_path_buf(), root.clone()));
+                        root
+                    }
+                };
+                let name = key
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                projects.entry(root).or_default().push(name);
+            }
+        }
+        let mut projects: Vec<(PathBuf, Vec<String>)> = projects.into_iter().collect();
+        projects.sort();
+        let mut index = TemplateIndex::default();
+        for (root, mut names) in projects {
+            // The run's own candidates always count (a walked directory may lie in a part
+            // of the project its ignore files leave out); the rest of the project is walked
+            // only when no walked directory covers it.
+            let covered = walked.iter().any(|w| root.starts_with(w));
+            let mut candidates: Vec<PathBuf> = jobs
+                .iter()
+                .filter(|j| {
+                    matches!(
+                        j.input,
+                        Input::File {
+                            selection: Selection::IfDefinition,
+                            ..
+                        }
+                    )
+                })
+                .filter_map(|j| j.key.clone())
+                .filter(|k| k.starts_with(&root))
+                .collect();
+            if !covered {
+                let own: HashSet<PathBuf> = candidates.iter().cloned().collect();
+                candidates.extend(
+                    self.template_candidates(&root)
+                        .into_iter()
+                        .map(|p| self.absolute(&p))
+                        .filter(|p| !own.contains(p)),
+                );
+            }
+            names.sort();
+            names.dedup();
+            let wanted = (!covered).then_some(names.as_slice());
+            index.merge(TemplateIndex::build(
+                &candidates,
+                wanted,
+                self.max_file_size,
+            ));
+        }
+        index
+    }
+
+    /// Files under `root` that could be templates: JSON and YAML not named as definitions,
+    /// walked as a run would walk them (ignore files, skipped directories, `exclude`).
+    fn template_candidates(&self, root: &Path) -> Vec<PathBuf> {
+        let shared = Arc::clone(&self.resolver);
+        let excluded: discover::Excluded =
+            Arc::new(move |path, walk_root| lock(&shared).is_excluded(path, walk_root));
+        let mut out = Vec::new();
+        discover::walk(root, &excluded, &mut |found| {
+            if let Ok((path, Selection::IfDefinition)) = found {
+                out.push(path);
+            }
+        });
+        out
+    }
+
+    /// Lints one job: its own report (or none, when the file is not ours), then the
+    /// definition files it deploys that the run does not lint anyway, each with its key.
+    fn lint_job(
+        &self,
+        job: &Job,
+        stdin: Option<&Result<Vec<u8>, ReadError>>,
+        stdin_name: Option<&str>,
+        index: &TemplateIndex,
+        in_run: &HashSet<&Path>,
+    ) -> Vec<Result<(Option<PathBuf>, FileReport), InputError>> {
+        let (name, bytes, selection) = match &job.input {
+            Input::Stdin => {
+                let name = stdin_name.unwrap_or("<stdin>").to_string();
+                match stdin {
+                    Some(Ok(bytes)) => (name, bytes.clone(), Selection::Always),
+                    Some(Err(err)) => return vec![self.unread(&name, Path::new("-"), err)],
+                    None => return Vec::new(),
+                }
+            }
+            Input::File {
+                path, selection, ..
+            } => {
+                let name = path.to_string_lossy().into_owned();
+                match read_file(path, self.max_file_size) {
+                    Ok(bytes) => (name, bytes, *selection),
+                    Err(err) => return vec![self.unread(&name, path, &err)],
+                }
+            }
+        };
+        let contexts = job.key.as_deref().map_or(&[][..], |k| index.contexts(k));
+        let report = if contexts.is_empty() {
+            lint::lint_bytes(&name, bytes, selection, &job.options)
+        } else {
+            let contexts: Vec<&MachineContext> = contexts.iter().collect();
+            Some(lint::lint_referenced(&name, bytes, &contexts, &job.options))
+        };
+        let Some(mut report) = report else {
+            return Vec::new();
+        };
+        let references = std::mem::take(&mut report.references);
+        let mut out = vec![Ok((job.key.clone(), report))];
+        for reference in references {
+            let key = self.absolute(&reference.path);
+            if in_run.contains(key.as_path()) {
+                continue;
+            }
+            let options = self.resolver().options_for_file(&reference.path);
+            let name = reference.path.to_string_lossy().into_owned();
+            out.push(match read_file(&reference.path, self.max_file_size) {
+                Ok(bytes) => Ok((
+                    Some(key),
+                    lint::lint_referenced(&name, bytes, &[&reference.context], &options),
+                )),
+                Err(err) => self
+                    .unread(&name, &reference.path, &err)
+                    .map(|(_, r)| (Some(key), r)),
+            });
+        }
+        out
+    }
+
+    /// A file that was not read: too large is a finding in it, anything else an input error.
+    fn unread(
+        &self,
+        name: &str,
+        path: &Path,
+        err: &ReadError,
+    ) -> Result<(Option<PathBuf>, FileReport), InputError> {
+        match err {
+            ReadError::TooLarge { .. } => {
+                let source = SourceFile::new(name, String::new());
+                let finding = Finding::new(Span::new(0, 0), err.message()).help(
+                    "definitions and templates AWS accepts are at most 1 MB; raise the limit with --max-file-size BYTES if this file is really meant to be linted",
+                );
+                let diagnostic =
+                    Diagnostic::locate(rules::PARSE_ERROR, Severity::Error, finding, &source, None);
+                Ok((
+                    None,
+                    FileReport {
+                        source,
+                        diagnostics: vec![diagnostic],
+                        machines: 0,
+                        references: Vec::new(),
+                    },
+                ))
+            }
+            _ => Err(InputError {
+                path: path.to_path_buf(),
+                message: err.message(),
+            }),
+        }
+    }
+
+    /// Lints one document held in memory (an editor's buffer) as the file at `path`, with the
+    /// same content detection as the command line and its project's template index.
+    /// `None` when the document is not ours.
+    pub fn lint_document(&self, path: &Path, bytes: Vec<u8>) -> Option<FileReport> {
+        self.lint_in_project(path, bytes, discover::named_selection(path), None)
+    }
+
+    /// Lints new text of a file already reported (`--fix` checks each fix this way): the same
+    /// options and template contexts as its first lint.
+    pub fn relint(&self, name: &str, is_stdin: bool, bytes: Vec<u8>) -> Option<FileReport> {
+        if is_stdin {
+            let options = self.options_for_stdin(Some(name));
+            return lint::lint_bytes(name, bytes, Selection::Always, &options);
+        }
+        self.lint_in_project(Path::new(name), bytes, Selection::Always, None)
+    }
+
+    fn lint_in_project(
+        &self,
+        path: &Path,
+        bytes: Vec<u8>,
+        selection: Selection,
+        options: Option<Arc<LintOptions>>,
+    ) -> Option<FileReport> {
+        let key = self.absolute(path);
+        let options = options.unwrap_or_else(|| self.options_for_file(path));
+        let index = key.parent().map(|dir| self.project_index(dir));
+        let contexts: Vec<&MachineContext> = index
+            .as_deref()
+            .map_or(&[][..], |i| i.contexts(&key))
+            .iter()
+            .collect();
+        let name = path.to_string_lossy();
+        let mut report = if contexts.is_empty() {
+            lint::lint_bytes(&name, bytes, selection, &options)?
+        } else {
+            lint::lint_referenced(&name, bytes, &contexts, &options)
+        };
+        report.references.clear();
+        Some(report)
+    }
+
+    /// The whole template index of the project `dir` belongs to, built once and kept.
+    fn project_index(&self, dir: &Path) -> Arc<TemplateIndex> {
+        let root = index::project_root(dir, &mut lock(&self.roots));
+        if let Some(index) = lock(&self.indexes).get(&root) {
+            return Arc::clone(index);
+        }
+        let candidates = self.template_candidates(&root);
+        let built = Arc::new(TemplateIndex::build(&candidates, None, self.max_file_size));
+        lock(&self.indexes).insert(root, Arc::clone(&built));
+        built
+    }
+
+    pub fn options_for_file(&self, path: &Path) -> Arc<LintOptions> {
+        self.resolver().options_for_file(path)
+    }
+
+    pub fn options_for_stdin(&self, name: Option<&str>) -> Arc<LintOptions> {
+        self.resolver().options_for_stdin(name)
+    }
+
+    /// Forgets cached template indexes and configuration, after a template or an
+    /// `.asl-lint.toml` changed on disk.
+    pub fn forget_caches(&self) -> Result<(), ConfigErrors> {
+        lock(&self.indexes).clear();
+        lock(&self.roots).clear();
+        lock(&self.resolver).reset().map_err(ConfigErrors)
+    }
+}
+
+fn job_path(job: &Job) -> PathBuf {
+    match &job.input {
+        Input::Stdin => PathBuf::from("-"),
+        Input::File { path, .. } => path.clone(),
+    }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string())
+}
+
+/// A poisoned lock only means another file's lint panicked; the data is still usable.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}

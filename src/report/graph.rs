@@ -1,0 +1,897 @@
+//! `asl-lint graph`: a state machine as a picture, in Mermaid (GitHub and GitLab render it in
+//! Markdown) or Graphviz DOT. States show their name and type; transitions are labelled by kind
+//! (Next, the Choice rule's condition in short, Default, Catch with its error names, dashed);
+//! Parallel branches and Map processors are nested subgraphs; each scope has a Start marker and,
+//! when a state ends it with `"End": true`, an End marker; Succeed and Fail states have their
+//! own colours; states with findings are coloured by the worst severity and list the rule ids.
+//! A transition to a state that does not exist points at a red "missing" node.
+//!
+//! Node ids are generated (`s3`, `g1`), never taken from state names, so no name can collide
+//! with a keyword of either language; names only appear in escaped, quoted labels.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::Path;
+
+use crate::config::LintOptions;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::{json, yaml, Document, Node, Value};
+use crate::graph::{EdgeKind, StateGraph};
+use crate::lint::{self, Selection};
+use crate::model::{Machine, QueryLanguage, ScopeId, ScopeKind, State, StateType, TransitionKind};
+use crate::source::SourceFile;
+use crate::template;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Mermaid,
+    Dot,
+}
+
+/// A state machine found in a file, with the findings that colour its states.
+pub struct Drawable {
+    /// The template resource (logical id) or Serverless machine; `None` for a definition file.
+    pub machine: Option<String>,
+    root: Node,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Drawable {
+    pub fn render(&self, format: Format) -> String {
+        let machine = Machine::build(&self.root);
+        let graph = StateGraph::build(&machine);
+        render(&machine, &graph, &self.diagnostics, format)
+    }
+}
+
+/// The state machines in the file `name`: the definition itself, or each machine a template
+/// declares (inline, in a DefinitionString, or in a local DefinitionUri file), linted with
+/// `options` for the colours. Machines whose definition cannot be read are left out, and said
+/// so in `skipped`.
+pub fn machines(
+    name: &str,
+    bytes: Vec<u8>,
+    options: &LintOptions,
+    skipped: &mut Vec<String>,
+) -> Result<Vec<Drawable>, String> {
+    let text = String::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text"))?;
+    let report = lint::lint_bytes(name, text.clone().into_bytes(), Selection::Always, options)
+        .ok_or_else(|| format!("{name} holds no state machine"))?;
+    let document = parse(name, &text)?;
+    let root = &document.root;
+    if Machine::looks_like_definition(root) {
+        return Ok(vec![Drawable {
+            machine: None,
+            root: root.clone(),
+            diagnostics: report.diagnostics,
+        }]);
+    }
+    let Some(embedded) = template::find(root) else {
+        return Err(format!(
+            "{name} is neither a state machine definition (StartAt and States) nor a template that declares one"
+        ));
+    };
+    let of = |machine: &str| -> Vec<Diagnostic> {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.machine.as_deref() == Some(machine))
+            .cloned()
+            .collect()
+    };
+    let mut out = Vec::new();
+    for e in &embedded {
+        let machine = Some(e.name.clone());
+        match &e.definition {
+            template::Definition::Object(definition) => out.push(Drawable {
+                machine,
+                root: template::resolve(definition, e, root),
+                diagnostics: of(&e.name),
+            }),
+            template::Definition::Text { rebuilt, .. } => match json::parse(&rebuilt.text) {
+                Ok(rebuilt) => out.push(Drawable {
+                    machine,
+                    root: rebuilt.root,
+                    // Their spans point into the template; only states and rules are used.
+                    diagnostics: of(&e.name),
+                }),
+                Err(err) => skipped.push(format!(
+                    "{}: the DefinitionString of '{}' does not parse: {}",
+                    name, e.name, err.message
+                )),
+            },
+            template::Definition::File { path, .. } => {
+                let base = Path::new(name).parent().unwrap_or(Path::new(""));
+                let full = base.join(path);
+                let shown = full.display().to_string();
+                let bytes = match std::fs::read(&full) {
+                    Ok(bytes) => bytes,
+                    Err(err) => {
+                        skipped.push(format!(
+                            "{name}: cannot read {shown} for '{}': {err}",
+                            e.name
+                        ));
+                        continue;
+                    }
+                };
+                let context = lint::MachineContext {
+                    machine: machine.clone(),
+                    declared_workflow_type: e.workflow_type,
+                    substitutions: e.substitutions.clone(),
+                    deployment: Some(e.deployment.clone()),
+                };
+                let report = lint::lint_referenced(&shown, bytes, &[&context], options);
+                match parse(&shown, &report.source.text) {
+                    Ok(document) => out.push(Drawable {
+                        machine,
+                        root: template::substitute_definition(&document.root, &e.substitutions),
+                        diagnostics: report.diagnostics,
+                    }),
+                    Err(err) => skipped.push(err),
+                }
+            }
+            template::Definition::Unavailable { reason, .. } => {
+                skipped.push(format!("{name}: '{}' cannot be drawn: {reason}", e.name));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn parse(name: &str, text: &str) -> Result<Document, String> {
+    let lower = name.to_ascii_lowercase();
+    let parsed = if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        yaml::parse(text)
+    } else {
+        json::parse(text)
+    };
+    parsed.map_err(|err| {
+        let source = SourceFile::new(name, text.to_string());
+        let at = source.line_col(err.span.start);
+        format!("{name}:{}:{}: {}", at.line, at.column, err.message)
+    })
+}
+
+/// Longest edge label before it is shortened with an ellipsis.
+const LABEL_MAX: usize = 48;
+
+/// Deepest And/Or/Not nesting spelled out in a condition label.
+const CONDITION_DEPTH: usize = 3;
+
+pub fn render(
+    machine: &Machine,
+    graph: &StateGraph,
+    diagnostics: &[Diagnostic],
+    format: Format,
+) -> String {
+    let model = Picture::build(machine, graph, diagnostics);
+    match format {
+        Format::Mermaid => model.mermaid(),
+        Format::Dot => model.dot(),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    Task,
+    Pass,
+    Choice,
+    Wait,
+    Succeed,
+    Fail,
+    Parallel,
+    Map,
+    /// No or an unknown `Type`.
+    Unknown,
+    Start,
+    End,
+    /// A transition target that does not exist.
+    Missing,
+}
+
+struct Vertex {
+    id: String,
+    /// Lines of the label, unescaped.
+    lines: Vec<String>,
+    shape: Shape,
+    severity: Option<Severity>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Line {
+    Solid,
+    Dashed,
+    /// Into a Parallel branch or Map processor.
+    Entry,
+}
+
+struct Arrow {
+    from: String,
+    to: String,
+    label: String,
+    line: Line,
+}
+
+/// One scope: its vertices, then the scopes nested in it.
+struct Group {
+    id: String,
+    title: String,
+    vertices: Vec<Vertex>,
+    children: Vec<Group>,
+}
+
+struct Picture {
+    root: Group,
+    arrows: Vec<Arrow>,
+    /// Findings not about a state, by rule id.
+    machine_findings: Vec<&'static str>,
+}
+
+fn state_id(id: usize) -> String {
+    format!("s{id}")
+}
+
+impl Picture {
+    fn build(machine: &Machine, graph: &StateGraph, diagnostics: &[Diagnostic]) -> Picture {
+        // State name → (worst severity, rule ids); names may repeat across scopes, and a
+        // duplicate name is itself a finding, so both states are marked.
+        let mut marks: BTreeMap<&str, (Severity, Vec<&'static str>)> = BTreeMap::new();
+        let mut machine_findings = Vec::new();
+        for d in diagnostics {
+            match &d.state {
+                Some(state) => {
+                    let mark = marks.entry(state).or_insert((d.severity, Vec::new()));
+                    mark.0 = mark.0.max(d.severity);
+                    if !mark.1.contains(&d.rule) {
+                        mark.1.push(d.rule);
+                    }
+                }
+                None if !machine_findings.contains(&d.rule) => machine_findings.push(d.rule),
+                None => {}
+            }
+        }
+        let mut arrows = Vec::new();
+        let root = Self::group(machine, graph, 0, &marks, &mut arrows);
+        Picture {
+            root,
+            arrows,
+            machine_findings,
+        }
+    }
+
+    fn group(
+        machine: &Machine,
+        graph: &StateGraph,
+        scope_id: ScopeId,
+        marks: &BTreeMap<&str, (Severity, Vec<&'static str>)>,
+        arrows: &mut Vec<Arrow>,
+    ) -> Group {
+        let scope = machine.scope(scope_id);
+        let end = format!("g{scope_id}_end");
+        let mut vertices = Vec::new();
+        // The top level starts at a Start marker; a nested scope at its owner's entry edge.
+        let entry = match scope.owner {
+            None => {
+                let start = format!("g{scope_id}_start");
+                vertices.push(Vertex {
+                    id: start.clone(),
+                    lines: vec!["Start".to_string()],
+                    shape: Shape::Start,
+                    severity: None,
+                });
+                Some((start, String::new(), Line::Solid))
+            }
+            Some(owner) => {
+                let label = match scope.kind {
+                    ScopeKind::Branch { index } => format!("branch {}", index + 1),
+                    _ => "each item".to_string(),
+                };
+                // Resolved entries are drawn from the graph's entry edges, with the owner.
+                scope
+                    .start()
+                    .is_none()
+                    .then(|| (state_id(owner), label, Line::Entry))
+            }
+        };
+        if let (Some(first), Some((from, label, line))) = (scope.start(), entry.clone()) {
+            if scope.owner.is_none() {
+                arrows.push(Arrow {
+                    from,
+                    to: state_id(first),
+                    label,
+                    line,
+                });
+            }
+        }
+        if let (None, Some(name), Some((from, label, line))) = (
+            scope.start(),
+            scope.start_at.and_then(|m| m.value.as_str()),
+            entry,
+        ) {
+            let missing = format!("g{scope_id}_missing_start");
+            vertices.push(missing_vertex(&missing, name));
+            let label = if label.is_empty() {
+                "StartAt".to_string()
+            } else {
+                format!("{label}: StartAt")
+            };
+            arrows.push(Arrow {
+                from,
+                to: missing,
+                label,
+                line,
+            });
+        }
+        let mut children = Vec::new();
+        let mut ends = false;
+        for &id in &scope.states {
+            let state = machine.state(id);
+            let mark = marks.get(state.name);
+            let mut lines = vec![state.name.to_string(), type_line(state)];
+            if let Some((_, rules)) = mark {
+                lines.push(rules.join(", "));
+            }
+            vertices.push(Vertex {
+                id: state_id(id),
+                lines,
+                shape: shape(state),
+                severity: mark.map(|m| m.0),
+            });
+            let mut successors: Vec<_> = graph.successors(id).collect();
+            successors.sort_by_key(|(_, edge)| edge.span.start);
+            for (target, edge) in successors {
+                arrows.push(Arrow {
+                    from: state_id(id),
+                    to: state_id(target),
+                    label: edge_label(state, &edge.kind),
+                    line: if matches!(edge.kind, EdgeKind::Catch { .. }) {
+                        Line::Dashed
+                    } else {
+                        Line::Solid
+                    },
+                });
+            }
+            // Transitions the graph could not resolve.
+            for (k, t) in state.transitions.iter().enumerate() {
+                if scope.state_named(t.target).is_some() || t.target.contains("${") {
+                    continue;
+                }
+                let missing = format!("s{id}_missing{k}");
+                vertices.push(missing_vertex(&missing, t.target));
+                let kind = match t.kind {
+                    TransitionKind::Next => EdgeKind::Next,
+                    TransitionKind::Default => EdgeKind::Default,
+                    TransitionKind::Choice { rule } => EdgeKind::Choice { rule },
+                    TransitionKind::Catch { catcher } => EdgeKind::Catch {
+                        catcher,
+                        errors: Vec::new(),
+                    },
+                };
+                arrows.push(Arrow {
+                    from: state_id(id),
+                    to: missing,
+                    label: edge_label(state, &kind),
+                    line: if matches!(kind, EdgeKind::Catch { .. }) {
+                        Line::Dashed
+                    } else {
+                        Line::Solid
+                    },
+                });
+            }
+            if state.has_end() {
+                ends = true;
+                arrows.push(Arrow {
+                    from: state_id(id),
+                    to: end.clone(),
+                    label: String::new(),
+                    line: Line::Solid,
+                });
+            }
+            let mut entries: Vec<_> = graph.entries(id).collect();
+            entries.sort_by_key(|(_, edge)| edge.span.start);
+            for (target, edge) in entries {
+                let label = match edge.kind {
+                    EdgeKind::BranchEntry { branch } => format!("branch {}", branch + 1),
+                    _ => "each item".to_string(),
+                };
+                arrows.push(Arrow {
+                    from: state_id(id),
+                    to: state_id(target),
+                    label,
+                    line: Line::Entry,
+                });
+            }
+            for &child in &state.children {
+                children.push(Self::group(machine, graph, child, marks, arrows));
+            }
+        }
+        if ends {
+            vertices.push(Vertex {
+                id: end,
+                lines: vec!["End".to_string()],
+                shape: Shape::End,
+                severity: None,
+            });
+        }
+        let title = match scope.owner {
+            None => String::new(),
+            Some(owner) => {
+                let owner = machine.state(owner);
+                match scope.kind {
+                    ScopeKind::Branch { index } => format!("{} · branch {}", owner.name, index + 1),
+                    _ => {
+                        let distributed = scope
+                            .node
+                            .get("ProcessorConfig")
+                            .and_then(|c| c.get_str("Mode"))
+                            == Some("DISTRIBUTED");
+                        let mode = if distributed { "distributed" } else { "inline" };
+                        format!("{} · item processor ({mode})", owner.name)
+                    }
+                }
+            }
+        };
+        Group {
+            id: format!("g{scope_id}"),
+            title,
+            vertices,
+            children,
+        }
+    }
+
+    fn mermaid(&self) -> String {
+        let mut out = String::from("flowchart TD\n");
+        if !self.machine_findings.is_empty() {
+            let _ = writeln!(
+                out,
+                "  %% findings about the whole machine: {}",
+                self.machine_findings.join(", ")
+            );
+        }
+        mermaid_group(&self.root, 1, &mut out);
+        for a in &self.arrows {
+            let arrow = match a.line {
+                Line::Solid => "-->",
+                Line::Dashed => "-.->",
+                Line::Entry => "==>",
+            };
+            if a.label.is_empty() {
+                let _ = writeln!(out, "  {} {arrow} {}", a.from, a.to);
+            } else {
+                let _ = writeln!(
+                    out,
+                    "  {} {arrow}|\"{}\"| {}",
+                    a.from,
+                    mermaid_text(&a.label),
+                    a.to
+                );
+            }
+        }
+        out.push_str(MERMAID_CLASSES);
+        let mut classes: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        collect_classes(&self.root, &mut classes);
+        for (class, ids) in classes {
+            let _ = writeln!(out, "  class {} {class}", ids.join(","));
+        }
+        out
+    }
+
+    fn dot(&self) -> String {
+        let mut out = String::from(
+            "digraph \"state machine\" {\n  rankdir=TB;\n  \
+             graph [fontname=\"Helvetica\", fontsize=11];\n  \
+             node [fontname=\"Helvetica\", fontsize=11, shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\"];\n  \
+             edge [fontname=\"Helvetica\", fontsize=9];\n",
+        );
+        if !self.machine_findings.is_empty() {
+            let _ = writeln!(
+                out,
+                "  // findings about the whole machine: {}",
+                self.machine_findings.join(", ")
+            );
+        }
+        dot_group(&self.root, 1, &mut out);
+        for a in &self.arrows {
+            let style = match a.line {
+                Line::Solid => "",
+                Line::Dashed => ", style=dashed",
+                Line::Entry => ", style=bold, color=\"#555555\"",
+            };
+            let label = if a.label.is_empty() {
+                String::new()
+            } else {
+                format!("label=\"{}\"", dot_text(&a.label))
+            };
+            let attributes = format!("{label}{style}");
+            let attributes = attributes.trim_start_matches(", ");
+            if attributes.is_empty() {
+                let _ = writeln!(out, "  {} -> {};", a.from, a.to);
+            } else {
+                let _ = writeln!(out, "  {} -> {} [{attributes}];", a.from, a.to);
+            }
+        }
+        out.push_str("}\n");
+        out
+    }
+}
+
+fn missing_vertex(id: &str, name: &str) -> Vertex {
+    Vertex {
+        id: id.to_string(),
+        lines: vec![name.to_string(), "no such state".to_string()],
+        shape: Shape::Missing,
+        severity: Some(Severity::Error),
+    }
+}
+
+fn shape(state: &State) -> Shape {
+    match state.ty {
+        Some(StateType::Task) => Shape::Task,
+        Some(StateType::Pass) => Shape::Pass,
+        Some(StateType::Choice) => Shape::Choice,
+        Some(StateType::Wait) => Shape::Wait,
+        Some(StateType::Succeed) => Shape::Succeed,
+        Some(StateType::Fail) => Shape::Fail,
+        Some(StateType::Parallel) => Shape::Parallel,
+        Some(StateType::Map) => Shape::Map,
+        None => Shape::Unknown,
+    }
+}
+
+/// "Task", "Map (distributed)", "Pass · End"… the second line of a state's label.
+fn type_line(state: &State) -> String {
+    let ty = match state.ty {
+        Some(ty) => ty.name().to_string(),
+        None => match state.get("Type").and_then(Node::as_str) {
+            Some(written) => format!("unknown type \"{written}\""),
+            None => "no Type".to_string(),
+        },
+    };
+    if state.has_end() {
+        format!("{ty} · End")
+    } else {
+        ty
+    }
+}
+
+fn edge_label(state: &State, kind: &EdgeKind) -> String {
+    let label = match kind {
+        EdgeKind::Next => "Next".to_string(),
+        EdgeKind::Default => "Default".to_string(),
+        EdgeKind::Choice { rule } => {
+            let node = state
+                .get("Choices")
+                .and_then(Node::as_array)
+                .and_then(|rules| rules.get(*rule));
+            match node {
+                Some(node) => condition(node, state.query_language, 0),
+                None => format!("Choice {}", rule + 1),
+            }
+        }
+        EdgeKind::Catch { errors, catcher } => {
+            let errors = if errors.is_empty() {
+                state
+                    .catchers()
+                    .get(*catcher)
+                    .and_then(|c| c.get("ErrorEquals"))
+                    .and_then(Node::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(Node::as_str)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_default()
+            } else {
+                errors.join(", ")
+            };
+            format!("Catch: {errors}")
+        }
+        EdgeKind::BranchEntry { branch } => format!("branch {}", branch + 1),
+        EdgeKind::ProcessorEntry => "each item".to_string(),
+    };
+    shorten(&label)
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() <= LABEL_MAX {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(LABEL_MAX - 1).collect();
+    out.push('…');
+    out
+}
+
+/// A Choice rule's condition in short: `$.n >= 5`, `$.s is present`, `not ($.a == true)`.
+fn condition(rule: &Node, language: QueryLanguage, depth: usize) -> String {
+    if language == QueryLanguage::Jsonata || rule.get("Condition").is_some() {
+        return match rule.get_str("Condition") {
+            Some(c) => {
+                let c = c.trim();
+                let c = c.strip_prefix("{%").unwrap_or(c);
+                let c = c.strip_suffix("%}").unwrap_or(c);
+                c.trim().to_string()
+            }
+            None => "(condition)".to_string(),
+        };
+    }
+    if depth > CONDITION_DEPTH {
+        return "…".to_string();
+    }
+    for (key, joiner) in [("And", " and "), ("Or", " or ")] {
+        if let Some(items) = rule.get(key).and_then(Node::as_array) {
+            let parts: Vec<String> = items
+                .iter()
+                .map(|n| condition(n, language, depth + 1))
+                .collect();
+            let joined = parts.join(joiner);
+            return if depth == 0 {
+                joined
+            } else {
+                format!("({joined})")
+            };
+        }
+    }
+    if let Some(inner) = rule.get("Not") {
+        return format!("not ({})", condition(inner, language, depth + 1));
+    }
+    let variable = rule.get_str("Variable").unwrap_or("?");
+    let Some(member) = rule
+        .as_object()
+        .unwrap_or(&[])
+        .iter()
+        .find(|m| !matches!(m.key.as_str(), "Variable" | "Next" | "Comment" | "Assign"))
+    else {
+        return variable.to_string();
+    };
+    let op = member.key.as_str();
+    let value = literal(&member.value);
+    let base = op.strip_suffix("Path").unwrap_or(op);
+    let comparison = [
+        ("GreaterThanEquals", ">="),
+        ("LessThanEquals", "<="),
+        ("GreaterThan", ">"),
+        ("LessThan", "<"),
+        ("Equals", "=="),
+    ]
+    .into_iter()
+    .find(|(suffix, _)| {
+        base.ends_with(suffix)
+            && ["String", "Numeric", "Boolean", "Timestamp"]
+                .iter()
+                .any(|p| base == format!("{p}{suffix}"))
+    });
+    if let Some((_, symbol)) = comparison {
+        return format!("{variable} {symbol} {value}");
+    }
+    if op == "StringMatches" {
+        return format!("{variable} matches {value}");
+    }
+    if let Some(test) = op.strip_prefix("Is") {
+        let yes = member.value.as_bool() != Some(false);
+        let what = match test {
+            "Present" => {
+                return format!("{variable} is {}", if yes { "present" } else { "absent" })
+            }
+            other => other.to_lowercase(),
+        };
+        let not = if yes { "" } else { "not " };
+        return format!("{variable} is {not}{what}");
+    }
+    format!("{variable} {op} {value}")
+}
+
+fn literal(node: &Node) -> String {
+    match &node.value {
+        Value::String(s) if s.starts_with('$') => s.to_string(),
+        Value::String(s) => format!("\"{s}\""),
+        // As written in the file (1e400, not inf).
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".to_string(),
+        _ => "…".to_string(),
+    }
+}
+
+const MERMAID_CLASSES: &str = "  classDef start fill:#333333,stroke:#333333,color:#ffffff
+  classDef finish fill:#ffffff,stroke:#333333,stroke-width:3px,color:#333333
+  classDef succeed fill:#e6f4ea,stroke:#2e7d32,color:#1b5e20
+  classDef fail fill:#fce8e6,stroke:#b71c1c,color:#b71c1c
+  classDef missing fill:#ffffff,stroke:#c62828,stroke-dasharray:4 3,color:#c62828
+  classDef info fill:#e3edfd,stroke:#1a56c4,stroke-width:2px
+  classDef warning fill:#fff4ce,stroke:#a15c00,stroke-width:2px
+  classDef error fill:#fde0dc,stroke:#c62828,stroke-width:2px
+";
+
+/// Vertex ids by Mermaid class: a state with findings gets its severity's class alone (Mermaid
+/// gives no dependable order between two classes), others their type's.
+fn collect_classes<'g>(group: &'g Group, out: &mut BTreeMap<&'static str, Vec<&'g str>>) {
+    for v in &group.vertices {
+        let type_class = match v.shape {
+            Shape::Start => Some("start"),
+            Shape::End => Some("finish"),
+            Shape::Succeed => Some("succeed"),
+            Shape::Fail => Some("fail"),
+            Shape::Missing => Some("missing"),
+            _ => None,
+        };
+        let class = match (v.shape, v.severity) {
+            (Shape::Missing, _) | (_, None) => type_class,
+            (_, Some(severity)) => Some(severity.as_str()),
+        };
+        if let Some(class) = class {
+            out.entry(class).or_default().push(&v.id);
+        }
+    }
+    for child in &group.children {
+        collect_classes(child, out);
+    }
+}
+
+fn mermaid_group(group: &Group, indent: usize, out: &mut String) {
+    let pad = "  ".repeat(indent);
+    for v in &group.vertices {
+        let text = v
+            .lines
+            .iter()
+            .map(|l| mermaid_text(l))
+            .collect::<Vec<_>>()
+            .join("<br/>");
+        let (open, close) = match v.shape {
+            Shape::Task | Shape::Unknown => ("[", "]"),
+            Shape::Pass => ("(", ")"),
+            Shape::Choice => ("{", "}"),
+            Shape::Wait => ("{{", "}}"),
+            Shape::Succeed | Shape::Fail => ("([", "])"),
+            Shape::Parallel | Shape::Map => ("[[", "]]"),
+            Shape::Start | Shape::End => ("((", "))"),
+            Shape::Missing => ("[/", "/]"),
+        };
+        let _ = writeln!(out, "{pad}{}{open}\"{text}\"{close}", v.id);
+    }
+    for child in &group.children {
+        let _ = writeln!(
+            out,
+            "{pad}subgraph {} [\"{}\"]",
+            child.id,
+            mermaid_text(&child.title)
+        );
+        let _ = writeln!(out, "{pad}  direction TB");
+        mermaid_group(child, indent + 1, out);
+        let _ = writeln!(out, "{pad}end");
+    }
+}
+
+/// Text for a quoted Mermaid label: characters that end the label or start markup are written
+/// as Mermaid's entity codes.
+pub fn mermaid_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '#' => out.push_str("#35;"),
+            '&' => out.push_str("#amp;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '`' => out.push_str("#96;"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn dot_group(group: &Group, indent: usize, out: &mut String) {
+    let pad = "  ".repeat(indent);
+    for v in &group.vertices {
+        let text = v
+            .lines
+            .iter()
+            .map(|l| dot_text(l))
+            .collect::<Vec<_>>()
+            .join("\\n");
+        let (shape, extra) = match v.shape {
+            Shape::Task | Shape::Unknown => ("box", ""),
+            Shape::Pass => ("box", ", style=\"rounded,filled,dashed\""),
+            Shape::Choice => ("diamond", ", style=filled"),
+            Shape::Wait => ("hexagon", ", style=filled"),
+            Shape::Succeed => ("box", ", fillcolor=\"#e6f4ea\", color=\"#2e7d32\""),
+            Shape::Fail => (
+                "octagon",
+                ", style=filled, fillcolor=\"#fce8e6\", color=\"#b71c1c\"",
+            ),
+            Shape::Parallel => ("box3d", ", style=filled"),
+            Shape::Map => ("component", ", style=filled"),
+            Shape::Start => (
+                "circle",
+                ", style=filled, fillcolor=\"#333333\", fontcolor=\"#ffffff\"",
+            ),
+            Shape::End => ("doublecircle", ", style=filled"),
+            Shape::Missing => (
+                "box",
+                ", style=\"dashed\", color=\"#c62828\", fontcolor=\"#c62828\"",
+            ),
+        };
+        let severity = match (v.shape, v.severity) {
+            (Shape::Missing, _) | (_, None) => "",
+            (_, Some(Severity::Error)) => ", fillcolor=\"#fde0dc\", color=\"#c62828\", penwidth=2",
+            (_, Some(Severity::Warning)) => {
+                ", fillcolor=\"#fff4ce\", color=\"#a15c00\", penwidth=2"
+            }
+            (_, Some(Severity::Info)) => ", fillcolor=\"#e3edfd\", color=\"#1a56c4\", penwidth=2",
+        };
+        let _ = writeln!(
+            out,
+            "{pad}{} [label=\"{text}\", shape={shape}{extra}{severity}];",
+            v.id
+        );
+    }
+    for child in &group.children {
+        let _ = writeln!(out, "{pad}subgraph cluster_{} {{", child.id);
+        let _ = writeln!(out, "{pad}  label=\"{}\";", dot_text(&child.title));
+        let _ = writeln!(out, "{pad}  style=\"rounded,dashed\";");
+        dot_group(child, indent + 1, out);
+        let _ = writeln!(out, "{pad}}}");
+    }
+}
+
+/// Text for a double-quoted DOT string: quotes and backslashes escaped (a backslash would
+/// otherwise start an escape such as `\N`), line breaks as spaces.
+pub fn dot_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::json;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(
+            mermaid_text(r#"say "hi" <b> #1 & `x`"#),
+            "say #quot;hi#quot; #lt;b#gt; #35;1 #amp; #96;x#96;"
+        );
+        assert_eq!(dot_text(r#"a "b" \N"#), r#"a \"b\" \\N"#);
+    }
+
+    #[test]
+    fn conditions_in_short() {
+        let doc = json::parse(
+            r#"[{"Variable": "$.n", "NumericGreaterThanEquals": 5},
+                {"Variable": "$.s", "StringEqualsPath": "$.t"},
+                {"Not": {"Variable": "$.x", "IsPresent": true}},
+                {"And": [{"Variable": "$.a", "BooleanEquals": true}, {"Variable": "$.b", "IsNull": false}]},
+                {"Condition": "{% $states.input.n > 1 %}"}]"#,
+        )
+        .unwrap();
+        let got: Vec<String> = doc
+            .root
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| condition(n, QueryLanguage::JsonPath, 0))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "$.n >= 5",
+                "$.s == $.t",
+                "not ($.x is present)",
+                "$.a == true and $.b is not null",
+                "$states.input.n > 1"
+            ]
+        );
+    }
+}
