@@ -163,6 +163,15 @@ fn duplicate_keys_by_the_thousand_on_one_line_finish_in_every_format() {
     assert_eq!(last["line"], 1);
     assert_eq!(last["column"], text.rfind("\"Comment\"").unwrap() + 1);
 
+    // SARIF counted UTF-16 columns from the line start for every result.
+    let r = run(&["--format", "sarif", "dup.json"], &dir, LIMIT);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 9_999);
+    let region = &results.last().unwrap()["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startColumn"], text.rfind("\"Comment\"").unwrap() + 1);
+
     let r = run(&["dup.json"], &dir, LIMIT);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(r.stdout.len() < 9_999 * 1_000, "{} bytes", r.stdout.len());
