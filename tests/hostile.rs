@@ -170,7 +170,10 @@ fn duplicate_keys_by_the_thousand_on_one_line_finish_in_every_format() {
     let results = doc["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 9_999);
     let region = &results.last().unwrap()["locations"][0]["physicalLocation"]["region"];
-    assert_eq!(region["startColumn"], text.rfind("\"Comment\"").unwrap() + 1);
+    assert_eq!(
+        region["startColumn"],
+        text.rfind("\"Comment\"").unwrap() + 1
+    );
 
     let r = run(&["dup.json"], &dir, LIMIT);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
@@ -420,4 +423,31 @@ fn utf16_and_utf32_files_are_decoded_and_their_encoding_reported() {
         // The definition itself is linted, columns as an editor shows the decoded text.
         assert_eq!((found[1].0.as_str(), found[1].2), ("unknown-target", 59));
     }
+}
+
+#[test]
+fn numbers_are_quoted_as_the_file_writes_them() {
+    let text = r#"{"StartAt": "A", "States": {
+  "A": {"Type": "Wait", "Seconds": 1e400, "Next": "B"},
+  "B": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:f:live"},
+        "Retry": [{"ErrorEquals": ["States.ALL"]}],
+        "TimeoutSeconds": 18446744073709551616, "HeartbeatSeconds": 1.50e20, "End": true}}}"#;
+    let messages: Vec<String> = common::lint_text(
+        "numbers.json",
+        text,
+        asl_lint::config::WorkflowType::Standard,
+    )
+    .into_iter()
+    .map(|d| d.message)
+    .collect();
+    let has = |s: &str| messages.iter().any(|m| m.contains(s));
+    // Before: "found inf", "found 18446744073709552000", "HeartbeatSeconds (150000000000000000000)".
+    assert!(has("found 1e400"), "{messages:#?}");
+    assert!(has("found 18446744073709551616"), "{messages:#?}");
+    assert!(
+        has("HeartbeatSeconds (1.50e20) of state 'B' must be less than its TimeoutSeconds (18446744073709551616)"),
+        "{messages:#?}"
+    );
+    assert!(!has("inf") && !has("18446744073709552000"), "{messages:#?}");
 }
