@@ -693,6 +693,9 @@ impl<'t> Builder<'t> {
                 Span::new(from, self.trim_end(from, end))
             }
         };
+        // On broken input the properties or quotes can be found past the event's end; a span
+        // never runs backwards.
+        let span = Span::new(span.start, span.end.max(span.start));
         self.last_end = self.last_end.max(span.end);
         let value = if self.refolded.contains(&span.start) && style != ScalarStyle::Plain {
             Cow::Owned(decode_quoted(&self.original[span.start..span.end]))
@@ -846,7 +849,7 @@ impl<'t> Builder<'t> {
     /// Merged nodes are moved, not copied: the aliases that brought them were already counted
     /// against the budget.
     fn merge(&mut self, members: Vec<Member>) -> Result<Vec<Member>, ParseError> {
-        let is_merge = |m: &Member| &self.text[m.key_span.start..m.key_span.end] == "<<";
+        let is_merge = |m: &Member| self.text.get(m.key_span.start..m.key_span.end) == Some("<<");
         if !members.iter().any(is_merge) {
             super::record_duplicates(&members, &mut self.duplicate_keys);
             return Ok(members);
