@@ -2,7 +2,10 @@
 //! - the shared corpus linted in-process and by one invocation of the release binary
 //!   (wall time including process start),
 //! - a generated 10,000-state machine,
-//! - generated machines of 1k…100k states, to show time grows linearly with size.
+//! - generated machines of 1k…100k states, to show time grows linearly with size,
+//! - one-line (minified) machines of 5k…200k states with two findings a state, linted and
+//!   reported in JSON and in the human format, to show that long lines stay linear too
+//!   (`cargo bench -- one-line` runs only these).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -10,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use asl_lint::config::LintOptions;
 use asl_lint::lint::{lint_bytes, Selection};
+use asl_lint::report::{human, json};
 
 // The same allocator as the binary, so in-process numbers match what users get.
 #[global_allocator]
@@ -86,7 +90,66 @@ fn lint(name: &str, bytes: &[u8]) -> usize {
     .map_or(0, |r| r.diagnostics.len())
 }
 
+/// A minified definition of `states` Task states on one line, each with two findings (an
+/// unversioned Lambda without Retry).
+fn one_line_machine(states: usize) -> String {
+    let mut out = String::from(r#"{"Comment":"generated","StartAt":"S0","States":{"#);
+    for i in 0..states {
+        out.push_str(&format!(
+            r#""S{i}":{{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{{"FunctionName":"arn:aws:lambda:us-east-1:123456789012:function:step{i}","Payload":{{"id.$":"$.order.id","step":{i}}}}},"ResultPath":"$.r{i}","Next":"S{}"}},"#,
+            i + 1
+        ));
+    }
+    out.push_str(&format!(r#""S{states}":{{"Type":"Succeed"}}}}}}"#));
+    out
+}
+
+fn one_line() {
+    println!(
+        "one-line definitions, lint and report (states, MB, findings, format, ms, µs per state):"
+    );
+    for states in [5_000, 20_000, 200_000] {
+        let machine = one_line_machine(states);
+        let runs = if states >= 200_000 { 1 } else { 3 };
+        let mut findings = 0;
+        for format in ["json", "human"] {
+            let t = best_of(runs, || {
+                let report = lint_bytes(
+                    "one-line.asl.json",
+                    machine.as_bytes().to_vec(),
+                    Selection::Always,
+                    &LintOptions::default(),
+                )
+                .expect("a definition");
+                findings = report.diagnostics.len();
+                let reports = [report];
+                match format {
+                    "json" => json::render(&reports),
+                    _ => human::render(
+                        &reports,
+                        &human::Style {
+                            color: false,
+                            width: 100,
+                        },
+                    ),
+                }
+                .len()
+            });
+            println!(
+                "  {states:>7} {:>6.1} {findings:>7} {format:>5} {:>9.1} {:>6.2}",
+                machine.len() as f64 / 1e6,
+                ms(t),
+                t.as_secs_f64() * 1e6 / states as f64
+            );
+        }
+    }
+}
+
 fn main() {
+    if std::env::args().any(|a| a == "one-line") {
+        one_line();
+        return;
+    }
     let files = corpus_files();
     if files.is_empty() {
         println!("corpus: skipped (no ../shared/corpus/asl)");
@@ -140,4 +203,5 @@ fn main() {
             t.as_secs_f64() * 1e6 / states as f64
         );
     }
+    one_line();
 }

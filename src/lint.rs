@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::config::{Level, LintOptions};
 use crate::dataflow::DataFlow;
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::document::{json, pointer_to, Document, Node, ParseError};
 use crate::graph::StateGraph;
@@ -16,7 +17,7 @@ use crate::model::Machine;
 use crate::model::WorkflowType;
 use crate::rules::UNREADABLE_DEFINITION as UNREADABLE;
 use crate::rules::{self, Context, Rule, RULES};
-use crate::source::{SourceFile, Span};
+use crate::source::{SourceFile, Span, WideText};
 use crate::template::{self, Definition, Deployment, Embedded, Rebuilt, Scope, Tool};
 use crate::variables::Variables;
 
@@ -164,6 +165,9 @@ fn lint_input(
     options: &LintOptions,
     context: Option<&MachineContext>,
 ) -> Option<FileReport> {
+    if let Some(wide) = WideText::decode(&bytes) {
+        return lint_wide(name, wide, selection, options, context);
+    }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
@@ -322,7 +326,7 @@ fn lint_embedded(
             if let Some(problem) = problem {
                 let finding = Finding::new(
                     node.span,
-                    format!("the definition of state machine '{name}' is not linted: \"{path}\" {problem}"),
+                    format!("the definition of state machine '{name}' is not linted: \"{path}\" {problem}", name = abbreviate(name), path = abbreviate(path)),
                 )
                 .help("DefinitionUri, DefinitionS3Location and ${file(…)} name a definition file relative to the template's directory");
                 out.extend(stage_finding(
@@ -341,7 +345,10 @@ fn lint_embedded(
         Definition::Unavailable { reason, node } => {
             let finding = Finding::new(
                 node.span,
-                format!("the definition of state machine '{name}' is not linted: {reason}"),
+                format!(
+                    "the definition of state machine '{name}' is not linted: {reason}",
+                    name = abbreviate(name)
+                ),
             );
             out.extend(stage_finding(
                 &UNREADABLE,
@@ -521,6 +528,61 @@ fn run_rules(cx: &Context, source: &SourceFile, next: &AtomicUsize) -> Vec<Diagn
             Diagnostic::locate(rule.id, rule.severity, f, source, Some(&cx.document.root))
         }));
     }
+}
+
+/// A file in UTF-16 or UTF-32 is linted as decoded, with an error naming its encoding: AWS
+/// tools read definitions as UTF-8 (or the system's encoding), so it would not deploy as it
+/// is. Decoding shows every other finding in the same run instead of hiding them until the
+/// file is re-saved. Fixes are dropped: their offsets are in the decoded text, not the file.
+fn lint_wide(
+    name: &str,
+    wide: WideText,
+    selection: Selection,
+    options: &LintOptions,
+    context: Option<&MachineContext>,
+) -> Option<FileReport> {
+    let encoding = wide.encoding;
+    let text = match wide.text {
+        Ok(text) => text,
+        Err(_) if selection == Selection::IfDefinition => return None,
+        Err(offset) => {
+            let source = SourceFile::new(name, String::new());
+            let finding = Finding::new(
+                Span::new(0, 0),
+                format!("the file starts with a {encoding} byte-order mark, but the bytes at offset {offset} are not {encoding}"),
+            )
+            .help("re-save the file as UTF-8");
+            let diagnostic =
+                Diagnostic::locate(rules::PARSE_ERROR, Severity::Error, finding, &source, None);
+            return Some(FileReport {
+                source,
+                diagnostics: vec![diagnostic],
+                machines: 0,
+                references: Vec::new(),
+            });
+        }
+    };
+    let mut report = lint_input(name, text.into_bytes(), selection, options, context)?;
+    let bom = Span::new(0, '\u{feff}'.len_utf8());
+    let finding = Finding::new(
+        bom,
+        format!("the file is {encoding}, not UTF-8: it was linted as decoded, but AWS tools read definitions as UTF-8 (the AWS CLI: in the system's encoding)"),
+    )
+    .help("re-save the file as UTF-8 (Windows PowerShell writes UTF-16 unless told `-Encoding utf8`)");
+    for d in &mut report.diagnostics {
+        d.fix = None;
+    }
+    report.diagnostics.insert(
+        0,
+        Diagnostic::locate(
+            rules::PARSE_ERROR,
+            Severity::Error,
+            finding,
+            &report.source,
+            None,
+        ),
+    );
+    Some(report)
 }
 
 fn invalid_utf8(name: &str, err: std::string::FromUtf8Error) -> FileReport {

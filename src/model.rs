@@ -1,6 +1,7 @@
 //! The ASL model: a typed view of a state machine over its spanned document.
 //! Building it never fails; whatever is malformed is left for the `schema` rule to report.
 
+use crate::diagnostic::abbreviate;
 use crate::document::{Member, Node};
 use crate::hash::FastMap;
 use crate::source::Span;
@@ -441,9 +442,13 @@ impl<'d> Machine<'d> {
             let state = &self.states[owner];
             parts.push(match self.scopes[current].kind {
                 ScopeKind::Branch { index } => {
-                    format!("branch {} of Parallel '{}'", index + 1, state.name)
+                    format!(
+                        "branch {} of Parallel '{}'",
+                        index + 1,
+                        abbreviate(state.name)
+                    )
                 }
-                _ => format!("the processor of Map '{}'", state.name),
+                _ => format!("the processor of Map '{}'", abbreviate(state.name)),
             });
             current = state.scope;
         }

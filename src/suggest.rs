@@ -1,22 +1,68 @@
 //! "Did you mean …?" for misspelt field and state names.
 
+/// Words and candidates longer than this (in characters) get no suggestion: no real name is
+/// that long, and comparing two words costs the product of their lengths.
+const MAX_CHARS: usize = 128;
+
+/// Character comparisons one `did_you_mean` may spend; `Budget::new` gives a shared one to
+/// callers that ask for many suggestions from the same large set (state names).
+const DEFAULT_BUDGET: usize = 1 << 22;
+
+/// What is left to spend on suggestions. Once spent, no more suggestions are made: a file
+/// with 20,000 misspelt targets among 20,000 states would otherwise cost 4 · 10⁸ comparisons.
+#[derive(Debug)]
+pub struct Budget(usize);
+
+impl Budget {
+    pub fn new(comparisons: usize) -> Budget {
+        Budget(comparisons)
+    }
+}
+
 /// The candidate closest to `word`, if it is close enough to be a plausible typo.
 pub fn did_you_mean<'c>(
     word: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<&'c str> {
+    did_you_mean_within(word, candidates, &mut Budget(DEFAULT_BUDGET))
+}
+
+/// `did_you_mean`, spending at most what is left of `budget`.
+pub fn did_you_mean_within<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+    budget: &mut Budget,
+) -> Option<&'c str> {
+    if word.len() > 4 * MAX_CHARS {
+        return None;
+    }
+    let word_chars = word.chars().count();
+    if word_chars > MAX_CHARS {
+        return None;
+    }
     let lower = word.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
-        if candidate == word {
+        if candidate == word || candidate.len() > 4 * MAX_CHARS {
             continue;
         }
-        let distance = if candidate.to_lowercase() == lower {
+        let candidate_chars = candidate.chars().count();
+        // Farther apart in length than any limit allows.
+        if candidate_chars.abs_diff(word_chars) > 3 {
+            continue;
+        }
+        let cost = (word_chars + 1) * (candidate_chars + 1);
+        if budget.0 < cost {
+            return best.map(|(_, c)| c);
+        }
+        budget.0 -= cost;
+        let candidate_lower = candidate.to_lowercase();
+        let distance = if candidate_lower == lower {
             0
         } else {
-            edit_distance(&lower, &candidate.to_lowercase())
+            edit_distance(&lower, &candidate_lower)
         };
-        let limit = (candidate.chars().count().max(word.chars().count()) / 3).clamp(1, 3);
+        let limit = (candidate_chars.max(word_chars) / 3).clamp(1, 3);
         if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
@@ -81,6 +127,24 @@ mod tests {
         assert_eq!(single_suggestion("Stat", ["Start", "State"]), None);
         assert_eq!(did_you_mean("Stat", ["Start", "State"]), Some("Start"));
         assert_eq!(single_suggestion("Banana", ["Next"]), None);
+    }
+
+    #[test]
+    fn long_words_and_spent_budgets_get_no_suggestion() {
+        let long = "n".repeat(1_000_000);
+        let longer = format!("{long}x");
+        assert_eq!(did_you_mean(&longer, [long.as_str()]), None);
+        let names: Vec<String> = (0..100).map(|i| format!("State{i}")).collect();
+        let mut budget = Budget::new(1_000);
+        let first = did_you_mean_within("State7x", names.iter().map(String::as_str), &mut budget);
+        assert_eq!(first, Some("State7"));
+        // The budget is spent: the next question gets no answer rather than costing more.
+        let mut spent = 0;
+        while did_you_mean_within("Stat3", names.iter().map(String::as_str), &mut budget).is_some()
+        {
+            spent += 1;
+            assert!(spent < 100);
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@
 use crate::config::{Level, LintOptions};
 use std::ops::Range;
 
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Diagnostic, Finding};
 use crate::document::{Member, Node, Value};
 use crate::hash::FastMap;
@@ -271,7 +272,7 @@ impl<'a, 'd> Stage<'a, 'd> {
                     self.findings.push(
                         Finding::new(
                             written.span(&directive.keyword),
-                            format!("asl-lint-disable-file in the Comment of state '{}' silences nothing: it works only in the machine's top-level Comment", state.name),
+                            format!("asl-lint-disable-file in the Comment of state '{}' silences nothing: it works only in the machine's top-level Comment", abbreviate(state.name)),
                         )
                         .help("write asl-lint-disable to silence rules for this state, or move the directive to the top-level Comment")
                         .state(state.name),
@@ -382,7 +383,11 @@ impl<'a, 'd> Stage<'a, 'd> {
                 } else {
                     "a file that does not parse has no Comment to read; remove this id"
                 };
-                let finding = Finding::new(at, format!("'{id}' cannot be suppressed")).help(why);
+                let finding = Finding::new(
+                    at,
+                    format!("'{id}' cannot be suppressed", id = abbreviate(id)),
+                )
+                .help(why);
                 self.report(target, finding);
                 continue;
             }
@@ -391,12 +396,21 @@ impl<'a, 'd> Stage<'a, 'd> {
                 None => {
                     let suggestion = did_you_mean(id, RULES.iter().map(|r| r.id));
                     let finding = match suggestion {
-                        Some(s) => {
-                            Finding::new(at, format!("unknown rule '{id}'; did you mean '{s}'?"))
-                                .help(format!("write '{s}', or remove it"))
+                        Some(s) => Finding::new(
+                            at,
+                            format!(
+                                "unknown rule '{id}'; did you mean '{s}'?",
+                                id = abbreviate(id),
+                                s = abbreviate(s)
+                            ),
+                        )
+                        .help(format!("write '{s}', or remove it", s = abbreviate(s))),
+                        None => {
+                            Finding::new(at, format!("unknown rule '{id}'", id = abbreviate(id)))
+                                .help(
+                                "remove it, or correct it: `asl-lint rules` lists every rule id",
+                            )
                         }
-                        None => Finding::new(at, format!("unknown rule '{id}'"))
-                            .help("remove it, or correct it: `asl-lint rules` lists every rule id"),
                     };
                     self.report(target, finding);
                 }
@@ -426,7 +440,10 @@ impl<'a, 'd> Stage<'a, 'd> {
         {
             let place = place(self.machine, target);
             let message = match rule {
-                Some(rule) => format!("'{rule}' is already suppressed for {place}"),
+                Some(rule) => format!(
+                    "'{rule}' is already suppressed for {place}",
+                    rule = abbreviate(rule)
+                ),
                 None => format!("every rule is already suppressed for {place}"),
             };
             self.report(target, Finding::new(at, message).help("remove it"));
@@ -502,7 +519,10 @@ impl<'a, 'd> Stage<'a, 'd> {
             let place = place(self.machine, entry.target);
             let message = match entry.rule {
                 Some(rule) => {
-                    format!("'{rule}' is suppressed for {place}, but it reports nothing there")
+                    format!(
+                        "'{rule}' is suppressed for {place}, but it reports nothing there",
+                        rule = abbreviate(rule)
+                    )
                 }
                 None => {
                     format!("every rule is suppressed for {place}, but none reports anything there")
@@ -524,8 +544,10 @@ impl<'a, 'd> Stage<'a, 'd> {
 fn place(machine: &Machine, target: Target) -> String {
     match target {
         Target::File => "the whole state machine".to_string(),
-        Target::State(id) => format!("state '{}'", machine.states[id].name),
-        Target::Subtree { key, .. } => format!("'{key}' and everything under it"),
+        Target::State(id) => format!("state '{}'", abbreviate(machine.states[id].name)),
+        Target::Subtree { key, .. } => {
+            format!("'{key}' and everything under it", key = abbreviate(key))
+        }
     }
 }
 

@@ -20,6 +20,7 @@ use std::ops::Range;
 
 use super::path::{self, Path};
 use super::{char_at, char_range, SyntaxError};
+use crate::diagnostic::abbreviate;
 use crate::suggest::{did_you_mean, single_suggestion};
 
 /// Most intrinsic calls one value may nest (the outermost call counts as one).
@@ -45,7 +46,8 @@ pub struct Arg<'s> {
 pub enum ArgValue<'s> {
     /// A single-quoted string: the text between the quotes, escapes not yet applied.
     String(&'s str),
-    Number(f64),
+    /// A number: its value and its text (messages quote the text: `1e400`, not inf).
+    Number(f64, &'s str),
     Bool(bool),
     Null,
     Path(Path),
@@ -56,7 +58,7 @@ impl ArgValue<'_> {
     fn kind(&self) -> &'static str {
         match self {
             ArgValue::String(_) => "a string",
-            ArgValue::Number(_) => "a number",
+            ArgValue::Number(..) => "a number",
             ArgValue::Bool(_) => "a boolean",
             ArgValue::Null => "null",
             ArgValue::Path(_) => "a path",
@@ -307,8 +309,11 @@ impl<'s> Parser<'s> {
                 }
                 let text = &s[j..k];
                 match text.parse::<f64>() {
-                    Ok(n) if is_number(text) => arg(ArgValue::Number(n), j..k),
-                    _ => Err(SyntaxError::new(format!("'{text}' is not a number"), j..k)),
+                    Ok(n) if is_number(text) => arg(ArgValue::Number(n, text), j..k),
+                    _ => Err(SyntaxError::new(
+                        format!("'{text}' is not a number", text = abbreviate(text)),
+                        j..k,
+                    )),
                 }
             }
             b'"' => Err(SyntaxError::new(
@@ -336,7 +341,7 @@ impl<'s> Parser<'s> {
                     "null" => ArgValue::Null,
                     _ => {
                         return Err(SyntaxError::new(
-                            format!("unexpected '{word}': text arguments are quoted, e.g. '{word}', and paths start with $"),
+                            format!("unexpected '{word}': text arguments are quoted, e.g. '{word}', and paths start with $", word = abbreviate(word)),
                             j..w_end,
                         ))
                     }
@@ -882,7 +887,7 @@ fn check_kind(
             let kind = literal.kind();
             match param {
                 Param::Path => wrong("a path such as $.order", kind),
-                Param::Number if !matches!(literal, ArgValue::Number(_)) => wrong("a number", kind),
+                Param::Number if !matches!(literal, ArgValue::Number(..)) => wrong("a number", kind),
                 Param::Array => wrong("an array (a path or a call such as States.Array(...))", kind)
                     .map(|p| p.help("literal arrays cannot be written inside intrinsic functions; use a path to an array or States.Array(...)")),
                 Param::Object => wrong("an object (a path to one)", kind),
@@ -895,8 +900,16 @@ fn check_kind(
 
 fn number(arg: Option<&Arg>) -> Option<f64> {
     match arg?.value {
-        ArgValue::Number(n) => Some(n),
+        ArgValue::Number(n, _) => Some(n),
         _ => None,
+    }
+}
+
+/// A number argument as written.
+fn written<'s>(arg: Option<&Arg<'s>>) -> &'s str {
+    match arg.map(|a| &a.value) {
+        Some(ArgValue::Number(_, text)) => text,
+        _ => "",
     }
 }
 
@@ -928,13 +941,15 @@ fn check_literals(func: &Function, call: &Call, out: &mut Vec<Problem>) {
                         );
                     }
                 }
-                ArgValue::Number(_) | ArgValue::Bool(_) | ArgValue::Null => out.push(Problem::new(
-                    format!(
-                        "the template of States.Format must be a string, but it is {}",
-                        template.value.kind()
-                    ),
-                    template.range.clone(),
-                )),
+                ArgValue::Number(..) | ArgValue::Bool(_) | ArgValue::Null => {
+                    out.push(Problem::new(
+                        format!(
+                            "the template of States.Format must be a string, but it is {}",
+                            template.value.kind()
+                        ),
+                        template.range.clone(),
+                    ))
+                }
                 _ => {}
             }
         }
@@ -961,13 +976,17 @@ fn check_literals(func: &Function, call: &Call, out: &mut Vec<Problem>) {
                 let algorithm = unescape(raw);
                 if !HASH_ALGORITHMS.contains(&algorithm.as_str()) {
                     let problem = Problem::new(
-                        format!("'{algorithm}' is not a hash algorithm States.Hash supports"),
+                        format!(
+                            "'{algorithm}' is not a hash algorithm States.Hash supports",
+                            algorithm = abbreviate(&algorithm)
+                        ),
                         range.clone(),
                     );
                     out.push(match did_you_mean(&algorithm, HASH_ALGORITHMS) {
                         Some(s) => problem.help(format!(
                             "did you mean '{s}'? The algorithms are {}",
-                            HASH_ALGORITHMS.join(", ")
+                            HASH_ALGORITHMS.join(", "),
+                            s = abbreviate(s)
                         )),
                         None => problem
                             .help(format!("the algorithms are {}", HASH_ALGORITHMS.join(", "))),
@@ -996,7 +1015,17 @@ fn check_literals(func: &Function, call: &Call, out: &mut Vec<Problem>) {
                 if count > MAX_RANGE_ITEMS {
                     out.push(
                         Problem::new(
-                            format!("States.ArrayRange({start}, {end}, {step}) would produce {count} items; it produces at most 1000"),
+                            format!(
+                                "States.ArrayRange({}, {}, {}) would produce {} items; it produces at most 1000",
+                                abbreviate(written(args.first())),
+                                abbreviate(written(args.get(1))),
+                                abbreviate(written(args.get(2))),
+                                if count < 1e15 {
+                                    format!("{count}")
+                                } else {
+                                    "more than 10^15".to_string()
+                                },
+                            ),
                             call.range.clone(),
                         )
                         .help("split the range, or use a Distributed Map over a generated list"),
@@ -1008,7 +1037,7 @@ fn check_literals(func: &Function, call: &Call, out: &mut Vec<Problem>) {
             if let Some(size) = number(args.get(1)) {
                 if size <= 0.0 {
                     out.push(Problem::new(
-                        format!("the chunk size of States.ArrayPartition must be a positive integer, not {size}"),
+                        format!("the chunk size of States.ArrayPartition must be a positive integer, not {}", abbreviate(written(args.get(1)))),
                         args[1].range.clone(),
                     ));
                 }
@@ -1028,10 +1057,10 @@ fn check_literals(func: &Function, call: &Call, out: &mut Vec<Problem>) {
         }
         "States.MathAdd" => {
             for arg in args {
-                if let ArgValue::Number(n) = arg.value {
+                if let ArgValue::Number(n, text) = arg.value {
                     if !(f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&n) {
                         out.push(Problem::new(
-                            format!("{n} is outside the range States.MathAdd accepts (-2147483648 to 2147483647)"),
+                            format!("{} is outside the range States.MathAdd accepts (-2147483648 to 2147483647)", abbreviate(text)),
                             arg.range.clone(),
                         ));
                     }
@@ -1086,8 +1115,8 @@ mod tests {
         assert_eq!(c.args[0].value, ArgValue::String("a {} b \\' c"));
         assert!(matches!(c.args[1].value, ArgValue::Path(_)));
         assert_eq!(c.args[1].range, 29..32);
-        assert_eq!(c.args[2].value, ArgValue::Number(1500.0));
-        assert_eq!(c.args[3].value, ArgValue::Number(-2.0));
+        assert_eq!(c.args[2].value, ArgValue::Number(1500.0, "1.5e3"));
+        assert_eq!(c.args[3].value, ArgValue::Number(-2.0, "-2"));
         assert_eq!(c.args[4].value, ArgValue::Bool(true));
         assert_eq!(c.args[6].value, ArgValue::Null);
         assert!(

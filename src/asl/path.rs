@@ -26,6 +26,7 @@
 use std::ops::Range;
 
 use super::{char_at, char_range, SyntaxError};
+use crate::diagnostic::abbreviate;
 
 /// What a path starts from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -389,7 +390,7 @@ impl Parser<'_> {
                 let word = close.map(|c| self.s[j..c].trim_end());
                 match word {
                     Some(word) if !word.is_empty() && !word.contains(['\'', '"', '[']) => Err(SyntaxError::new(
-                        format!("a field name in brackets must be quoted: ['{word}']"),
+                        format!("a field name in brackets must be quoted: ['{word}']", word = abbreviate(word)),
                         j..j + word.len(),
                     )),
                     _ => Err(self.unexpected(j, "expected an index, a quoted name, '*' or a filter after '['")),
@@ -484,7 +485,7 @@ impl Parser<'_> {
                 if !t.is_empty() && !is_int(t) {
                     let at = start + (part.len() - part.trim_start().len());
                     return Err(SyntaxError::new(
-                        format!("'{t}' is not an integer slice bound"),
+                        format!("'{t}' is not an integer slice bound", t = abbreviate(t)),
                         at..at + t.len(),
                     ));
                 }
@@ -515,7 +516,10 @@ impl Parser<'_> {
                 if !is_int(t) {
                     let at = start + (part.len() - part.trim_start().len());
                     return Err(SyntaxError::new(
-                        format!("'{t}' is not an array index; indexes are integers like 0 or -1"),
+                        format!(
+                            "'{t}' is not an array index; indexes are integers like 0 or -1",
+                            t = abbreviate(t)
+                        ),
                         at..at + t.len(),
                     ));
                 }

@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use super::SyntaxError;
+use crate::diagnostic::abbreviate;
 use crate::placeholder;
 
 /// How Step Functions waits for an integration.
@@ -182,7 +183,7 @@ pub fn lambda_function_error(arn: &str) -> Option<SyntaxError> {
         return Some(SyntaxError::new(
             format!(
                 "'{}' is not a function name: names have 1 to 64 letters, digits, hyphens and underscores",
-                &arn[name.clone()]
+                abbreviate(&arn[name.clone()])
             ),
             name,
         ));
@@ -199,7 +200,7 @@ pub fn lambda_function_error(arn: &str) -> Option<SyntaxError> {
         if text != "$LATEST" && !valid(text, 128) {
             return Some(SyntaxError::new(
                 format!(
-                    "'{text}' is neither a version (a number or $LATEST) nor an alias (letters, digits, hyphens and underscores)"
+                    "'{text}' is neither a version (a number or $LATEST) nor an alias (letters, digits, hyphens and underscores)", text = abbreviate(text)
                 ),
                 qualifier,
             ));

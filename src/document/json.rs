@@ -2,7 +2,8 @@
 //! duplicate keys (serde_json keeps only the last one, hiding the bug from the user).
 //! Recursion is bounded by `MAX_DEPTH`.
 
-use super::{Document, DuplicateKey, Member, Node, ParseError, Text, Value, MAX_DEPTH};
+use super::{Document, DuplicateKey, Member, Node, Number, ParseError, Text, Value, MAX_DEPTH};
+use crate::diagnostic::abbreviate;
 use crate::source::Span;
 
 pub fn parse(text: &str) -> Result<Document, ParseError> {
@@ -203,7 +204,8 @@ impl Parser<'_> {
                 return Err(self.error_here(
                     format!(
                         "expected ':' after the key \"{key}\", found {}",
-                        self.describe_here()
+                        self.describe_here(),
+                        key = abbreviate(&key)
                     ),
                     None,
                 ));
@@ -233,7 +235,7 @@ impl Parser<'_> {
                     return Err(self.error_here(
                         format!(
                             "expected ',' or '}}' after the value of \"{}\", found {}",
-                            self.member_stack.last().map_or("", |m| m.key.as_str()),
+                            abbreviate(self.member_stack.last().map_or("", |m| m.key.as_str())),
                             self.describe_here()
                         ),
                         Some("is a comma missing between two members?"),
@@ -332,7 +334,7 @@ impl Parser<'_> {
         Err(ParseError {
             message: format!(
                 "unknown literal '{}': expected true, false or null, or a string in double quotes",
-                &self.text[start..end]
+                abbreviate(&self.text[start..end])
             ),
             span: Span::new(start, end),
             help: None,
@@ -394,7 +396,7 @@ impl Parser<'_> {
         })?;
         Ok(Node {
             span,
-            value: Value::Number(n),
+            value: Value::Number(Number::new(n, &self.text[start..self.pos])),
         })
     }
 
@@ -506,7 +508,7 @@ impl Parser<'_> {
                     .find(|&i| self.text.is_char_boundary(i))
                     .unwrap_or(self.pos);
                 return Err(ParseError {
-                    message: format!("invalid escape '{}' in a string", &self.text[start..end]),
+                    message: format!("invalid escape '{}' in a string", abbreviate(&self.text[start..end])),
                     span: Span::new(start, end),
                     help: Some(
                         "valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write a backslash as \\\\"

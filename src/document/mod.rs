@@ -24,10 +24,54 @@ pub struct Node {
 pub enum Value {
     Null,
     Bool(bool),
-    Number(f64),
+    Number(Number),
     String(Text),
     Array(Vec<Node>),
     Object(Vec<Member>),
+}
+
+/// A number: its value, and its text as the file writes it when the value would print
+/// differently (`1e400` is infinite, `18446744073709551616` prints as 18446744073709552000,
+/// `1.50` as 1.5, `0x1F` as 31). Messages quote the number as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Number {
+    pub value: f64,
+    written: Option<Box<str>>,
+}
+
+impl Number {
+    pub fn new(value: f64, written: &str) -> Number {
+        // Plain integers of up to 15 digits print as written: no copy is kept of those (nearly
+        // every number in a state machine).
+        let digits = written.strip_prefix('-').unwrap_or(written);
+        let plain = !digits.is_empty()
+            && digits.len() <= 15
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && (digits == "0" || !digits.starts_with('0'))
+            && written != "-0";
+        Number {
+            value,
+            written: (!plain).then(|| written.into()),
+        }
+    }
+
+    /// The number as written in the file.
+    pub fn written(&self) -> std::borrow::Cow<'_, str> {
+        match &self.written {
+            Some(written) => std::borrow::Cow::Borrowed(written),
+            None => std::borrow::Cow::Owned(self.value.to_string()),
+        }
+    }
+}
+
+/// As written, abbreviated like any user text (a number can be a megabyte of digits).
+impl std::fmt::Display for Number {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.written {
+            Some(written) => crate::diagnostic::abbreviate(written).fmt(f),
+            None => self.value.fmt(f),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,7 +115,7 @@ impl Node {
         match self.value {
             Value::Null => "null",
             Value::Bool(_) => "a boolean",
-            Value::Number(n) if is_integer(n) => "an integer",
+            Value::Number(ref n) if is_integer(n.value) => "an integer",
             Value::Number(_) => "a number",
             Value::String(_) => "a string",
             Value::Array(_) => "an array",
@@ -94,7 +138,11 @@ impl Node {
     }
 
     pub fn as_f64(&self) -> Option<f64> {
-        match self.value {
+        self.as_number().map(|n| n.value)
+    }
+
+    pub fn as_number(&self) -> Option<&Number> {
+        match &self.value {
             Value::Number(n) => Some(n),
             _ => None,
         }
@@ -102,10 +150,8 @@ impl Node {
 
     /// The value as an integer, when it is a number without a fractional part.
     pub fn as_i64(&self) -> Option<i64> {
-        match self.value {
-            Value::Number(n) if is_integer(n) && n.abs() < 9.0e15 => Some(n as i64),
-            _ => None,
-        }
+        let n = self.as_f64()?;
+        (is_integer(n) && n.abs() < 9.0e15).then_some(n as i64)
     }
 
     pub fn as_array(&self) -> Option<&[Node]> {
@@ -310,6 +356,41 @@ mod tests {
                 "an integer",
                 "an integer"
             ]
+        );
+    }
+
+    #[test]
+    fn numbers_keep_their_written_form_when_it_differs() {
+        let d = doc(r#"[1e400, 18446744073709551616, 1.50, -0, 30, -7, 0, 1e3]"#);
+        let written: Vec<String> = d
+            .root
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_number().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            written,
+            [
+                "1e400",
+                "18446744073709551616",
+                "1.50",
+                "-0",
+                "30",
+                "-7",
+                "0",
+                "1e3"
+            ]
+        );
+        assert!(Number::new(30.0, "30").written.is_none());
+        assert_eq!(Number::new(30.0, "30").written(), "30");
+        let long = format!("1{}", "0".repeat(1_000_000));
+        assert!(
+            Number::new(f64::INFINITY, &long)
+                .to_string()
+                .chars()
+                .count()
+                <= crate::diagnostic::MAX_QUOTED_CHARS
         );
     }
 

@@ -19,7 +19,10 @@ use std::ops::Range;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as EventSpan, Tag};
 
-use super::{json, Document, DuplicateKey, Member, Node, ParseError, Text, Value, MAX_DEPTH};
+use super::{
+    json, Document, DuplicateKey, Member, Node, Number, ParseError, Text, Value, MAX_DEPTH,
+};
+use crate::diagnostic::abbreviate;
 use crate::source::Span;
 
 /// Most nodes that aliases may add to a document. Real files stay far below it; an alias bomb
@@ -383,7 +386,7 @@ fn resolve_plain(value: &str) -> Value {
         None => Value::Null,
         Some(b'0'..=b'9' | b'-' | b'+' | b'.') => {
             match parse_int(value).or_else(|| parse_float(value)) {
-                Some(n) => Value::Number(n),
+                Some(n) => Value::Number(Number::new(n, value)),
                 None => Value::String(Text::from(value)),
             }
         }
@@ -474,11 +477,11 @@ fn parse_float(value: &str) -> Option<f64> {
 fn resolve_tagged(value: &str, kind: &TagKind) -> Option<Value> {
     match kind {
         TagKind::Str => Some(Value::String(Text::from(value))),
-        TagKind::Int => parse_int(value).map(Value::Number),
+        TagKind::Int => parse_int(value).map(|n| Value::Number(Number::new(n, value))),
         TagKind::Float => parse_int(value)
             .or_else(|| parse_float(value))
             .or_else(|| matches!(value, ".nan" | ".NaN" | ".NAN").then_some(f64::NAN))
-            .map(Value::Number),
+            .map(|n| Value::Number(Number::new(n, value))),
         TagKind::Bool => parse_bool(value).map(Value::Bool),
         TagKind::Null => is_null(value).then_some(Value::Null),
         TagKind::Ignored | TagKind::Function(_) => None,
@@ -690,6 +693,9 @@ impl<'t> Builder<'t> {
                 Span::new(from, self.trim_end(from, end))
             }
         };
+        // On broken input the properties or quotes can be found past the event's end; a span
+        // never runs backwards.
+        let span = Span::new(span.start, span.end.max(span.start));
         self.last_end = self.last_end.max(span.end);
         let value = if self.refolded.contains(&span.start) && style != ScalarStyle::Plain {
             Cow::Owned(decode_quoted(&self.original[span.start..span.end]))
@@ -720,7 +726,11 @@ impl<'t> Builder<'t> {
             TagKind::Ignored | TagKind::Function(_) => Value::String(text_of(value)),
             TagKind::Str => Value::String(text_of(value)),
             _ => resolve_tagged(&value, &kind).ok_or_else(|| ParseError {
-                message: format!("'{value}' is not a valid !!{}", kind.core_name()),
+                message: format!(
+                    "'{value}' is not a valid !!{}",
+                    kind.core_name(),
+                    value = abbreviate(&value)
+                ),
                 span,
                 help: Some("remove the tag, or write a value of its type".into()),
             })?,
@@ -805,8 +815,7 @@ impl<'t> Builder<'t> {
         };
         let value = if frame.map {
             let members: Vec<Member> = self.members.drain(frame.base..).collect();
-            super::record_duplicates(&members, &mut self.duplicate_keys);
-            Value::Object(members)
+            Value::Object(self.merge(members)?)
         } else {
             Value::Array(self.items.drain(frame.base..).collect())
         };
@@ -830,6 +839,48 @@ impl<'t> Builder<'t> {
         };
         self.add(node, shape, frame.anchor);
         Ok(())
+    }
+
+    /// Expands the merge keys (`<<: *defaults`, `<<: [*a, *b]`) of a mapping's members: the
+    /// keys of the merged mappings are added unless the mapping sets them itself, an earlier
+    /// mapping in a list taking precedence over a later one (YAML's merge key type, which
+    /// PyYAML, SAM and the Serverless Framework read). Merged members keep their spans, in the
+    /// anchored text where they are written; members stay in the order of their spans.
+    /// Merged nodes are moved, not copied: the aliases that brought them were already counted
+    /// against the budget.
+    fn merge(&mut self, members: Vec<Member>) -> Result<Vec<Member>, ParseError> {
+        let is_merge = |m: &Member| self.text.get(m.key_span.start..m.key_span.end) == Some("<<");
+        if !members.iter().any(is_merge) {
+            super::record_duplicates(&members, &mut self.duplicate_keys);
+            return Ok(members);
+        }
+        let (merges, mut own): (Vec<Member>, Vec<Member>) =
+            members.into_iter().partition(|m| is_merge(m));
+        super::record_duplicates(&own, &mut self.duplicate_keys);
+        let mut sources = Vec::new();
+        for merge in merges {
+            let span = merge.value.span;
+            match merge.value.value {
+                Value::Object(members) => sources.push(members),
+                Value::Array(items) => {
+                    for item in items {
+                        match item.value {
+                            Value::Object(members) => sources.push(members),
+                            _ => return Err(merge_error(item.span)),
+                        }
+                    }
+                }
+                _ => return Err(merge_error(span)),
+            }
+        }
+        let mut seen: std::collections::HashSet<Text> = own.iter().map(|m| m.key.clone()).collect();
+        for member in sources.into_iter().flatten() {
+            if seen.insert(member.key.clone()) {
+                own.push(member);
+            }
+        }
+        own.sort_by_key(|m| m.key_span.start);
+        Ok(own)
     }
 
     fn alias(&mut self, id: usize, span: EventSpan) -> Result<(), ParseError> {
@@ -1017,6 +1068,16 @@ fn key_text(text: &str, node: &Node) -> Text {
     match &node.value {
         Value::String(s) => s.clone(),
         _ => Text::from(&text[node.span.start..node.span.end]),
+    }
+}
+
+fn merge_error(span: Span) -> ParseError {
+    ParseError {
+        message: "the merge key << takes a mapping or a list of mappings".into(),
+        span,
+        help: Some(
+            "write `<<: *anchor` or `<<: [*first, *second]`, each anchor on a mapping".into(),
+        ),
     }
 }
 
@@ -1218,7 +1279,7 @@ mod tests {
         match &node.value {
             Value::Null => "null".into(),
             Value::Bool(b) => b.to_string(),
-            Value::Number(n) => n.to_string(),
+            Value::Number(n) => n.value.to_string(),
             Value::String(s) => format!("{:?}", s.as_str()),
             Value::Array(items) => {
                 format!(
@@ -1499,6 +1560,42 @@ mod tests {
             super::super::pointer_to(&d.root, sub.value.span),
             "/b/Fn::Join/1/0/Fn::Sub"
         );
+    }
+
+    #[test]
+    fn merge_keys_are_expanded() {
+        let text = "\
+defaults: &d {Type: Task, Resource: arn, Retry: []}
+more: &m {Comment: more, Type: Pass}
+a:
+  <<: *d
+  Type: Wait
+  Next: B
+b: {<<: [*m, *d], End: true}
+c:
+  '<<': quoted
+";
+        same(
+            text,
+            r#"{"defaults": {"Type": "Task", "Resource": "arn", "Retry": []},
+                "more": {"Comment": "more", "Type": "Pass"},
+                "a": {"Resource": "arn", "Retry": [], "Type": "Wait", "Next": "B"},
+                "b": {"Resource": "arn", "Retry": [], "Comment": "more", "Type": "Pass", "End": true},
+                "c": {"<<": "quoted"}}"#,
+        );
+        let d = doc(text);
+        // Merged members keep the spans of the text they come from, and overriding a merged
+        // key is not a duplicate.
+        let a = d.root.get("a").unwrap();
+        assert_eq!(at(text, a.member("Resource").unwrap().key_span), "Resource");
+        assert!(a.member("Resource").unwrap().key_span.start < a.span.start);
+        assert!(d.duplicate_keys.is_empty(), "{:?}", d.duplicate_keys);
+        let e = err("a: &a 1\nb:\n  <<: *a\n");
+        assert_eq!(
+            e.message,
+            "the merge key << takes a mapping or a list of mappings"
+        );
+        assert_eq!(at("a: &a 1\nb:\n  <<: *a\n", e.span), "*a");
     }
 
     #[test]

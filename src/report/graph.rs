@@ -683,7 +683,7 @@ fn literal(node: &Node) -> String {
     match &node.value {
         Value::String(s) if s.starts_with('$') => s.to_string(),
         Value::String(s) => format!("\"{s}\""),
-        Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+        // As written in the file (1e400, not inf).
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Null => "null".to_string(),

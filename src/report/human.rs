@@ -1,18 +1,20 @@
 //! `--format human`: miette-rendered diagnostics with source snippets, then a summary line.
+//! miette is given an excerpt of the file (`excerpt`), not the file: what one finding prints
+//! stays bounded on minified files and long lines.
 
 use std::fmt;
-
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
-    SourceCode, SourceSpan, SpanContents,
-};
-
 use std::io::{self, Write};
 
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode, SourceSpan};
+
+use super::excerpt::{Excerpt, Room, CONTEXT_LINES};
 use super::{Reporter, Summary};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{abbreviate, Diagnostic, Severity};
 use crate::lint::FileReport;
-use crate::source::SourceFile;
+use crate::source::Span;
+
+/// Terminal widths outside this range are taken as its nearest end.
+const WIDTHS: std::ops::RangeInclusive<usize> = 40..=1000;
 
 pub struct Style {
     pub color: bool,
@@ -65,15 +67,21 @@ pub fn render_file(report: &FileReport, style: &Style, out: &mut String) {
     };
     // Wrap help text at spaces only: the default splits words at hyphens, which breaks ARNs
     // (`us-east-` / `1`) and names in two, and they are copied from here.
+    let width = style.width.clamp(*WIDTHS.start(), *WIDTHS.end());
     let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(style.width)
+        .with_width(width)
+        .with_context_lines(CONTEXT_LINES)
         .with_links(false)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_break_words(false);
+    let room = Room::for_width(width);
     for d in &report.diagnostics {
+        let spans: Vec<Span> = std::iter::once(d.span)
+            .chain(d.related.iter().map(|r| r.span))
+            .collect();
         let view = View {
             diagnostic: d,
-            source: &report.source,
+            excerpt: Excerpt::new(&report.source, &spans, room),
         };
         if handler.render_report(out, &view).is_err() {
             // Rendering only fails on a span outside the text; fall back to one plain line.
@@ -88,7 +96,7 @@ pub fn render_file(report: &FileReport, style: &Style, out: &mut String) {
 
 struct View<'a> {
     diagnostic: &'a Diagnostic,
-    source: &'a SourceFile,
+    excerpt: Excerpt<'a>,
 }
 
 impl fmt::Debug for View<'_> {
@@ -109,7 +117,7 @@ impl miette::Diagnostic for View<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         let d = self.diagnostic;
         Some(match &d.machine {
-            Some(machine) => Box::new(format!("{} in {machine}", d.rule)),
+            Some(machine) => Box::new(format!("{} in {}", d.rule, abbreviate(machine))),
             None => Box::new(d.rule),
         })
     }
@@ -130,113 +138,27 @@ impl miette::Diagnostic for View<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(self.source)
+        Some(&self.excerpt)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let d = self.diagnostic;
+        let mut spans = self
+            .excerpt
+            .label_spans()
+            .map(|s| SourceSpan::from((s.start, s.len())));
         let primary = LabeledSpan::new_primary_with_span(
-            d.state.as_ref().map(|s| format!("in state '{s}'")),
-            SourceSpan::from((d.span.start, d.span.len())),
+            d.state
+                .as_ref()
+                .map(|s| format!("in state '{}'", abbreviate(s))),
+            spans.next()?,
         );
-        let related = d.related.iter().map(|r| {
-            LabeledSpan::new_with_span(
-                Some(r.message.clone()),
-                SourceSpan::from((r.span.start, r.span.len())),
-            )
-        });
+        let related = d
+            .related
+            .iter()
+            .zip(spans)
+            .map(|(r, span)| LabeledSpan::new_with_span(Some(r.message.clone()), span));
         Some(Box::new(std::iter::once(primary).chain(related)))
-    }
-}
-
-/// miette's own `SourceCode` for strings rescans the text from the start for every label;
-/// the line table makes each snippet lookup a binary search instead.
-impl SourceCode for SourceFile {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        context_lines_before: usize,
-        context_lines_after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let (start, len) = (span.offset(), span.len());
-        if start + len > self.text.len() {
-            return Err(MietteError::OutOfBounds);
-        }
-        let starts = self.line_starts();
-        let first_line = self.line_index(start);
-        let last_line = self.line_index(if len > 0 { start + len - 1 } else { start });
-        if let Some((from, to)) = self.long_line_window(first_line, last_line, start, len) {
-            // As below: the span's own column for the header (no context), else the window's.
-            let column = if context_lines_before == 0 {
-                start
-            } else {
-                from
-            } - starts[first_line];
-            return Ok(Box::new(MietteSpanContents::new_named(
-                self.name.clone(),
-                &self.text.as_bytes()[from..to],
-                SourceSpan::from((from, to - from)),
-                first_line,
-                column,
-                1,
-            )));
-        }
-        let first = first_line.saturating_sub(context_lines_before);
-        let last = (last_line + context_lines_after).min(starts.len() - 1);
-        let from = starts[first];
-        let mut to = starts.get(last + 1).copied().unwrap_or(self.text.len());
-        if to > from && self.text.as_bytes()[to - 1] == b'\n' {
-            to -= 1;
-        }
-        if to > from && self.text.as_bytes()[to - 1] == b'\r' {
-            to -= 1;
-        }
-        let column = if context_lines_before == 0 {
-            start - starts[first_line]
-        } else {
-            0
-        };
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
-            &self.text.as_bytes()[from..to],
-            SourceSpan::from((from, to - from)),
-            first,
-            column,
-            last - first + 1,
-        )))
-    }
-}
-
-/// Lines longer than this are shown as a window around the span, not whole: a definition
-/// carried in a one-line string (a CDK `DefinitionString`) is thousands of characters long.
-const LONG_LINE: usize = 200;
-
-impl SourceFile {
-    /// For a span on one long line, the bytes around it to show instead of the whole line.
-    fn long_line_window(
-        &self,
-        first_line: usize,
-        last_line: usize,
-        start: usize,
-        len: usize,
-    ) -> Option<(usize, usize)> {
-        let starts = self.line_starts();
-        let line_start = starts[first_line];
-        let line_end = starts
-            .get(first_line + 1)
-            .map_or(self.text.len(), |next| next - 1);
-        if first_line != last_line || line_end - line_start <= LONG_LINE {
-            return None;
-        }
-        let floor = |mut at: usize| {
-            while !self.text.is_char_boundary(at) {
-                at -= 1;
-            }
-            at
-        };
-        let from = floor(start.saturating_sub(LONG_LINE / 4).max(line_start));
-        let to = floor((start + len + LONG_LINE / 2).min(line_end));
-        Some((from, to.max(start + len)))
     }
 }
 
@@ -262,15 +184,6 @@ mod tests {
     }
 
     #[test]
-    fn source_spans_are_read_by_line() {
-        let src = SourceFile::new("f", "a\nbcd\ne\n".to_string());
-        let contents = src.read_span(&SourceSpan::from((3, 2)), 1, 1).unwrap();
-        assert_eq!(std::str::from_utf8(contents.data()).unwrap(), "a\nbcd\ne");
-        assert_eq!(contents.line(), 0);
-        assert!(src.read_span(&SourceSpan::from((7, 5)), 0, 0).is_err());
-    }
-
-    #[test]
     fn help_is_wrapped_at_spaces_only() {
         let mut reports = sample_reports();
         let arn = "arn:aws:lambda:us-east-1:123456789012:function:pay-orders:live";
@@ -283,19 +196,5 @@ mod tests {
             },
         );
         assert!(out.contains(arn), "{out}");
-    }
-
-    #[test]
-    fn long_lines_are_shown_around_the_span() {
-        let line = format!("{}NEEDLE{}", "a".repeat(500), "b".repeat(500));
-        let src = SourceFile::new("f", format!("first\n{line}\nlast\n"));
-        let at = src.text.find("NEEDLE").unwrap();
-        let contents = src.read_span(&SourceSpan::from((at, 6)), 1, 1).unwrap();
-        let shown = std::str::from_utf8(contents.data()).unwrap();
-        assert!(shown.contains("NEEDLE") && shown.len() < 200, "{shown}");
-        assert_eq!(contents.line(), 1);
-        assert_eq!(contents.column(), 500 - 50);
-        let header = src.read_span(&SourceSpan::from((at, 6)), 0, 0).unwrap();
-        assert_eq!(header.column(), 500);
     }
 }

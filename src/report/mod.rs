@@ -4,6 +4,7 @@
 
 pub mod ci;
 pub mod concise;
+mod excerpt;
 pub mod graph;
 pub mod human;
 pub mod json;

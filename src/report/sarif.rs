@@ -202,17 +202,11 @@ fn camel_case(id: &str) -> String {
         .collect()
 }
 
-/// 1-based line and UTF-16 column of a byte offset.
+/// 1-based line and UTF-16 column of a byte offset (from the line table: counting from the
+/// line start for each result was quadratic on one-line files).
 fn utf16_line_column(source: &SourceFile, offset: usize) -> (usize, usize) {
-    let lc = source.line_col(offset);
-    // Characters outside the Basic Multilingual Plane take two UTF-16 units.
-    let line_start = source.line_starts()[lc.line - 1];
-    let end = offset.min(source.text.len());
-    let astral = source
-        .text
-        .get(line_start..end)
-        .map_or(0, |s| s.chars().filter(|c| c.len_utf16() == 2).count());
-    (lc.line, lc.column + astral)
+    let at = source.line_col_utf16(offset);
+    (at.line, at.column)
 }
 
 /// A relative path as a URI reference: `/`-separated, each byte outside the unreserved set

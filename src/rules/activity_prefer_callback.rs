@@ -1,5 +1,6 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::Resource;
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 
 pub static RULE: Rule = Rule {
@@ -24,7 +25,9 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         }
         // The name as written; left out when it is a template placeholder.
         let name = match arn.rsplit_once(":activity:") {
-            Some((_, name)) if !name.contains("${") => format!(" '{name}'"),
+            Some((_, name)) if !name.contains("${") => {
+                format!(" '{name}'", name = abbreviate(name))
+            }
             _ => String::new(),
         };
         out.push(
@@ -32,7 +35,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 resource.span,
                 format!(
                     "state '{}' uses the activity{name}, which needs workers polling GetActivityTask",
-                    state.name
+                    abbreviate(state.name)
                 ),
             )
             .state(state.name)

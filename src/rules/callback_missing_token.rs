@@ -1,5 +1,6 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::{Pattern, Resource};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::{Node, Value};
 use crate::model::QueryLanguage;
@@ -46,7 +47,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             resource.span,
             format!(
                 "state '{}' waits for a task token (.waitForTaskToken) but never passes the token in its {}",
-                state.name,
+                abbreviate(state.name),
                 match state.query_language {
                     QueryLanguage::JsonPath => "Parameters",
                     QueryLanguage::Jsonata => "Arguments",

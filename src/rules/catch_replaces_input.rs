@@ -1,6 +1,6 @@
 use super::{rule_doc, Category, Context, FixSpec, Rule};
 use crate::dataflow::{reads, Access, Shape};
-use crate::diagnostic::{Applicability, Edit, Finding, Fix, Severity};
+use crate::diagnostic::{abbreviate, Applicability, Edit, Finding, Fix, Severity};
 use crate::document::Node;
 use crate::edits;
 use crate::model::QueryLanguage;
@@ -54,15 +54,15 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         };
         let others = match lost.len() {
             1 => String::new(),
-            2 => format!(" (and \"{}\")", lost[1].path),
+            2 => format!(" (and \"{}\")", abbreviate(&lost[1].path)),
             n => format!(" (and {} more)", n - 1),
         };
         let mut finding = Finding::new(
             first.span,
             format!(
                 "state '{}' reads \"{}\"{others}, but its input is only the error object {{\"Error\", \"Cause\"}}: {catcher_phrase} no {} and {verb} the input, so the field is missing at run time",
-                state.name,
-                first.path,
+                abbreviate(state.name),
+                abbreviate(&first.path),
                 if jsonata { "Output" } else { "ResultPath" }
             ),
         )
@@ -78,7 +78,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             if let Some(node) = failing.catchers().get(catcher) {
                 finding = finding.related(
                     node.span,
-                    format!("this Catcher of '{}' passes only the error", failing.name),
+                    format!(
+                        "this Catcher of '{}' passes only the error",
+                        abbreviate(failing.name)
+                    ),
                 );
                 fix_edits = fix_edits.and_then(|mut all| {
                     all.push(keep_input(cx.text, node)?);

@@ -1,4 +1,5 @@
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
 use crate::model::{QueryLanguage, State, StateType};
@@ -26,7 +27,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 state.name_span,
                 format!(
                     "Choice '{}' has no Default: when no rule matches its input, the execution fails with States.NoChoiceMatched",
-                    state.name
+                    abbreviate(state.name)
                 ),
             )
             .state(state.name)

@@ -1,6 +1,7 @@
 use std::collections::VecDeque;
 
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
 use crate::graph::EdgeKind;
@@ -105,7 +106,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             format!(
                 "Task '{}' runs only on an error path, after the Catch of '{}', and has no Retry: \
                  a single transient failure of this recovery step raises a new error and the recovery is never completed",
-                state.name, catching.name
+                abbreviate(state.name), abbreviate(catching.name)
             ),
         )
         .state(state.name)
@@ -113,7 +114,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             from.span,
             format!(
                 "Catch[{}] of '{}' leads to the error path",
-                from.catcher, catching.name
+                from.catcher, abbreviate(catching.name)
             ),
         );
         if origin[state.id].is_none() {
@@ -121,7 +122,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             if let Some(owner) = owner {
                 finding = finding.related(
                     owner.name_span,
-                    format!("'{}' runs on the error path, without Retry", owner.name),
+                    format!(
+                        "'{}' runs on the error path, without Retry",
+                        abbreviate(owner.name)
+                    ),
                 );
             }
         }

@@ -1,5 +1,5 @@
 use super::{rule_doc, Category, Context, FixSpec, Rule};
-use crate::diagnostic::{Applicability, Finding, Fix, Severity};
+use crate::diagnostic::{abbreviate, Applicability, Finding, Fix, Severity};
 use crate::edits;
 use crate::model::StateType;
 
@@ -40,7 +40,9 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 member.key_span,
                 format!(
                     "\"{}\" of Map '{}' is deprecated; use \"{replacement}\"",
-                    member.key, state.name
+                    abbreviate(&member.key),
+                    abbreviate(state.name),
+                    replacement = abbreviate(replacement)
                 ),
             )
             .state(state.name)
@@ -49,7 +51,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             if state.member(replacement).is_none() {
                 if let Some(edit) = edits::rename_key(member, replacement) {
                     finding = finding.fix(Fix::safe(
-                        format!("rename \"{}\" to \"{replacement}\"", member.key),
+                        format!(
+                            "rename \"{}\" to \"{replacement}\"",
+                            abbreviate(&member.key),
+                            replacement = abbreviate(replacement)
+                        ),
                         vec![edit],
                     ));
                 }

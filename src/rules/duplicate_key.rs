@@ -1,4 +1,5 @@
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 
 pub static RULE: Rule = Rule {
@@ -25,7 +26,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 dup.duplicate,
                 format!(
                     "key \"{}\" appears twice in the same object; only one of the values is used, which one depends on the reader",
-                    dup.key
+                    abbreviate(&dup.key)
                 ),
             )
             .related(dup.first, "first defined here")

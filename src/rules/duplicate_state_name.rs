@@ -1,4 +1,5 @@
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::hash::FastMap;
 use crate::model::StateId;
@@ -41,7 +42,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     state.name_span,
                     format!(
                         "state name '{}' is already used in {}; names must be unique across the whole machine, Parallel branches and Map processors included",
-                        state.name,
+                        abbreviate(state.name),
                         machine.scope_path(first.scope)
                     ),
                 )

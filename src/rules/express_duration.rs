@@ -1,4 +1,5 @@
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Member;
 use crate::model::StateType;
@@ -30,7 +31,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 member.value.span,
                 format!(
                     "the machine's TimeoutSeconds ({}) exceeds the 5-minute (300 s) limit of an EXPRESS execution",
-                    number(member)
+                    written(member)
                 ),
             )
             .help(HELP),
@@ -44,7 +45,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let why = child_of.map_or_else(String::new, |map| {
             format!(
                 " (the child executions of Distributed Map '{}' run as EXPRESS)",
-                map.name
+                abbreviate(map.name)
             )
         });
         let (field, what) = match state.ty {
@@ -61,8 +62,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 format!(
                     "{} '{}' {what} {} s, but an EXPRESS execution is stopped after 5 minutes (300 s){why}",
                     state.ty.map_or("state", |t| t.name()),
-                    state.name,
-                    number(member)
+                    abbreviate(state.name),
+                    written(member)
                 ),
             )
             .state(state.name)
@@ -75,6 +76,11 @@ fn over_limit(member: Option<&Member>) -> Option<&Member> {
     member.filter(|m| m.value.as_f64().is_some_and(|n| n > EXPRESS_LIMIT))
 }
 
-fn number(member: &Member) -> f64 {
-    member.value.as_f64().unwrap_or_default()
+/// The number as the file writes it.
+fn written(member: &Member) -> String {
+    member
+        .value
+        .as_number()
+        .map(ToString::to_string)
+        .unwrap_or_default()
 }

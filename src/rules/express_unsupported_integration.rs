@@ -1,5 +1,6 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::{Pattern, Resource};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::StateType;
 use crate::model::WorkflowType;
@@ -24,7 +25,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let why = child_of.map_or_else(String::new, |map| {
             format!(
                 " (the child executions of Distributed Map '{}' run as EXPRESS)",
-                map.name
+                abbreviate(map.name)
             )
         });
         match state.ty {
@@ -40,7 +41,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                         resource.span,
                         format!(
                             "state '{}' uses {what}, but an EXPRESS workflow supports only request/response integrations{why}",
-                            state.name
+                            abbreviate(state.name)
                         ),
                     )
                     .state(state.name)
@@ -67,7 +68,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                         format!(
                             "Map '{}' runs in DISTRIBUTED mode, which starts child workflow executions and is \
                              believed not to be supported in an EXPRESS workflow (unverified){why}",
-                            state.name
+                            abbreviate(state.name)
                         ),
                     )
                     .state(state.name)

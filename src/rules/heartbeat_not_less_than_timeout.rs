@@ -1,4 +1,5 @@
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 
 pub static RULE: Rule = Rule {
@@ -19,16 +20,16 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         ) else {
             continue;
         };
-        let (Some(h), Some(t)) = (heartbeat.value.as_f64(), timeout.value.as_f64()) else {
+        let (Some(h), Some(t)) = (heartbeat.value.as_number(), timeout.value.as_number()) else {
             continue;
         };
-        if h >= t {
+        if h.value >= t.value {
             out.push(
                 Finding::new(
                     heartbeat.value.span,
                     format!(
                         "HeartbeatSeconds ({h}) of state '{}' must be less than its TimeoutSeconds ({t})",
-                        state.name
+                        abbreviate(state.name)
                     ),
                 )
                 .state(state.name)

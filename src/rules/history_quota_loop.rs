@@ -1,4 +1,5 @@
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::{descendants, Node};
 use crate::graph::StateGraph;
@@ -71,16 +72,19 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let names: Vec<String> = std::iter::once(entry.id)
             .chain(ordered.into_iter().filter(|&id| id != entry.id))
             .take(SHOWN)
-            .map(|id| format!("'{}'", machine.state(id).name))
+            .map(|id| format!("'{}'", abbreviate(machine.state(id).name)))
             .collect();
         let more = if scc.len() > SHOWN { ", …" } else { "" };
         let what = if single {
-            format!("state '{}' transitions back to itself", entry.name)
+            format!(
+                "state '{}' transitions back to itself",
+                abbreviate(entry.name)
+            )
         } else {
             format!(
                 "{}{more} form a loop, entered at '{}'",
                 names.join(", "),
-                entry.name
+                abbreviate(entry.name)
             )
         };
         let mut finding = Finding::new(
@@ -101,8 +105,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 edge.span,
                 format!(
                     "'{}' goes back to '{}' here",
-                    machine.state(from).name,
-                    entry.name
+                    abbreviate(machine.state(from).name),
+                    abbreviate(entry.name)
                 ),
             );
         }

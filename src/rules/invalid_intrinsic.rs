@@ -1,7 +1,8 @@
-use super::invalid_path::{abbreviate, is_placeholder, visit, Field, Item};
+use super::invalid_path::{is_placeholder, visit, Field, Item};
 use super::{rule_doc, Category, Context, FixSpec, Rule};
 use crate::asl::intrinsic::{self, Usage};
 use crate::asl::{char_position, path};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Applicability, Edit, Finding, Fix, Severity};
 use crate::document::Node;
 use crate::edits;
@@ -78,7 +79,7 @@ fn check_value(
             cx.value_span(node, 0..lead),
             format!(
                 "{field} of state '{name}' must start with the function name, but it starts with whitespace: \"{}\"",
-                abbreviate(s)
+                abbreviate(s), name = abbreviate(name)
             ),
         )
         .state(name)
@@ -99,7 +100,7 @@ fn check_value(
                 format!(
                     "{field} of state '{name}' is not a valid intrinsic function call: {} at character {}",
                     e.message,
-                    char_position(s, e.offset_range.start)
+                    char_position(s, e.offset_range.start), name = abbreviate(name)
                 ),
             )
             .state(name)
@@ -109,7 +110,7 @@ fn check_value(
             for problem in intrinsic::check(&call, usage) {
                 let mut f = Finding::new(
                     cx.value_span(node, problem.range.clone()),
-                    format!("{field} of state '{name}': {}", problem.message),
+                    format!("{field} of state '{name}': {}", problem.message, name = abbreviate(name)),
                 )
                 .state(name);
                 if let Some(help) = problem.help {
@@ -131,11 +132,11 @@ fn not_a_call(name: &str, field: Field, node: &Node, s: &str, usage: Usage) -> F
     let message = match usage {
         Usage::Value => format!(
             "the value of {field} of state '{name}' must be a path starting with $ or an intrinsic function like States.Format(...), but it is \"{}\"",
-            abbreviate(s)
+            abbreviate(s), name = abbreviate(name)
         ),
         Usage::StringResult => format!(
             "{field} of state '{name}' must be a reference path or an intrinsic function that returns a string, but it is \"{}\"",
-            abbreviate(s)
+            abbreviate(s), name = abbreviate(name)
         ),
     };
     let trimmed = s.trim();
@@ -153,7 +154,8 @@ fn not_a_call(name: &str, field: Field, node: &Node, s: &str, usage: Usage) -> F
         };
         format!(
             "for a fixed text, use \"{fixed}\": \"{}\" instead",
-            abbreviate(s)
+            abbreviate(s),
+            fixed = abbreviate(fixed)
         )
     } else {
         let key = match field {
@@ -162,8 +164,8 @@ fn not_a_call(name: &str, field: Field, node: &Node, s: &str, usage: Usage) -> F
         };
         let plain = key.trim_end_matches(".$");
         match path::suggest(s).filter(|_| !trimmed.is_empty() && trimmed.contains('.')) {
-            Some(fix) => format!("did you mean \"{fix}\"? To pass the text as it is, remove \".$\": \"{plain}\": \"{}\"", abbreviate(s)),
-            None => format!("to pass the text as it is, remove \".$\" from the key: \"{plain}\": \"{}\"", abbreviate(s)),
+            Some(fix) => format!("did you mean \"{fix}\"? To pass the text as it is, remove \".$\": \"{plain}\": \"{}\"", abbreviate(s), fix = abbreviate(&fix), plain = abbreviate(plain)),
+            None => format!("to pass the text as it is, remove \".$\" from the key: \"{plain}\": \"{}\"", abbreviate(s), plain = abbreviate(plain)),
         }
     };
     Finding::new(node.span, message).state(name).help(help)

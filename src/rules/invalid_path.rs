@@ -2,6 +2,7 @@ use super::{rule_doc, Category, Context, Rule};
 pub(super) use crate::asl::fields::{visit, Field, Item, Kind, Template};
 use crate::asl::path::{self, Root};
 use crate::asl::{char_position, SyntaxError};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
 use crate::model::{QueryLanguage, State};
@@ -65,7 +66,10 @@ fn check_field(
     let name = state.name;
     if !s.starts_with('$') {
         let help = match path::suggest(s) {
-            Some(fix) => format!("did you mean \"{fix}\"? {EXAMPLE_HELP}"),
+            Some(fix) => format!(
+                "did you mean \"{fix}\"? {EXAMPLE_HELP}",
+                fix = abbreviate(&fix)
+            ),
             None => EXAMPLE_HELP.to_string(),
         };
         out.push(
@@ -73,7 +77,8 @@ fn check_field(
                 node.span,
                 format!(
                     "{field} of state '{name}' must be a path starting with '$', but it is \"{}\"",
-                    abbreviate(s)
+                    abbreviate(s),
+                    name = abbreviate(name)
                 ),
             )
             .state(name)
@@ -92,7 +97,8 @@ fn check_field(
                     cx.value_span(node, offset_range.clone()),
                     format!(
                         "{field} of state '{name}' is not a valid path: {message} at character {}",
-                        char_position(s, offset_range.start)
+                        char_position(s, offset_range.start),
+                        name = abbreviate(name)
                     ),
                 )
                 .state(name)
@@ -107,7 +113,7 @@ fn check_field(
                 out.push(
                     Finding::new(
                         cx.value_span(node, 0..2),
-                        format!("{field} of state '{name}' must not start with '$$': the context object is read-only"),
+                        format!("{field} of state '{name}' must not start with '$$': the context object is read-only", name = abbreviate(name)),
                     )
                     .state(name)
                     .help("ResultPath says where in the state's output the result goes, e.g. \"$.result\""),
@@ -118,7 +124,7 @@ fn check_field(
                 out.push(
                     Finding::new(
                         cx.value_span(node, parsed.variable.clone().map_or(0..1, |r| 0..r.end)),
-                        format!("{field} of state '{name}' must not reference a variable: ResultPath places the result in the state's output"),
+                        format!("{field} of state '{name}' must not reference a variable: ResultPath places the result in the state's output", name = abbreviate(name)),
                     )
                     .state(name)
                     .help("to store the result in a variable, use Assign, e.g. \"Assign\": {\"myVar.$\": \"$\"}"),
@@ -135,7 +141,7 @@ fn check_field(
                     cx.value_span(node, range.clone()),
                     format!(
                         "{field} of state '{name}' must be a reference path to one node; {} are not allowed there",
-                        feature.describe()
+                        feature.describe(), name = abbreviate(name)
                     ),
                 )
                 .state(name)
@@ -148,17 +154,6 @@ fn check_field(
 /// A CloudFormation/SAM/Terraform substitution (`${Name}`) that is replaced before deployment.
 pub(super) fn is_placeholder(s: &str) -> bool {
     crate::placeholder::has(s)
-}
-
-/// Shortens a long value for a message.
-pub(super) fn abbreviate(s: &str) -> String {
-    const MAX: usize = 60;
-    if s.chars().count() <= MAX {
-        s.to_string()
-    } else {
-        let head: String = s.chars().take(MAX - 1).collect();
-        format!("{head}…")
-    }
 }
 
 #[cfg(test)]

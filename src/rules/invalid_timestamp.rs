@@ -1,6 +1,7 @@
-use super::invalid_path::{abbreviate, is_placeholder, Field};
+use super::invalid_path::{is_placeholder, Field};
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::timestamp;
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
 use crate::model::{QueryLanguage, State, StateType};
@@ -71,7 +72,7 @@ fn check_value(cx: &Context, state: &State, field: Field, node: &Node, out: &mut
                 cx.value_span(node, e.offset_range),
                 format!(
                     "{field} of state '{}' is not a valid RFC 3339 timestamp (\"{}\"): {}",
-                    state.name,
+                    abbreviate(state.name),
                     abbreviate(s),
                     e.message
                 ),

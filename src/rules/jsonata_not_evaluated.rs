@@ -19,7 +19,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         };
         let state = cx.machine.state(literal.state);
-        let at = format!("{} of state '{}'", literal.location, state.name);
+        let at = format!(
+            "{} of state '{}'",
+            literal.location,
+            crate::diagnostic::abbreviate(state.name)
+        );
         let finding = match &literal.why {
             NotEvaluated::TextAround { segments } => text_around(cx, literal, s, segments, &at),
             NotEvaluated::Unclosed(open) => Finding::new(

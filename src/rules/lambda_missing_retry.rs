@@ -1,5 +1,6 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::Resource;
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
 use crate::source::Span;
@@ -40,7 +41,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             state.name_span,
             format!(
                 "Lambda Task '{}' does not retry {}{}",
-                state.name,
+                abbreviate(state.name),
                 names.join(", "),
                 if disabled.is_empty() {
                     ""

@@ -1,4 +1,5 @@
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::{Machine, StateId, StateType};
 
@@ -59,13 +60,14 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 span,
                 format!(
                     "{setting}: Map '{}' {fan_out}, and every iteration calls Task '{}'",
-                    state.name, task.name
+                    abbreviate(state.name),
+                    abbreviate(task.name)
                 ),
             )
             .state(state.name)
             .related(
                 task.name_span,
-                format!("Task '{}' runs once per item", task.name),
+                format!("Task '{}' runs once per item", abbreviate(task.name)),
             )
             .help(
                 "set \"MaxConcurrency\" to what the service behind the Task can take (e.g. 10): \

@@ -1,7 +1,7 @@
-use super::invalid_path::{abbreviate, is_placeholder, Template};
+use super::invalid_path::{is_placeholder, Template};
 use super::{rule_doc, Category, Context, FixSpec, Rule};
 use crate::asl::{intrinsic, path};
-use crate::diagnostic::{Applicability, Finding, Fix, Severity};
+use crate::diagnostic::{abbreviate, Applicability, Finding, Fix, Severity};
 use crate::document::{Node, Value};
 use crate::edits;
 use crate::model::QueryLanguage;
@@ -103,8 +103,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                                             format!(
                                                 "\"{}\" in {template} of state '{}' is \"{}\", which looks like {}, \
                                                  but its key does not end in \".$\": it is passed on as literal text",
-                                                member.key,
-                                                state.name,
+                                                abbreviate(&member.key),
+                                                abbreviate(state.name),
                                                 abbreviate(s),
                                                 looks.describe()
                                             ),
@@ -122,7 +122,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                                             finding = finding.fix(Fix::safe(
                                                 format!(
                                                     "rename \"{}\" to \"{renamed}\"",
-                                                    member.key
+                                                    abbreviate(&member.key),
+                                                    renamed = abbreviate(&renamed)
                                                 ),
                                                 vec![edit],
                                             ));

@@ -1,4 +1,5 @@
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::StateId;
 
@@ -31,7 +32,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let shown: Vec<String> = loop_names
             .iter()
             .take(6)
-            .map(|n| format!("'{n}'"))
+            .map(|n| format!("'{n}'", n = abbreviate(n)))
             .collect();
         let more = if loop_names.len() > 6 { ", …" } else { "" };
         out.push(
@@ -39,7 +40,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 state.name_span,
                 format!(
                     "no terminal state can be reached from '{}': from there, execution can only move among {}{more}, forever",
-                    state.name,
+                    abbreviate(state.name),
                     shown.join(", ")
                 ),
             )

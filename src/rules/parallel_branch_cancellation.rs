@@ -1,4 +1,5 @@
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::{Machine, StateType};
 
@@ -41,7 +42,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 format!(
                     "{with_tasks} branches of Parallel '{}' run Tasks and none of them catches errors: \
                      when one branch fails, Step Functions stops the others and the Parallel fails",
-                    state.name
+                    abbreviate(state.name)
                 ),
             )
             .state(state.name)

@@ -1,5 +1,6 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::dataflow::{reads, Access, Shape};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::{QueryLanguage, StateType};
 
@@ -52,12 +53,16 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             read.span,
             format!(
                 "state '{}' reads \"{}\", but its input is the array {kind} '{}' outputs (one element per {element}), so \"{field}\" selects nothing",
-                state.name, read.path, first.name
+                abbreviate(state.name),
+                abbreviate(&read.path),
+                abbreviate(first.name),
+                field = abbreviate(field)
             ),
         )
         .state(state.name)
         .help(format!(
-            "read one element, e.g. \"$[0].{field}\", or reshape the {kind}'s output with ResultSelector, ResultPath (e.g. \"$.results\") or OutputPath"
+            "read one element, e.g. \"$[0].{field}\", or reshape the {kind}'s output with ResultSelector, ResultPath (e.g. \"$.results\") or OutputPath",
+            field = abbreviate(field)
         ));
         for &p in &producers {
             let producer = cx.machine.state(p);

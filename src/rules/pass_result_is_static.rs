@@ -1,6 +1,6 @@
-use super::invalid_path::abbreviate;
 use super::no_dollar::looks_evaluated;
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::{Node, Value};
 use crate::model::{QueryLanguage, StateType};
@@ -76,7 +76,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             format!(
                 "Result of Pass '{}' contains {first}{more}, but Result is never evaluated: \
                  the state outputs it exactly as written",
-                state.name
+                abbreviate(state.name)
             ),
         )
         .state(state.name)

@@ -1,6 +1,7 @@
 use std::fmt::Write;
 
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::{Node, Value};
 use crate::hash::FastMap;
@@ -55,7 +56,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let mut names: Vec<String> = others
             .iter()
             .take(SHOWN)
-            .map(|&id| format!("'{}'", machine.state(id).name))
+            .map(|&id| format!("'{}'", abbreviate(machine.state(id).name)))
             .collect();
         if others.len() > SHOWN {
             names.push("…".to_string());
@@ -64,7 +65,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             catch.key_span,
             format!(
                 "'{}' and {} other states in {} have the same Catch ({})",
-                first.name,
+                abbreviate(first.name),
                 members.len() - 1,
                 machine.scope_path(first.scope),
                 names.join(", ")
@@ -76,7 +77,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             if let Some(member) = other.member("Catch") {
                 finding = finding.related(
                     member.key_span,
-                    format!("the same Catch on '{}'", other.name),
+                    format!("the same Catch on '{}'", abbreviate(other.name)),
                 );
             }
         }
@@ -110,7 +111,7 @@ fn canonical(node: &Node) -> String {
                     let _ = write!(out, "{b}");
                 }
                 Value::Number(n) => {
-                    let _ = write!(out, "{n}");
+                    let _ = write!(out, "{}", n.value);
                 }
                 Value::String(s) => {
                     let _ = write!(out, "{s:?}");

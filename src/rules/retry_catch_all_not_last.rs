@@ -1,5 +1,5 @@
 use super::{rule_doc, Category, Context, FixSpec, Rule};
-use crate::diagnostic::{Applicability, Finding, Fix, Severity};
+use crate::diagnostic::{abbreviate, Applicability, Finding, Fix, Severity};
 use crate::document::Node;
 use crate::edits;
 
@@ -39,7 +39,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                             all.span,
                             format!(
                                 "\"States.ALL\" must be the only name in its ErrorEquals ({field}[{i}] of state '{}')",
-                                state.name
+                                abbreviate(state.name)
                             ),
                         )
                         .state(state.name)
@@ -52,7 +52,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                         all.span,
                         format!(
                             "the {what} matching \"States.ALL\" must be the last in {field} of state '{}'; {later} {} after it can never match",
-                            state.name,
+                            abbreviate(state.name),
                             if later == 1 { "entry" } else { "entries" }
                         ),
                     )

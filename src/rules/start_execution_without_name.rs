@@ -1,5 +1,6 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::Resource;
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::QueryLanguage;
 
@@ -54,7 +55,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 format!(
                     "state '{}' starts a child execution without a Name in its {field}, so a retried \
                      or repeated start launches a second child instead of finding the first",
-                    state.name
+                    abbreviate(state.name)
                 ),
             )
             .state(state.name)

@@ -1,5 +1,6 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::{Pattern, Resource};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::WorkflowType;
 
@@ -32,7 +33,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         if bounded {
             continue;
         }
-        let until = match cx.machine.root.get("TimeoutSeconds").and_then(|t| t.as_f64()) {
+        let until = match cx.machine.root.get("TimeoutSeconds").and_then(|t| t.as_number()) {
             Some(limit) => format!(
                 "until the machine's TimeoutSeconds ({limit} s) fails the whole execution, which no Catch can handle"
             ),
@@ -47,7 +48,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 format!(
                     "Task '{}' waits for {waits_for} but sets neither TimeoutSeconds nor HeartbeatSeconds: \
                      if the answer never comes, it waits {until}",
-                    state.name
+                    abbreviate(state.name)
                 ),
             )
             .state(state.name)

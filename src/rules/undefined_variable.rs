@@ -1,4 +1,5 @@
 use super::{rule_doc, Category, Context, FixSpec, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Applicability, Edit, Finding, Fix, Severity};
 use crate::hash::FastMap;
 use crate::model::QueryLanguage;
@@ -37,7 +38,7 @@ pub(super) fn place(cx: &Context, read: &Read) -> String {
     format!(
         "{} of state '{}'",
         read.field(cx.jsonata),
-        cx.machine.state(read.state).name
+        abbreviate(cx.machine.state(read.state).name)
     )
 }
 
@@ -90,7 +91,8 @@ impl<'c> NearNames<'c> {
 fn unassigned(cx: &Context, read: &Read, near: &mut NearNames) -> Option<Finding> {
     let vars = cx.variables;
     let machine = cx.machine;
-    let name = vars.name(read.var);
+    let raw_name = vars.name(read.var);
+    let name = abbreviate(raw_name);
     let state = machine.state(read.state);
     let span = cx.value_span(read.node, read.range.clone());
     let around = vars.assignment_around(machine, read.var, state.scope);
@@ -115,32 +117,32 @@ fn unassigned(cx: &Context, read: &Read, near: &mut NearNames) -> Option<Finding
             .related(own.member.key_span, "takes effect only after the state has run")
             .help(format!(
                 "assign ${name} in a state that runs before '{}', or compute the value here from {}",
-                state.name,
+                abbreviate(state.name),
                 if read.language == QueryLanguage::Jsonata { "$states.input or $states.result" } else { "the input ($.…)" }
             )),
         );
     }
     if let Some(later) = around {
-        let assigner = machine.state(later.state).name;
+        let assigner = abbreviate(machine.state(later.state).name);
         return Some(
             Finding::new(
                 span,
                 format!(
                     "${name} is read in {}, but no path leading to '{}' assigns it first (it is assigned in state '{assigner}')",
                     place(cx, read),
-                    state.name
+                    abbreviate(state.name)
                 ),
             )
             .state(state.name)
             .related(later.member.key_span, "assigned here, on no path before the read")
             .help(format!(
                 "assign ${name} in a state that runs before '{}'; a variable exists from the state after the one that assigns it",
-                state.name
+                abbreviate(state.name)
             )),
         );
     }
     // Assigned nowhere: a typo of a variable that is assigned, or a missing Assign.
-    let mut finding = match near.near(name, read.var) {
+    let mut finding = match near.near(raw_name, read.var) {
         Some((suggestion, single)) => {
             let meant = vars.lookup(suggestion);
             let on_the_way =
@@ -153,7 +155,7 @@ fn unassigned(cx: &Context, read: &Read, near: &mut NearNames) -> Option<Finding
                     .map_or("", |a| machine.state(a.state).name);
                 format!(
                     "${suggestion} is assigned in state '{at}', but not on the way to '{}' either",
-                    state.name
+                    abbreviate(state.name)
                 )
             };
             let mut finding = Finding::new(
@@ -185,15 +187,16 @@ fn unassigned(cx: &Context, read: &Read, near: &mut NearNames) -> Option<Finding
                 place(cx, read)
             ),
         )
-        .help(missing_help(name, read.language)),
+        .help(missing_help(raw_name, read.language)),
     };
     finding = finding.state(state.name);
     Some(finding)
 }
 
-fn missing_help(name: &str, language: QueryLanguage) -> String {
+fn missing_help(raw_name: &str, language: QueryLanguage) -> String {
+    let name = abbreviate(raw_name);
     match language {
-        QueryLanguage::JsonPath if name == "states" => {
+        QueryLanguage::JsonPath if raw_name == "states" => {
             "$states exists only in JSONata states; in a JSONPath state read the input with $.field and the context object with $$.field".to_string()
         }
         QueryLanguage::JsonPath => format!(
@@ -207,7 +210,8 @@ fn missing_help(name: &str, language: QueryLanguage) -> String {
 
 fn outside_child(cx: &Context, read: &Read, map: usize) -> Option<Finding> {
     let vars = cx.variables;
-    let name = vars.name(read.var);
+    let raw_name = vars.name(read.var);
+    let name = abbreviate(raw_name);
     let map = cx.machine.state(map);
     let state = cx.machine.state(read.state);
     let example = match map.query_language {
@@ -224,7 +228,7 @@ fn outside_child(cx: &Context, read: &Read, map: usize) -> Option<Finding> {
             format!(
                 "${name} is read in {}, which runs in a child execution of Distributed Map '{}': child executions do not see the variables of the workflow that starts them",
                 place(cx, read),
-                map.name
+                abbreviate(map.name)
             ),
         )
         .state(state.name)

@@ -1,4 +1,5 @@
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Edit, Finding, Fix, Severity};
 use crate::document::pointer_to;
 use crate::template::{DefinedBy, UnknownSubstitution};
@@ -38,9 +39,13 @@ fn finding(cx: &Context, u: &UnknownSubstitution) -> Finding {
             let field = pointer_to(state.node, u.span);
             let field = field.trim_start_matches('/');
             if field.is_empty() {
-                format!("state '{}'", state.name)
+                format!("state '{}'", abbreviate(state.name))
             } else {
-                format!("\"{field}\" of state '{}'", state.name)
+                format!(
+                    "\"{field}\" of state '{}'",
+                    abbreviate(state.name),
+                    field = abbreviate(field)
+                )
             }
         }
         None => "the definition".to_string(),
@@ -60,10 +65,10 @@ fn finding(cx: &Context, u: &UnknownSubstitution) -> Finding {
     let help = match (&u.suggestion, u.defined_by) {
         (Some(close), _) => format!("did you mean ${{{close}}}?"),
         (None, DefinedBy::DefinitionSubstitutions) => format!(
-            "add \"{name}\" to the state machine's DefinitionSubstitutions, or write the value itself"
+            "add \"{name}\" to the state machine's DefinitionSubstitutions, or write the value itself", name = abbreviate(name)
         ),
         (None, DefinedBy::FnSub) => format!(
-            "declare \"{name}\" as a parameter or a variable of the Fn::Sub, or write ${{!{name}}} to leave ${{{name}}} for DefinitionSubstitutions"
+            "declare \"{name}\" as a parameter or a variable of the Fn::Sub, or write ${{!{name}}} to leave ${{{name}}} for DefinitionSubstitutions", name = abbreviate(name)
         ),
         (None, DefinedBy::Serverless) => {
             "add the value under that path (for example under custom:), or give a fallback: ${self:custom.name, 'default'}".to_string()

@@ -1,9 +1,10 @@
 use super::{rule_doc, Category, Context, FixSpec, Rule};
-use crate::diagnostic::{Applicability, Finding, Fix, Severity};
+use crate::diagnostic::{abbreviate, Applicability, Finding, Fix, Severity};
 use crate::edits;
-use crate::model::{Machine, Scope, TransitionKind};
+use crate::hash::FastMap;
+use crate::model::{Machine, Scope, StateId, TransitionKind};
 use crate::source::Span;
-use crate::suggest::{did_you_mean, single_suggestion};
+use crate::suggest::{did_you_mean_within, single_suggestion, Budget};
 
 pub static RULE: Rule = Rule {
     id: "unknown-target",
@@ -18,8 +19,38 @@ pub static RULE: Rule = Rule {
     }),
 };
 
+/// What every finding of one check looks up, shared so that many unknown targets in a large
+/// machine cost time linear in its size: states by name across all scopes, and one budget for
+/// the suggestions.
+struct Lookup<'m> {
+    by_name: Option<FastMap<&'m str, Vec<StateId>>>,
+    budget: Budget,
+}
+
+impl<'m> Lookup<'m> {
+    /// A state named `name` outside `scope`.
+    fn elsewhere(&mut self, machine: &'m Machine, name: &str, scope: usize) -> Option<StateId> {
+        let by_name = self.by_name.get_or_insert_with(|| {
+            let mut map: FastMap<&str, Vec<StateId>> = FastMap::default();
+            for state in &machine.states {
+                map.entry(state.name).or_default().push(state.id);
+            }
+            map
+        });
+        by_name
+            .get(name)?
+            .iter()
+            .copied()
+            .find(|&id| machine.state(id).scope != scope)
+    }
+}
+
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let machine = cx.machine;
+    let mut lookup = Lookup {
+        by_name: None,
+        budget: Budget::new(1 << 24),
+    };
     for scope in &machine.scopes {
         let Some(start_at) = scope.start_at else {
             continue;
@@ -29,6 +60,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         };
         if scope.state_named(target).is_none() {
             out.push(finding(
+                &mut lookup,
                 machine,
                 scope,
                 "StartAt",
@@ -51,6 +83,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 TransitionKind::Catch { catcher } => format!("Catch[{catcher}].Next"),
             };
             out.push(finding(
+                &mut lookup,
                 machine,
                 scope,
                 &field,
@@ -67,29 +100,31 @@ fn is_placeholder(target: &str) -> bool {
     crate::placeholder::has(target)
 }
 
-fn finding(
-    machine: &Machine,
+fn finding<'m>(
+    lookup: &mut Lookup<'m>,
+    machine: &'m Machine,
     scope: &Scope,
     field: &str,
     target: &str,
     span: Span,
     state: Option<&str>,
 ) -> Finding {
-    let whose = state.map_or_else(String::new, |s| format!(" of state '{s}'"));
-    let elsewhere = machine
-        .states
-        .iter()
-        .find(|s| s.name == target && s.scope != scope.id);
+    let whose = state.map_or_else(String::new, |s| {
+        format!(" of state '{s}'", s = abbreviate(s))
+    });
+    let elsewhere = lookup
+        .elsewhere(machine, target, scope.id)
+        .map(|id| machine.state(id));
     let mut f = if let Some(other) = elsewhere {
         Finding::new(
             span,
             format!(
                 "{field}{whose} names '{target}', which is defined in {}, not in {}; transitions cannot enter or leave a Parallel branch or Map processor",
                 machine.scope_path(other.scope),
-                machine.scope_path(scope.id)
+                machine.scope_path(scope.id), target = abbreviate(target)
             ),
         )
-        .related(other.name_span, format!("'{target}' is defined here"))
+        .related(other.name_span, format!("'{target}' is defined here", target = abbreviate(target)))
         .help(if state.is_none() {
             "StartAt must name a state in this block's own States"
         } else {
@@ -102,18 +137,24 @@ fn finding(
             span,
             format!(
                 "{field}{whose} names '{target}', but there is no state with that name in {}",
-                machine.scope_path(scope.id)
+                machine.scope_path(scope.id),
+                target = abbreviate(target)
             ),
         );
-        if let Some(suggestion) = did_you_mean(target, names) {
+        if let Some(suggestion) = did_you_mean_within(target, names, &mut lookup.budget) {
             f = f.help(format!(
-                "did you mean '{suggestion}'? State names are case-sensitive"
+                "did you mean '{suggestion}'? State names are case-sensitive",
+                suggestion = abbreviate(suggestion)
             ));
         }
         if let Some(name) = single {
             if let Some(edit) = edits::replace_scalar(span, target, name) {
                 f = f.fix(Fix::safe(
-                    format!("replace '{target}' with '{name}'"),
+                    format!(
+                        "replace '{target}' with '{name}'",
+                        target = abbreviate(target),
+                        name = abbreviate(name)
+                    ),
                     vec![edit],
                 ));
             }

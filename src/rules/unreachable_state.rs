@@ -1,4 +1,5 @@
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 
 pub static RULE: Rule = Rule {
@@ -31,7 +32,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 state.name_span,
                 format!(
                     "state '{}' is unreachable: no chain of transitions from StartAt '{}' leads to it",
-                    state.name, start.name
+                    abbreviate(state.name), abbreviate(start.name)
                 ),
             )
             .state(state.name)

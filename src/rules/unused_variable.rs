@@ -1,4 +1,5 @@
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::{ScopeKind, State};
 use crate::variables::{Assignment, Placement, Seen};
@@ -21,35 +22,37 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
     for a in &vars.assignments {
         let state = cx.machine.state(a.state);
-        let name = vars.name(a.var);
+        let raw_name = vars.name(a.var);
+        let name = abbreviate(raw_name);
         let field = a.placement.field();
         let finding = match a.seen {
             Seen::NeverRead => {
                 let message = if read_somewhere[a.var] {
                     format!(
                         "${name} is assigned in {field} of state '{}' but never read where it is visible, in {} and the branches and iterations inside it",
-                        state.name,
+                        abbreviate(state.name),
                         cx.machine.scope_path(state.scope)
                     )
                 } else {
                     format!(
                         "${name} is assigned in {field} of state '{}' but never read",
-                        state.name
+                        abbreviate(state.name)
                     )
                 };
                 Finding::new(a.member.key_span, message).help(format!(
                     "remove it, or read it as ${name} in a state after '{}'",
-                    state.name
+                    abbreviate(state.name)
                 ))
             }
             Seen::Ends if a.placement == Placement::State && state.is_terminal() => {
-                ends(cx, a, state, name)
+                ends(cx, a, state, raw_name)
             }
             Seen::Overwritten => Finding::new(
                 a.member.key_span,
                 format!(
                     "the value that {field} of state '{}' gives ${name} is never read: every path from '{}' assigns ${name} again, or ends, before a state reads it",
-                    state.name, state.name
+                    abbreviate(state.name),
+                    abbreviate(state.name)
                 ),
             )
             .help(format!(
@@ -63,8 +66,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
 
 /// An assignment in the last state of its execution, branch or iteration.
 fn ends(cx: &Context, a: &Assignment, state: &State, name: &str) -> Finding {
+    let name = abbreviate(name);
     let scope = cx.machine.scope(state.scope);
-    let owner = scope.owner.map(|o| cx.machine.state(o).name);
+    let owner = scope
+        .owner
+        .map(|o| abbreviate(cx.machine.state(o).name).to_string());
     let (when, help) = match (scope.kind, owner) {
         (ScopeKind::Branch { index }, Some(p)) => (
             format!(
@@ -87,7 +93,7 @@ fn ends(cx: &Context, a: &Assignment, state: &State, name: &str) -> Finding {
         format!(
             "${name} is assigned in {} of state '{}', but {when}, so no state reads it",
             a.placement.field(),
-            state.name
+            abbreviate(state.name)
         ),
     )
     .help(format!("remove it; {help}"))

@@ -1,5 +1,6 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::Resource;
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
 use crate::model::QueryLanguage;
@@ -82,7 +83,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             node.span,
             format!(
                 "state '{}' invokes Lambda function \"{}\" {how}",
-                state.name,
+                abbreviate(state.name),
                 abbreviate(display_name(value))
             ),
         )
@@ -105,6 +106,7 @@ fn how_to_pin(cx: &Context, value: &str, via_qualifier: bool) -> String {
         return "remove \"Qualifier\": \"$LATEST\", or set it to a version or an alias such as \"live\"".to_string();
     }
     let name = display_name(value);
+    let shown = abbreviate(name);
     let declared = cx
         .deployment
         .and_then(|d| Some((d.tool, d.functions.get(name)?)));
@@ -112,26 +114,26 @@ fn how_to_pin(cx: &Context, value: &str, via_qualifier: bool) -> String {
         Some((_, f)) if f.sam => match &f.auto_publish_alias {
             Some(alias) => format!(
                 "{} publishes the alias \"{alias}\" (AutoPublishAlias): reference it with !Ref {}.Alias instead of the function's Arn",
-                f.id, f.id
+                abbreviate(&f.id), abbreviate(&f.id), alias = abbreviate(alias)
             ),
             None => format!(
                 "add AutoPublishAlias: live to {} and reference !Ref {}.Alias instead of the function's Arn; each deployment then publishes a version and moves the alias to it",
-                f.id, f.id
+                abbreviate(&f.id), abbreviate(&f.id)
             ),
         },
         Some((Tool::Serverless, _)) => format!(
-            "reference a published version or an alias of {name}: end its ARN with :<version> or :<alias> (the Serverless Framework publishes a version of each function unless versionFunctions is false)"
+            "reference a published version or an alias of {shown}: end its ARN with :<version> or :<alias> (the Serverless Framework publishes a version of each function unless versionFunctions is false)"
         ),
         Some((_, f)) => format!(
             "publish a version of {} (AWS::Lambda::Version) with an alias pointing at it (AWS::Lambda::Alias), and reference the alias (!Ref) instead of the function's Arn",
-            f.id
+            abbreviate(&f.id)
         ),
         None if placeholder::has(value) => {
             "pin a version or alias: end the function's ARN with :<version> or :<alias>, or add a \"Qualifier\" parameter".to_string()
         }
         None => format!(
             "pin a version or alias, e.g. \"{}:live\", or add a \"Qualifier\" parameter",
-            value.strip_suffix(":$LATEST").unwrap_or(value)
+            abbreviate(value.strip_suffix(":$LATEST").unwrap_or(value))
         ),
     }
 }
@@ -199,16 +201,6 @@ fn display_name(value: &str) -> &str {
 fn is_expression(s: &str) -> bool {
     let s = s.trim();
     s.starts_with("{%") && s.ends_with("%}")
-}
-
-fn abbreviate(s: &str) -> String {
-    const MAX: usize = 80;
-    if s.chars().count() <= MAX {
-        s.to_string()
-    } else {
-        let head: String = s.chars().take(MAX - 1).collect();
-        format!("{head}…")
-    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::variables::{Status, Step, UnassignedPaths};
 
@@ -24,7 +25,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         .iter()
         .filter(|r| r.status == Status::Maybe && !r.guarded)
     {
-        let name = vars.name(read.var);
+        let raw_name = vars.name(read.var);
+        let name = abbreviate(raw_name);
         let state = machine.state(read.state);
         let path = paths.path(read.var, read.state);
         let missing = if path.is_empty() {
@@ -36,14 +38,14 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             cx.value_span(read.node, read.range.clone()),
             format!(
                 "${name} may be unassigned when state '{}' reads it in {}: {missing}",
-                state.name,
+                abbreviate(state.name),
                 read.field(cx.jsonata)
             ),
         )
         .state(state.name)
         .help(format!(
             "assign ${name} on every path into '{}', e.g. give it a first value in a state before the paths split",
-            state.name
+            abbreviate(state.name)
         ));
         if let Some(a) = vars.assignment_around(machine, read.var, state.scope) {
             finding = finding.related(
@@ -51,7 +53,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 format!(
                     "assigned here, in {} of state '{}', on other paths",
                     a.placement.field(),
-                    machine.state(a.state).name
+                    abbreviate(machine.state(a.state).name)
                 ),
             );
         }

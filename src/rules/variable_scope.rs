@@ -1,5 +1,6 @@
 use super::undefined_variable::place;
 use super::{rule_doc, Category, Context, Rule};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::hash::FastMap;
 use crate::model::{QueryLanguage, ScopeId, ScopeKind};
@@ -52,7 +53,8 @@ fn inner_assigns_outer(cx: &Context, out: &mut Vec<Finding>) {
             let Some((outer_scope, outer)) = outer else {
                 continue;
             };
-            let name = vars.name(var);
+            let raw_name = vars.name(var);
+            let name = abbreviate(raw_name);
             let state = machine.state(inner.state);
             out.push(
                 Finding::new(
@@ -60,17 +62,17 @@ fn inner_assigns_outer(cx: &Context, out: &mut Vec<Finding>) {
                     format!(
                         "{} of state '{}' assigns ${name} in {}, but ${name} is also assigned in {} (state '{}'), a scope around it: Step Functions rejects a branch or iteration that assigns a variable name of the scopes around it",
                         inner.placement.field(),
-                        state.name,
+                        abbreviate(state.name),
                         machine.scope_path(scope),
                         machine.scope_path(outer_scope),
-                        machine.state(outer.state).name
+                        abbreviate(machine.state(outer.state).name)
                     ),
                 )
                 .state(state.name)
                 .related(outer.member.key_span, "assigned in the outer scope here")
                 .help(format!(
                     "give the inner variable a name of its own, e.g. ${name}Item; to hand a value back, end the branch or iteration with it in Output and assign it from the result after '{}'",
-                    machine.state(machine.scope(scope).owner.unwrap_or(inner.state)).name
+                    abbreviate(machine.state(machine.scope(scope).owner.unwrap_or(inner.state)).name)
                 )),
             );
         }
@@ -89,7 +91,8 @@ fn read_outside(cx: &Context, read: &Read) -> Option<Finding> {
         return None;
     }
     let assigned = vars.assignments_of(read.var).next()?;
-    let name = vars.name(read.var);
+    let raw_name = vars.name(read.var);
+    let name = abbreviate(raw_name);
     // The scope around both the reader and the assignment, and the branch or iteration just
     // inside it that holds the assignment.
     let mut holder = machine.state(assigned.state).scope;
@@ -102,7 +105,7 @@ fn read_outside(cx: &Context, read: &Read) -> Option<Finding> {
         holder = up;
     };
     let owner = machine.state(machine.scope(holder).owner?);
-    let assigner = machine.state(assigned.state).name;
+    let assigner = abbreviate(machine.state(assigned.state).name);
     let what = match machine.scope(holder).kind {
         ScopeKind::Branch { .. } => "a branch's variables disappear when the branch ends",
         _ => "an iteration's variables disappear when the iteration ends",
@@ -130,7 +133,7 @@ fn read_outside(cx: &Context, read: &Read) -> Option<Finding> {
             ),
             format!(
                 "return the value in the Output of the branch's or iteration's last state, and assign it from the result in '{}': {example}",
-                owner.name
+                abbreviate(owner.name)
             ),
         )
     } else {
@@ -139,11 +142,11 @@ fn read_outside(cx: &Context, read: &Read) -> Option<Finding> {
                 "${name} is read in {}, but it is assigned only in {} (state '{assigner}'), which '{}' cannot see: each branch and iteration sees only its own variables and those of the scopes around it",
                 place(cx, read),
                 machine.scope_path(machine.state(assigned.state).scope),
-                state.name
+                abbreviate(state.name)
             ),
             format!(
                 "assign ${name} before '{}' in a scope around both, or pass the value in through the input",
-                owner.name
+                abbreviate(owner.name)
             ),
         )
     };

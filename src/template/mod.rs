@@ -632,7 +632,7 @@ impl Resolver {
         }
         match &node.value {
             Value::String(s) => Some(self.sub(s, vars)),
-            Value::Number(n) => Some(n.to_string()),
+            Value::Number(n) => Some(n.written().into_owned()),
             Value::Bool(b) => Some(b.to_string()),
             Value::Object(members) if members.len() == 1 => {
                 let m = &members[0];

@@ -4,6 +4,7 @@ use super::fields::{check_members, same, sub, Field, LangContext};
 use super::site::{brace, Part, Site};
 use super::templates;
 use super::values::{check_literal, check_value, non_empty_array, Expect, Lang};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::Finding;
 use crate::document::{Member, Node};
 use crate::model::{ChoiceRule, QueryLanguage};
@@ -254,11 +255,11 @@ fn check_structure(out: &mut Vec<Finding>, site: &Site, node: &Node) {
                     format!(
                         "{} has both \"{}\" and \"{}\"; a rule combines others with exactly one of \"And\", \"Or\" or \"Not\"",
                         site.subject(),
-                        first.key,
-                        second.key
+                        abbreviate(&first.key),
+                        abbreviate(&second.key)
                     ),
                 )
-                .related(first.key_span, format!("\"{}\" is set here", first.key))
+                .related(first.key_span, format!("\"{}\" is set here", abbreviate(&first.key)))
                 .help("nest one combination inside the other"),
             );
         }
@@ -269,12 +270,12 @@ fn check_structure(out: &mut Vec<Finding>, site: &Site, node: &Node) {
                     format!(
                         "{} mixes \"{}\" with \"{}\"; a rule either combines other rules or tests a value",
                         site.subject(),
-                        test.key,
-                        first.key
+                        abbreviate(&test.key),
+                        abbreviate(&first.key)
                     ),
                 )
-                .related(first.key_span, format!("\"{}\" is set here", first.key))
-                .help(format!("move the test into its own rule inside \"{}\"", first.key)),
+                .related(first.key_span, format!("\"{}\" is set here", abbreviate(&first.key)))
+                .help(format!("move the test into its own rule inside \"{}\"", abbreviate(&first.key))),
             );
         }
         return;
@@ -285,7 +286,7 @@ fn check_structure(out: &mut Vec<Finding>, site: &Site, node: &Node) {
                 .help("add \"Variable\" with one comparison operator such as \"StringEquals\", or combine rules with \"And\", \"Or\" or \"Not\""),
         ),
         (None, [op, ..]) => out.push(
-            site.finding(op.key_span, format!("{} has \"{}\" but no \"Variable\"", site.subject(), op.key))
+            site.finding(op.key_span, format!("{} has \"{}\" but no \"Variable\"", site.subject(), abbreviate(&op.key)))
                 .help("add \"Variable\": the path of the value to compare, e.g. \"$.status\""),
         ),
         (Some(v), []) => out.push(
@@ -301,11 +302,11 @@ fn check_structure(out: &mut Vec<Finding>, site: &Site, node: &Node) {
                         format!(
                             "{} has two comparison operators, \"{}\" and \"{}\"; a rule tests exactly one",
                             site.subject(),
-                            first.key,
-                            second.key
+                            abbreviate(&first.key),
+                            abbreviate(&second.key)
                         ),
                     )
-                    .related(first.key_span, format!("\"{}\" is set here", first.key))
+                    .related(first.key_span, format!("\"{}\" is set here", abbreviate(&first.key)))
                     .help("combine several tests with \"And\" or \"Or\""),
                 );
             }

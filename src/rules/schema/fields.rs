@@ -56,6 +56,7 @@ pub(super) const fn sub(name: &'static str, lang: Lang, value: Expect) -> Field 
     field(name, ANY, lang, value)
 }
 
+use crate::diagnostic::abbreviate;
 use Expect::{Any, Array, Custom, Int, Num, Object, ObjectOrArray, Str, StrOrNull};
 use Lang::{Both, JsonPath, Jsonata};
 
@@ -202,7 +203,10 @@ pub(super) fn language_advice(name: &str, ty: Option<StateType>, part: Part) -> 
         },
         _ => {
             if let Some(base) = name.strip_suffix("Path") {
-                return Some(format!("use \"{base}\" with a JSONata expression"));
+                return Some(format!(
+                    "use \"{base}\" with a JSONata expression",
+                    base = abbreviate(base)
+                ));
             }
             if super::choice::is_operator(name) {
                 return Some("use \"Condition\" with a JSONata expression".to_string());
@@ -260,11 +264,12 @@ pub(super) fn check_members<'n>(
                         format!(
                             "\"{key}\" is not allowed on a {} state ('{}'); {}",
                             ty.name(),
-                            site.state.unwrap_or_default(),
-                            not_allowed_reason(field, ty)
+                            abbreviate(site.state.unwrap_or_default()),
+                            not_allowed_reason(field, ty),
+                            key = abbreviate(key)
                         ),
                     )
-                    .help(format!("remove \"{key}\"")),
+                    .help(format!("remove \"{key}\"", key = abbreviate(key))),
                 );
                 continue;
             }
@@ -295,7 +300,7 @@ pub(super) fn language_error(
         _ => ("JSONPath", "JSONata"),
     };
     let owner = match site.state {
-        Some(state) => format!("state '{state}'"),
+        Some(state) => format!("state '{state}'", state = abbreviate(state)),
         None => site.owner(),
     };
     let advice = language_advice(&member.key, lang.ty, site.part)
@@ -334,18 +339,26 @@ fn unknown_field(
         .and_then(|s| Some((s, edits::rename_key(member, s)?)));
     let mut f = site.finding(
         member.key_span,
-        format!("{} has an unknown field \"{key}\"", site.subject()),
+        format!(
+            "{} has an unknown field \"{key}\"",
+            site.subject(),
+            key = abbreviate(key)
+        ),
     );
     f = match (key, suggestion) {
         ("StringMatchesPath", _) => f.help(
             "there is no \"StringMatchesPath\": \"StringMatches\" takes a fixed pattern; compare with a path using \"StringEqualsPath\"",
         ),
-        (_, Some(s)) => f.help(format!("did you mean \"{s}\"? Field names are case-sensitive")),
-        (_, None) => f.help(format!("remove \"{key}\"; Step Functions rejects fields it does not know")),
+        (_, Some(s)) => f.help(format!("did you mean \"{s}\"? Field names are case-sensitive", s = abbreviate(s))),
+        (_, None) => f.help(format!("remove \"{key}\"; Step Functions rejects fields it does not know", key = abbreviate(key))),
     };
     if let Some((name, edit)) = rename {
         f = f.fix(Fix::safe(
-            format!("rename \"{key}\" to \"{name}\""),
+            format!(
+                "rename \"{key}\" to \"{name}\"",
+                key = abbreviate(key),
+                name = abbreviate(name)
+            ),
             vec![edit],
         ));
     }
@@ -396,10 +409,14 @@ pub(super) fn exclusive(
             second.key_span,
             format!(
                 "{what} has both \"{}\" and \"{}\"; use only one",
-                first.key, second.key
+                abbreviate(&first.key),
+                abbreviate(&second.key)
             ),
         )
-        .related(first.key_span, format!("\"{}\" is set here", first.key))
+        .related(
+            first.key_span,
+            format!("\"{}\" is set here", abbreviate(&first.key)),
+        )
         .help(help.to_string()),
     );
 }

@@ -3,6 +3,7 @@
 use super::fields::{check_members, exclusive, sub, Field, LangContext};
 use super::site::{Part, Site};
 use super::values::{check_literal, Expect, Lang};
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::Finding;
 use crate::document::Member;
 use crate::model::QueryLanguage;
@@ -122,7 +123,11 @@ pub(super) fn item_batcher(
                 node,
                 a,
                 b,
-                &format!("keep either the fixed \"{a}\" or \"{b}\", not both"),
+                &format!(
+                    "keep either the fixed \"{a}\" or \"{b}\", not both",
+                    a = abbreviate(a),
+                    b = abbreviate(b)
+                ),
             );
         }
     }

@@ -4,7 +4,7 @@ use super::fields::{check_members, sub, Field, LangContext};
 use super::site::{brace, Part, Site};
 use super::templates;
 use super::values::{check_literal, non_empty_array, with_replacement, Expect, Lang, MAX_SECONDS};
-use crate::diagnostic::{Applicability, Finding, Severity};
+use crate::diagnostic::{abbreviate, Applicability, Finding, Severity};
 use crate::document::{Member, Node};
 use crate::suggest::did_you_mean;
 
@@ -117,7 +117,11 @@ fn entries(
                     entry_site
                         .finding(
                             brace(entry),
-                            format!("{} has no \"{key}\"", entry_site.subject()),
+                            format!(
+                                "{} has no \"{key}\"",
+                                entry_site.subject(),
+                                key = abbreviate(key)
+                            ),
                         )
                         .help(help),
                 );
@@ -164,11 +168,11 @@ fn error_equals(out: &mut Vec<Finding>, site: &Site, node: &Node) {
                     name.span,
                     format!(
                         "{} lists \"{text}\", which is not an error Step Functions raises, so it never matches; names starting with \"States.\" are reserved",
-                        site.field("ErrorEquals")
+                        site.field("ErrorEquals"), text = abbreviate(text)
                     ),
                 )
                 .severity(Severity::Warning)
-                .help(format!("did you mean \"{suggestion}\"? Error names are case-sensitive"));
+                .help(format!("did you mean \"{suggestion}\"? Error names are case-sensitive", suggestion = abbreviate(suggestion)));
             // The definition deploys as written, and the entry then matches errors it never
             // matched: a change of behaviour, so only with --unsafe-fixes.
             let mut f = with_replacement(f, name, text, PREDEFINED);

@@ -4,6 +4,7 @@ use super::fields::{check_members, sub, Field, LangContext};
 use super::site::{brace, Part, Site};
 use super::values::{check_literal, has_placeholder, with_replacement, Expect, Lang, MAX_SECONDS};
 use super::Context;
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::Finding;
 use crate::document::{Member, Node};
 use crate::model::{QueryLanguage, Scope, ScopeKind};
@@ -131,9 +132,12 @@ fn check_nested(cx: &Context, scope: &Scope, out: &mut Vec<Finding>) {
                 out.push(
                     site.finding(
                         member.key_span,
-                        format!("\"{key}\" is not allowed in {what} ({description}); {reason}"),
+                        format!(
+                            "\"{key}\" is not allowed in {what} ({description}); {reason}",
+                            key = abbreviate(key)
+                        ),
                     )
-                    .help(format!("remove \"{key}\"")),
+                    .help(format!("remove \"{key}\"", key = abbreviate(key))),
                 );
             }
         }
@@ -174,8 +178,11 @@ fn require_start(out: &mut Vec<Finding>, site: &Site, node: &Node, what: &str) {
     ] {
         if node.member(key).is_none() {
             out.push(
-                site.finding(brace(node), format!("{what} has no \"{key}\""))
-                    .help(help),
+                site.finding(
+                    brace(node),
+                    format!("{what} has no \"{key}\"", key = abbreviate(key)),
+                )
+                .help(help),
             );
         }
     }
@@ -195,7 +202,10 @@ fn check_version(out: &mut Vec<Finding>, member: &Member) {
         out.push(
             site.finding(
                 member.value.span,
-                format!("\"Version\" of the state machine must be \"1.0\", found \"{version}\""),
+                format!(
+                    "\"Version\" of the state machine must be \"1.0\", found \"{version}\"",
+                    version = abbreviate(version)
+                ),
             )
             .help(
                 "\"1.0\" is the only version of the language; write \"1.0\" or remove \"Version\"",
@@ -225,11 +235,15 @@ pub(super) fn check_query_language(
                 node.span,
                 format!(
                     "{} must be \"JSONPath\" or \"JSONata\", found \"{value}\"",
-                    site.field("QueryLanguage")
+                    site.field("QueryLanguage"),
+                    value = abbreviate(value)
                 ),
             );
             if let Some(s) = did_you_mean(value, VALUES.iter().copied()) {
-                f = f.help(format!("did you mean \"{s}\"? Values are case-sensitive"));
+                f = f.help(format!(
+                    "did you mean \"{s}\"? Values are case-sensitive",
+                    s = abbreviate(s)
+                ));
             }
             out.push(with_replacement(f, node, value, VALUES));
         }

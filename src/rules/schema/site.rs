@@ -1,5 +1,6 @@
 //! Where a finding is, in words: "state 'A'", "Retry[0] of state 'A'", "the state machine".
 
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::Finding;
 use crate::document::Node;
 use crate::source::Span;
@@ -69,7 +70,7 @@ impl<'s> Site<'s> {
     pub fn owner(&self) -> String {
         match (self.scope, self.state) {
             (Some(scope), _) => scope.to_string(),
-            (None, Some(state)) => format!("state '{state}'"),
+            (None, Some(state)) => format!("state '{state}'", state = abbreviate(state)),
             (None, None) => "the state machine".to_string(),
         }
     }
@@ -95,16 +96,16 @@ impl<'s> Site<'s> {
     /// A field of the object: "\"Next\" of state 'A'", "\"MaxAttempts\" in Retry[0] of state 'A'".
     pub fn field(&self, name: &str) -> String {
         match self.part {
-            Part::Whole => format!("\"{name}\" of {}", self.owner()),
-            _ => format!("\"{name}\" in {}", self.subject()),
+            Part::Whole => format!("\"{name}\" of {}", self.owner(), name = abbreviate(name)),
+            _ => format!("\"{name}\" in {}", self.subject(), name = abbreviate(name)),
         }
     }
 
     /// A field named without its owner: "\"Next\"", "\"ResultPath\" in Catch[0]".
     pub fn field_short(&self, name: &str) -> String {
         match self.part_name() {
-            None => format!("\"{name}\""),
-            Some(part) => format!("\"{name}\" in {part}"),
+            None => format!("\"{name}\"", name = abbreviate(name)),
+            Some(part) => format!("\"{name}\" in {part}", name = abbreviate(name)),
         }
     }
 

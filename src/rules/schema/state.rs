@@ -9,6 +9,7 @@ use super::site::Site;
 use super::values::{check_literal, is_jsonata, non_empty_array, with_replacement, Expect};
 use super::{choice, map, retry_catch, templates, Context};
 use crate::asl::resource::lambda_function_error;
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::Finding;
 use crate::document::{Member, Node};
 use crate::model::{QueryLanguage, State, StateType};
@@ -36,14 +37,14 @@ pub(super) fn check(cx: &Context, state: &State, out: &mut Vec<Finding>) {
             state.node.span,
             format!(
                 "state '{}' must be an object with a \"Type\", found {}",
-                state.name,
+                abbreviate(state.name),
                 state.node.kind()
             ),
         );
         if MACHINE_FIELDS.contains(&state.name) {
             f = f.help(format!(
                 "\"{}\" is a field of the state machine: move it out of \"States\", next to \"StartAt\"",
-                state.name
+                abbreviate(state.name)
             ));
         }
         out.push(f);
@@ -85,7 +86,7 @@ fn check_type(state: &State, site: &Site, out: &mut Vec<Finding>) -> Option<Stat
         out.push(
             site.finding(
                 state.name_span,
-                format!("state '{}' has no \"Type\"", state.name),
+                format!("state '{}' has no \"Type\"", abbreviate(state.name)),
             )
             .help("add \"Type\": one of Task, Pass, Choice, Wait, Succeed, Fail, Parallel or Map"),
         );
@@ -97,7 +98,10 @@ fn check_type(state: &State, site: &Site, out: &mut Vec<Finding>) -> Option<Stat
     };
     if state.ty.is_none() {
         let help = match did_you_mean(value, NAMES) {
-            Some(s) => format!("did you mean \"{s}\"? Type names are case-sensitive"),
+            Some(s) => format!(
+                "did you mean \"{s}\"? Type names are case-sensitive",
+                s = abbreviate(s)
+            ),
             None => {
                 "use one of Task, Pass, Choice, Wait, Succeed, Fail, Parallel or Map".to_string()
             }
@@ -105,7 +109,11 @@ fn check_type(state: &State, site: &Site, out: &mut Vec<Finding>) -> Option<Stat
         let f = site
             .finding(
                 member.value.span,
-                format!("state '{}' has an unknown Type \"{value}\"", state.name),
+                format!(
+                    "state '{}' has an unknown Type \"{value}\"",
+                    abbreviate(state.name),
+                    value = abbreviate(value)
+                ),
             )
             .help(help);
         out.push(with_replacement(f, &member.value, value, &NAMES));
@@ -168,7 +176,7 @@ fn resource(cx: &Context, out: &mut Vec<Finding>, site: &Site, node: &Node) {
                 format!(
                     "{} has a placeholder that is never closed: \"{}\" has no '}}'",
                     site.field("Resource"),
-                    &arn[at..]
+                    abbreviate(&arn[at..])
                 ),
             )
             .help("close the placeholder, e.g. \"${LambdaArn}\"; an unclosed one reaches Step Functions as it is, which is not an ARN"),
@@ -219,7 +227,7 @@ fn check_transition(state: &State, site: &Site, out: &mut Vec<Finding>) {
                     state.name_span,
                     format!(
                         "state '{}' needs either \"Next\" or \"End\": true",
-                        state.name
+                        abbreviate(state.name)
                     ),
                 )
                 .help(help),
@@ -237,10 +245,10 @@ fn check_transition(state: &State, site: &Site, out: &mut Vec<Finding>) {
                     second.key_span,
                     format!(
                         "state '{}' has both \"Next\" and \"End\": true; a state either moves on or ends",
-                        state.name
+                        abbreviate(state.name)
                     ),
                 )
-                .related(first.key_span, format!("\"{}\" is set here", first.key))
+                .related(first.key_span, format!("\"{}\" is set here", abbreviate(&first.key)))
                 .help("remove \"Next\" to end here, or remove \"End\" to continue"),
             );
         }
@@ -267,7 +275,7 @@ fn check_required(state: &State, ty: StateType, site: &Site, out: &mut Vec<Findi
                 out.push(
                     site.finding(
                         state.name_span,
-                        format!("Map state '{}' has no \"ItemProcessor\"", state.name),
+                        format!("Map state '{}' has no \"ItemProcessor\"", abbreviate(state.name)),
                     )
                     .help("add \"ItemProcessor\" with \"StartAt\" and \"States\": the steps to run for each item"),
                 );
@@ -280,7 +288,12 @@ fn check_required(state: &State, ty: StateType, site: &Site, out: &mut Vec<Findi
         out.push(
             site.finding(
                 state.name_span,
-                format!("{} state '{}' has no \"{field}\"", ty.name(), state.name),
+                format!(
+                    "{} state '{}' has no \"{field}\"",
+                    ty.name(),
+                    abbreviate(state.name),
+                    field = abbreviate(field)
+                ),
             )
             .help(help),
         );
@@ -337,7 +350,10 @@ fn check_wait(state: &State, site: &Site, out: &mut Vec<Finding>) {
         out.push(
             site.finding(
                 state.name_span,
-                format!("Wait state '{}' needs one of {options}", state.name),
+                format!(
+                    "Wait state '{}' needs one of {options}",
+                    abbreviate(state.name)
+                ),
             )
             .help("for example \"Seconds\": 10, or \"Timestamp\": \"2026-01-01T00:00:00Z\""),
         );
@@ -357,11 +373,11 @@ fn check_wait(state: &State, site: &Site, out: &mut Vec<Finding>) {
                         second.key_span,
                         format!(
                             "state '{}' has both \"{}\" and \"{}\"; a Wait state takes exactly one of them",
-                            state.name, first.key, second.key
+                            abbreviate(state.name), abbreviate(&first.key), abbreviate(&second.key)
                         ),
                     )
-                    .related(first.key_span, format!("\"{}\" is set here", first.key))
-                    .help(format!("remove \"{}\" or \"{}\"", second.key, first.key)),
+                    .related(first.key_span, format!("\"{}\" is set here", abbreviate(&first.key)))
+                    .help(format!("remove \"{}\" or \"{}\"", abbreviate(&second.key), abbreviate(&first.key))),
                 );
             }
         }

@@ -3,6 +3,7 @@
 use super::site::Site;
 use super::values::{check_literal, Expect};
 use crate::asl::variable::invalid_name as invalid_variable;
+use crate::diagnostic::abbreviate;
 use crate::diagnostic::Finding;
 use crate::document::{descendants, Member, Node};
 use crate::model::QueryLanguage;
@@ -25,12 +26,12 @@ pub(super) fn dollar_keys(out: &mut Vec<Finding>, site: &Site, field: &str, root
                         member.value.span,
                         format!(
                             "\"{}\" in {field} of {} must be a string (a path or an intrinsic function), found {}",
-                            member.key,
+                            abbreviate(&member.key),
                             site.owner(),
                             member.value.kind()
                         ),
                     )
-                    .help(format!("remove \".$\" from the key to use the value as it is: \"{plain}\"")),
+                    .help(format!("remove \".$\" from the key to use the value as it is: \"{plain}\"", plain = abbreviate(plain))),
                 );
             }
             if let Some(twin) = index.find(members, plain) {
@@ -44,12 +45,12 @@ pub(super) fn dollar_keys(out: &mut Vec<Finding>, site: &Site, field: &str, root
                         second.key_span,
                         format!(
                             "\"{plain}\" and \"{plain}.$\" in {field} of {} both set the field \"{plain}\"",
-                            site.owner()
+                            site.owner(), plain = abbreviate(plain)
                         ),
                     )
-                    .related(first.key_span, format!("\"{}\" is set here", first.key))
+                    .related(first.key_span, format!("\"{}\" is set here", abbreviate(&first.key)))
                     .help(format!(
-                        "keep \"{plain}.$\" to take the value from the input, or \"{plain}\" for a fixed value"
+                        "keep \"{plain}.$\" to take the value from the input, or \"{plain}\" for a fixed value", plain = abbreviate(plain)
                     )),
                 );
             }
@@ -121,7 +122,8 @@ pub(super) fn assign(out: &mut Vec<Finding>, site: &Site, member: &Member, ql: Q
                 var.key_span,
                 format!(
                     "{} has an invalid variable name \"{name}\": {reason}",
-                    site.field("Assign")
+                    site.field("Assign"),
+                    name = abbreviate(name)
                 ),
             )
             .help(help),

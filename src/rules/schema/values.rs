@@ -1,8 +1,8 @@
 //! Value kinds, ranges and enums, checked without schema jargon in the messages.
 
 use super::site::Site;
-use crate::diagnostic::{Finding, Fix};
-use crate::document::{Node, Value};
+use crate::diagnostic::{abbreviate, Finding, Fix};
+use crate::document::{Node, Number, Value};
 use crate::edits;
 use crate::model::QueryLanguage;
 use crate::suggest::{did_you_mean, single_suggestion};
@@ -98,7 +98,10 @@ pub(super) fn has_placeholder(s: &str) -> bool {
 
 /// `"A"`, `"A" or "B"`, `"A", "B" or "C"`.
 pub(super) fn one_of(values: &[&str]) -> String {
-    let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+    let quoted: Vec<String> = values
+        .iter()
+        .map(|v| format!("\"{v}\"", v = abbreviate(v)))
+        .collect();
     match quoted.split_last() {
         None => String::new(),
         Some((last, [])) => last.clone(),
@@ -186,12 +189,14 @@ pub(super) fn check_value(
                 format!(
                     "{} must be {}, found \"{s}\"",
                     site.field(name),
-                    expect.describe()
+                    expect.describe(),
+                    s = abbreviate(s)
                 ),
             );
             if let Some(suggestion) = did_you_mean(s, values.iter().copied()) {
                 f = f.help(format!(
-                    "did you mean \"{suggestion}\"? Values are case-sensitive"
+                    "did you mean \"{suggestion}\"? Values are case-sensitive",
+                    suggestion = abbreviate(suggestion)
                 ));
             }
             out.push(with_replacement(f, node, s, values));
@@ -201,14 +206,14 @@ pub(super) fn check_value(
             if node.as_i64().is_some_and(|i| (min..=max).contains(&i)) {
                 return true;
             }
-            out_of_range(out, site, name, node, *n, expect);
+            out_of_range(out, site, name, node, n, expect);
             false
         }
         (Value::Number(n), Expect::Num(min, max)) => {
-            if *n >= min && *n <= max {
+            if n.value >= min && n.value <= max {
                 return true;
             }
-            out_of_range(out, site, name, node, *n, expect);
+            out_of_range(out, site, name, node, n, expect);
             false
         }
         _ => {
@@ -255,16 +260,16 @@ fn out_of_range(
     site: &Site,
     name: &str,
     node: &Node,
-    n: f64,
+    n: &Number,
     expect: Expect,
 ) {
+    // The number as written: a float would print 1e400 as "inf".
     let mut f = site.finding(
         node.span,
         format!(
-            "{} must be {}, found {}",
+            "{} must be {}, found {n}",
             site.field(name),
             expect.describe(),
-            show_number(n)
         ),
     );
     if let Some(help) = range_help(name) {
@@ -332,7 +337,11 @@ pub(super) fn with_replacement(f: Finding, node: &Node, s: &str, values: &[&str]
     };
     match edits::replace_scalar(node.span, s, value) {
         Some(edit) => f.fix(Fix::safe(
-            format!("replace \"{s}\" with \"{value}\""),
+            format!(
+                "replace \"{s}\" with \"{value}\"",
+                s = abbreviate(s),
+                value = abbreviate(value)
+            ),
             vec![edit],
         )),
         None => f,
