@@ -125,7 +125,7 @@ pub fn lint_referenced(
 
 /// Whether `name` is read as YAML: by its extension, else (standard input, extensionless
 /// names) by its first non-blank byte, since JSON always starts with `{` or `[`.
-fn is_yaml(name: &str, text: &str) -> bool {
+pub fn is_yaml(name: &str, text: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         return true;
