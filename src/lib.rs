@@ -18,6 +18,7 @@ pub mod fix;
 pub mod graph;
 pub mod hash;
 pub mod lint;
+pub mod lsp;
 pub mod model;
 pub mod outline;
 pub mod placeholder;

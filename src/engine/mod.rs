@@ -436,6 +436,12 @@ impl Engine {
         self.resolver().options_for_stdin(name)
     }
 
+    /// Configuration files found so far that could not be read, one message each (the files
+    /// they govern are linted with the defaults meanwhile).
+    pub fn config_errors(&self) -> Vec<String> {
+        self.resolver().errors().to_vec()
+    }
+
     /// Forgets cached template indexes and configuration, after a template or an
     /// `.asl-lint.toml` changed on disk.
     pub fn forget_caches(&self) -> Result<(), ConfigErrors> {
