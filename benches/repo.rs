@@ -14,7 +14,7 @@ const SERVICES: usize = 500;
 
 fn main() {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-repo");
-    generate(&root);
+    generate(&root, SERVICES);
     let files = walkdir::WalkDir::new(&root)
         .into_iter()
         .filter_map(Result::ok)
@@ -23,23 +23,37 @@ fn main() {
     println!("repository: {} ({files} files)", root.display());
 
     let named = Path::new("services/svc250/statemachine/approve.asl.json");
-    let (t, rss) = best_of(10, &root, &[named.to_str().unwrap()]);
+    let (t, cpu, rss) = best_of(10, &root, &[named.to_str().unwrap()]);
     println!(
-        "one named definition (finds its template): {:.1} ms wall, peak {:.1} MB",
+        "one named definition (finds its template): {:.1} ms wall, {:.1} ms CPU, peak {:.1} MB",
         ms(t),
+        ms(cpu),
         mb(rss)
     );
-    let (t, rss) = best_of(5, &root, &["."]);
+    let (t, cpu, rss) = best_of(5, &root, &["."]);
     println!(
-        "whole repository: {:.1} ms wall, peak {:.1} MB",
+        "whole repository: {:.1} ms wall, {:.1} ms CPU, peak {:.1} MB",
         ms(t),
+        ms(cpu),
+        mb(rss)
+    );
+    // Memory must not grow with the number of files: the same repository, four times over.
+    let big = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-repo-4x");
+    generate(&big, 4 * SERVICES);
+    let (t, cpu, rss) = best_of(3, &big, &["."]);
+    println!(
+        "the same, 4x the files: {:.1} ms wall, {:.1} ms CPU, peak {:.1} MB",
+        ms(t),
+        ms(cpu),
         mb(rss)
     );
 }
 
-/// Best wall time of `runs` invocations, and the largest peak RSS seen (bytes).
-fn best_of(runs: usize, dir: &Path, args: &[&str]) -> (Duration, u64) {
+/// Best wall time and best CPU time (user + system; steadier on a shared machine) of `runs`
+/// invocations, and the largest peak RSS seen (bytes).
+fn best_of(runs: usize, dir: &Path, args: &[&str]) -> (Duration, Duration, u64) {
     let mut best = Duration::MAX;
+    let mut best_cpu = Duration::MAX;
     let mut peak = 0;
     for _ in 0..runs {
         let start = Instant::now();
@@ -50,16 +64,18 @@ fn best_of(runs: usize, dir: &Path, args: &[&str]) -> (Duration, u64) {
             .stdout(Stdio::null())
             .spawn()
             .expect("binary runs");
-        let (status, rss) = wait_with_rss(&mut child);
+        let (status, cpu, rss) = wait_with_rss(&mut child);
         best = best.min(start.elapsed());
+        best_cpu = best_cpu.min(cpu);
         assert!(status, "asl-lint failed");
         peak = peak.max(rss);
     }
-    (best, peak)
+    (best, best_cpu, peak)
 }
 
-/// Waits for the child and reads its peak resident set size from the kernel (wait4).
-fn wait_with_rss(child: &mut std::process::Child) -> (bool, u64) {
+/// Waits for the child and reads its CPU time and peak resident set size from the kernel
+/// (wait4).
+fn wait_with_rss(child: &mut std::process::Child) -> (bool, Duration, u64) {
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -67,7 +83,9 @@ fn wait_with_rss(child: &mut std::process::Child) -> (bool, u64) {
     let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(r, pid, "wait4 failed");
     let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= 1;
-    (ok, usage.ru_maxrss as u64 * 1024)
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    let cpu = time(usage.ru_utime) + time(usage.ru_stime);
+    (ok, cpu, usage.ru_maxrss as u64 * 1024)
 }
 
 fn ms(d: Duration) -> f64 {
@@ -78,7 +96,7 @@ fn mb(bytes: u64) -> f64 {
     bytes as f64 / 1e6
 }
 
-fn generate(root: &Path) {
+fn generate(root: &Path, services: usize) {
     let marker = root.join(".generated-v1");
     if marker.exists() {
         return;
@@ -91,7 +109,7 @@ fn generate(root: &Path) {
     std::fs::create_dir_all(root.join(".git")).unwrap();
     write(root.join(".gitignore"), "node_modules/\nbuild/\n");
     write(root.join("README.md"), "# services\n");
-    for i in 0..SERVICES {
+    for i in 0..services {
         let dir = root.join(format!("services/svc{i}"));
         write(
             dir.join("statemachine/approve.asl.json"),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::baseline;
-use crate::config::{CommandLine, Resolver};
+use crate::config::CommandLine;
 use crate::diagnostic::Severity;
 use crate::engine::{read::DEFAULT_MAX_FILE_SIZE, ConfigErrors, Engine};
 use crate::fix;
@@ -566,17 +566,17 @@ impl FixCounts {
 
 /// `asl-lint graph`: prints one machine of a file as Mermaid or DOT.
 fn graph(args: &GraphArgs, out: &mut impl Write) -> i32 {
-    let mut resolver = match Resolver::new(CommandLine::default(), args.config.as_deref()) {
-        Ok(resolver) => resolver,
-        Err(errors) => {
+    let engine = match Engine::new(CommandLine::default(), args.config.as_deref()) {
+        Ok(engine) => engine,
+        Err(ConfigErrors(errors)) => {
             for err in errors {
                 eprintln!("error: {err}");
             }
             return EXIT_USAGE;
         }
     };
-    let options = resolver.options_for_file(&args.path);
-    if let Some(err) = resolver.errors().first() {
+    engine.options_for_file(&args.path);
+    if let Some(err) = engine.config_errors().first() {
         eprintln!("error: {err}");
         return EXIT_USAGE;
     }
@@ -589,7 +589,7 @@ fn graph(args: &GraphArgs, out: &mut impl Write) -> i32 {
         }
     };
     let mut skipped = Vec::new();
-    let found = match graph::machines(&name, bytes, &options, &mut skipped) {
+    let found = match graph::machines(&engine, &args.path, bytes, &mut skipped) {
         Ok(found) => found,
         Err(err) => {
             eprintln!("error: {err}");

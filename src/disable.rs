@@ -121,8 +121,8 @@ pub fn directive_edit(text: &str, object: &Node, rule: &str, file: bool) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::parse;
     use crate::fix::apply;
-    use crate::outline::parse;
 
     /// Applies the directive for the finding at the first occurrence of `at`.
     fn disabled(name: &str, text: &str, rule: &str, at: &str) -> Option<(String, String)> {

@@ -84,16 +84,13 @@ pub fn collect_with(paths: &[PathBuf], excluded: Excluded) -> (Vec<Input>, Vec<I
     (inputs, errors)
 }
 
-/// Walks `root` in file-name order and reports every JSON or YAML file worth reading, with
-/// how it is selected.
-pub fn walk(
-    root: &Path,
-    excluded: &Excluded,
-    found: &mut dyn FnMut(Result<(PathBuf, Selection), InputError>),
-) {
+/// The walker for `root`: ignore files respected, build and dependency directories skipped,
+/// the configuration's `exclude` applied. Sorted by file name when walked serially.
+pub fn walker(root: &Path, excluded: &Excluded) -> WalkBuilder {
     let walk_root = root.to_path_buf();
     let excluded = Arc::clone(excluded);
-    let walker = WalkBuilder::new(root)
+    let mut builder = WalkBuilder::new(root);
+    builder
         .hidden(false)
         .require_git(false)
         .sort_by_file_name(|a, b| a.cmp(b))
@@ -107,16 +104,21 @@ pub fn walk(
                 // Only files that could be linted are worth matching against `exclude`.
                 selection_for(e.path()).is_none() || !excluded(e.path(), &walk_root)
             }
-        })
-        .build();
-    for entry in walker {
+        });
+    builder
+}
+
+/// Walks `root` in file-name order and reports every JSON or YAML file worth reading, with
+/// how it is selected.
+pub fn walk(
+    root: &Path,
+    excluded: &Excluded,
+    found: &mut dyn FnMut(Result<(PathBuf, Selection), InputError>),
+) {
+    for entry in walker(root, excluded).build() {
         match entry {
             Ok(entry) => {
-                // Regular files only: a FIFO or device found while walking is never opened.
-                if !entry.file_type().is_some_and(|t| t.is_file()) {
-                    continue;
-                }
-                if let Some(selection) = selection_for(entry.path()) {
+                if let Some(selection) = lintable(&entry) {
                     found(Ok((entry.into_path(), selection)));
                 }
             }
@@ -132,6 +134,15 @@ pub fn walk(
             }
         }
     }
+}
+
+/// How a walked entry is selected; `None` for anything but a regular JSON or YAML file (a
+/// FIFO or device found while walking is never opened).
+pub fn lintable(entry: &ignore::DirEntry) -> Option<Selection> {
+    if !entry.file_type().is_some_and(|t| t.is_file()) {
+        return None;
+    }
+    selection_for(entry.path())
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::config::{Level, LintOptions};
 use crate::dataflow::DataFlow;
 use crate::diagnostic::{Diagnostic, Finding, Severity};
-use crate::document::{json, pointer_to, yaml, Document, Node, ParseError};
+use crate::document::{json, pointer_to, Document, Node, ParseError};
 use crate::graph::StateGraph;
 use crate::hash::FastMap;
 use crate::model::Machine;
@@ -123,32 +123,10 @@ pub fn lint_referenced(
     })
 }
 
-/// Whether `name` is read as YAML: by its extension, else (standard input, extensionless
-/// names) by its first non-blank byte, since JSON always starts with `{` or `[`.
-pub fn is_yaml(name: &str, text: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
-        return true;
-    }
-    if lower.ends_with(".json") {
-        return false;
-    }
-    let first = text
-        .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
-        .bytes()
-        .next();
-    !matches!(first, Some(b'{' | b'[') | None)
-}
-
 /// The local definition files a template's state machines name, with each machine's context.
 /// Empty when `text` is not a template; used to index a project's templates before linting.
 pub fn template_references(name: &str, text: &str) -> Vec<Reference> {
-    let parsed = if is_yaml(name, text) {
-        yaml::parse(text)
-    } else {
-        json::parse(text)
-    };
-    let Ok(document) = parsed else {
+    let Ok(document) = crate::document::parse(name, text) else {
         return Vec::new();
     };
     if Machine::looks_like_definition(&document.root) {
@@ -202,12 +180,7 @@ fn lint_input(
         return None;
     }
     let source = SourceFile::new(name, text);
-    let parsed = if is_yaml(name, &source.text) {
-        yaml::parse(&source.text)
-    } else {
-        json::parse(&source.text)
-    };
-    let document = match parsed {
+    let document = match crate::document::parse(name, &source.text) {
         Ok(document) => document,
         Err(err) => {
             let diagnostic = parse_error(&source, err, None);

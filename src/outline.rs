@@ -3,7 +3,7 @@
 //! write an `asl-lint-disable` directive. A `DefinitionString` or a definition in another file
 //! is not written here as an object, so it is not listed.
 
-use crate::document::{json, yaml, Document, Node, ParseError};
+use crate::document::Node;
 use crate::model::{Machine, StateId};
 use crate::source::Span;
 use crate::template::{self, Definition};
@@ -18,15 +18,6 @@ pub struct Written<'d> {
     pub anchor: Option<Span>,
     /// The definition object (`StartAt`, `States`).
     pub definition: &'d Node,
-}
-
-/// Parses `text` as the linter does: YAML or JSON by the name, else by the first byte.
-pub fn parse(name: &str, text: &str) -> Result<Document, ParseError> {
-    if crate::lint::is_yaml(name, text) {
-        yaml::parse(text)
-    } else {
-        json::parse(text)
-    }
 }
 
 /// The machines of a document: the document itself when it is a definition, else each machine
@@ -73,6 +64,7 @@ pub fn innermost_state(machine: &Machine, span: Span) -> Option<StateId> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::parse;
 
     #[test]
     fn a_definition_is_its_own_machine() {

@@ -8,7 +8,8 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use asl_lint::config::LintOptions;
+use asl_lint::config::CommandLine;
+use asl_lint::engine::Engine;
 use asl_lint::report::graph::{machines, Format};
 use common::{root, scratch, updating_dir};
 
@@ -18,7 +19,8 @@ const SAMPLE: &str = "fixtures/sample/order-workflow.asl.json";
 fn draw(rel: &str, format: Format) -> String {
     let bytes = std::fs::read(root().join(rel)).unwrap();
     let mut skipped = Vec::new();
-    let found = machines(rel, bytes, &LintOptions::default(), &mut skipped).unwrap();
+    let engine = Engine::new(CommandLine::default(), None).unwrap();
+    let found = machines(&engine, Path::new(rel), bytes, &mut skipped).unwrap();
     assert!(skipped.is_empty(), "{skipped:?}");
     assert_eq!(found.len(), 1);
     found[0].render(format)
@@ -270,10 +272,11 @@ fn templates_list_their_machines() {
         r#"{"StartAt": "B", "States": {"B": {"Type": "Pass", "Next": "C"}, "C": {"Type": "Succeed"}}}"#,
     );
     let mut skipped = Vec::new();
+    let engine = Engine::new(CommandLine::default(), None).unwrap();
     let found = machines(
-        &template.display().to_string(),
+        &engine,
+        &template,
         std::fs::read(&template).unwrap(),
-        &LintOptions::default(),
         &mut skipped,
     )
     .unwrap();

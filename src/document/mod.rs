@@ -141,6 +141,32 @@ impl Node {
 }
 
 /// Every node under `root` (itself included), preorder, without recursion.
+/// Whether `name` is read as YAML: by its extension, else (standard input, extensionless
+/// names) by its first non-blank byte, since JSON always starts with `{` or `[`.
+pub fn is_yaml(name: &str, text: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        return true;
+    }
+    if lower.ends_with(".json") {
+        return false;
+    }
+    let first = text
+        .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+        .bytes()
+        .next();
+    !matches!(first, Some(b'{' | b'[') | None)
+}
+
+/// Parses `text` as JSON or YAML, as `is_yaml` decides.
+pub fn parse(name: &str, text: &str) -> Result<Document, ParseError> {
+    if is_yaml(name, text) {
+        yaml::parse(text)
+    } else {
+        json::parse(text)
+    }
+}
+
 pub fn descendants(root: &Node) -> impl Iterator<Item = &Node> {
     let mut stack = vec![root];
     std::iter::from_fn(move || {

@@ -9,7 +9,7 @@ use memchr::memmem;
 use super::read::read_file;
 use crate::config::normalize;
 use crate::hash::FastMap;
-use crate::lint::{self, MachineContext};
+use crate::lint::{self, MachineContext, Reference};
 
 /// Text that any template declaring a state machine contains. A file without any of them is
 /// never parsed while indexing.
@@ -33,30 +33,65 @@ pub struct TemplateIndex {
     by_definition: FastMap<PathBuf, Vec<MachineContext>>,
 }
 
+/// Decides, reading a file once, whether it is a template that deploys a wanted definition.
+pub struct Scanner<'w> {
+    markers: Vec<memmem::Finder<'static>>,
+    names: Vec<(memmem::Finder<'static>, &'w Path)>,
+    filtered: bool,
+    limit: u64,
+}
+
+impl<'w> Scanner<'w> {
+    /// With `wanted` (absolute, normalized definition paths), only templates that mention a
+    /// path resolving to one of them are parsed.
+    pub fn new(wanted: Option<&'w [PathBuf]>, limit: u64) -> Scanner<'w> {
+        Scanner {
+            markers: MARKERS
+                .iter()
+                .map(|m| memmem::Finder::new(m).into_owned())
+                .collect(),
+            names: wanted
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|p| {
+                    let name = p.file_name()?.to_str()?;
+                    Some((
+                        memmem::Finder::new(name.as_bytes()).into_owned(),
+                        p.as_path(),
+                    ))
+                })
+                .collect(),
+            filtered: wanted.is_some(),
+            limit,
+        }
+    }
+
+    /// The definition files the template at `path` deploys, or `None` for anything else.
+    pub fn scan(&self, path: &Path) -> Option<Vec<Reference>> {
+        let bytes = read_file(path, self.limit).ok()?;
+        if !self.markers.iter().any(|m| m.find(&bytes).is_some()) {
+            return None;
+        }
+        if self.filtered && !mentions_any(&bytes, path, &self.names) {
+            return None;
+        }
+        let text = String::from_utf8(bytes).ok()?;
+        Some(lint::template_references(&path.to_string_lossy(), &text))
+    }
+}
+
 impl TemplateIndex {
-    /// Indexes the templates among `candidates` (absolute paths of JSON/YAML files). With
-    /// `wanted`, only templates whose text mentions one of those file names can reference a
-    /// wanted definition, so only those are parsed.
-    pub fn build(candidates: &[PathBuf], wanted: Option<&[String]>, limit: u64) -> TemplateIndex {
-        let markers: Vec<memmem::Finder> = MARKERS.iter().map(memmem::Finder::new).collect();
-        let names: Vec<memmem::Finder> = wanted
-            .unwrap_or(&[])
-            .iter()
-            .map(|n| memmem::Finder::new(n.as_bytes()).into_owned())
-            .collect();
-        let found = super::ordered::map(candidates, |path| {
-            let bytes = read_file(path, limit).ok()?;
-            if !markers.iter().any(|m| m.find(&bytes).is_some()) {
-                return None;
-            }
-            if wanted.is_some() && !names.iter().any(|n| n.find(&bytes).is_some()) {
-                return None;
-            }
-            let text = String::from_utf8(bytes).ok()?;
-            Some(lint::template_references(&path.to_string_lossy(), &text))
-        });
+    /// Indexes the templates among `candidates` (absolute paths of JSON/YAML files).
+    pub fn build(candidates: &[PathBuf], wanted: Option<&[PathBuf]>, limit: u64) -> TemplateIndex {
+        let scanner = Scanner::new(wanted, limit);
+        let found = super::ordered::map(candidates, |path| scanner.scan(path));
+        TemplateIndex::from_references(found.into_iter().flatten().flatten())
+    }
+
+    /// The index of what templates were found to deploy, in template path order.
+    pub fn from_references(references: impl IntoIterator<Item = Reference>) -> TemplateIndex {
         let mut by_definition: FastMap<PathBuf, Vec<MachineContext>> = FastMap::default();
-        for reference in found.into_iter().flatten().flatten() {
+        for reference in references {
             by_definition
                 .entry(normalize(&reference.path))
                 .or_default()
@@ -79,6 +114,34 @@ impl TemplateIndex {
             self.by_definition.entry(path).or_default().extend(contexts);
         }
     }
+}
+
+/// Whether the template at `template` names one of the wanted definitions: each place its
+/// text holds a wanted file name is widened to the path written around it (up to quotes,
+/// spaces and brackets, as in `DefinitionUri: sm/a.asl.json` or `${file(./sm/a.asl.json)}`),
+/// which must resolve from the template's directory to that definition.
+fn mentions_any(bytes: &[u8], template: &Path, names: &[(memmem::Finder, &Path)]) -> bool {
+    let dir = template.parent().unwrap_or(Path::new("/"));
+    let is_delimiter =
+        |b: u8| b.is_ascii_whitespace() || b"\"'()[]{},=<>|;`".contains(&b) || b == b':';
+    names.iter().any(|(finder, wanted)| {
+        finder.find_iter(bytes).any(|at| {
+            let start = bytes[..at]
+                .iter()
+                .rposition(|&b| is_delimiter(b))
+                .map_or(0, |i| i + 1);
+            let end = at + finder.needle().len();
+            if bytes.get(end).is_some_and(|&b| !is_delimiter(b)) {
+                return false;
+            }
+            let Ok(written) = std::str::from_utf8(&bytes[start..end]) else {
+                return false;
+            };
+            // JSON may escape the slash.
+            let written = written.replace("\\/", "/");
+            normalize(&dir.join(written)) == **wanted
+        })
+    })
 }
 
 /// The project `dir` (absolute) belongs to: the nearest directory at or above it holding
@@ -119,19 +182,22 @@ mod tests {
         .unwrap();
         let other = dir.join("app/package.json");
         std::fs::write(&other, "{\"name\": \"flow.asl.json\"}").unwrap();
+        // Names the file, but from elsewhere: the path does not resolve to it.
+        let elsewhere = dir.join("template.json");
+        std::fs::write(&elsewhere, "{\"Resources\": {\"F\": {\"Type\": \"AWS::StepFunctions::StateMachine\", \"Properties\": {\"DefinitionS3Location\": \"sm/flow.asl.json\"}}}}").unwrap();
 
         let mut cache = FastMap::default();
         assert_eq!(project_root(&sm, &mut cache), dir);
         let index = TemplateIndex::build(
-            &[template.clone(), other],
-            Some(&["flow.asl.json".to_string()]),
+            &[template.clone(), other, elsewhere],
+            Some(&[sm.join("flow.asl.json")]),
             1 << 20,
         );
         let contexts = index.contexts(&sm.join("flow.asl.json"));
         assert_eq!(contexts.len(), 1);
         assert_eq!(contexts[0].machine.as_deref(), Some("Flow"));
         let wanted_elsewhere =
-            TemplateIndex::build(&[template], Some(&["other.asl.json".to_string()]), 1 << 20);
+            TemplateIndex::build(&[template], Some(&[sm.join("other.asl.json")]), 1 << 20);
         assert!(wanted_elsewhere.is_empty());
         std::fs::remove_dir_all(&dir).unwrap();
     }

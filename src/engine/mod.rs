@@ -15,11 +15,11 @@ use crate::config::{normalize, CommandLine, LintOptions, Resolver};
 use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::discover::{self, Input, InputError};
 use crate::hash::FastMap;
-use crate::lint::{self, FileReport, MachineContext, Selection};
+use crate::lint::{self, FileReport, MachineContext, Reference, Selection};
 use crate::rules;
 use crate::source::{SourceFile, Span};
 pub use discover::io_message;
-use index::TemplateIndex;
+use index::{Scanner, TemplateIndex};
 use read::{read_file, read_stdin, ReadError, DEFAULT_MAX_FILE_SIZE};
 
 /// What to lint and how.
@@ -149,7 +149,7 @@ impl Engine {
                 })
                 .collect()
         };
-        let config_errors = self.resolver().errors().to_vec();
+        let config_errors = self.config_errors();
         if !config_errors.is_empty() {
             return Err(ConfigErrors(config_errors));
         }
@@ -200,9 +200,9 @@ impl Engine {
 
     /// The template index for the run's inputs: for each project they belong to, built from
     /// the run's own files when a walked directory covers the project, else by walking it
-    /// (reading only files that mention one of the run's definition file names).
+    /// (parsing only templates that name one of the run's files).
     fn index_for(&self, jobs: &[Job], walked: &[PathBuf]) -> TemplateIndex {
-        let mut projects: FastMap<PathBuf, Vec<String>> = FastMap::default();
+        let mut projects: FastMap<PathBuf, Vec<PathBuf>> = FastMap::default();
         {
             let mut roots = lock(&self.roots);
             let mut last: Option<(PathBuf, PathBuf)> = None;
@@ -216,22 +216,18 @@ impl Engine {
                         root
                     }
                 };
-                let name = key
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                projects.entry(root).or_default().push(name);
+                projects.entry(root).or_default().push(key.to_path_buf());
             }
         }
-        let mut projects: Vec<(PathBuf, Vec<String>)> = projects.into_iter().collect();
+        let mut projects: Vec<(PathBuf, Vec<PathBuf>)> = projects.into_iter().collect();
         projects.sort();
         let mut index = TemplateIndex::default();
-        for (root, mut names) in projects {
+        for (root, mut wanted) in projects {
             // The run's own candidates always count (a walked directory may lie in a part
             // of the project its ignore files leave out); the rest of the project is walked
             // only when no walked directory covers it.
             let covered = walked.iter().any(|w| root.starts_with(w));
-            let mut candidates: Vec<PathBuf> = jobs
+            let own: Vec<PathBuf> = jobs
                 .iter()
                 .filter(|j| {
                     matches!(
@@ -245,40 +241,55 @@ impl Engine {
                 .filter_map(|j| j.key.clone())
                 .filter(|k| k.starts_with(&root))
                 .collect();
+            wanted.sort();
+            wanted.dedup();
+            let scanner = Scanner::new((!covered).then_some(wanted.as_slice()), self.max_file_size);
+            let mut found: Vec<(PathBuf, Vec<Reference>)> = ordered::map(&own, |path| {
+                scanner.scan(path).map(|refs| (path.clone(), refs))
+            })
+            .into_iter()
+            .flatten()
+            .collect();
             if !covered {
-                let own: HashSet<PathBuf> = candidates.iter().cloned().collect();
-                candidates.extend(
-                    self.template_candidates(&root)
-                        .into_iter()
-                        .map(|p| self.absolute(&p))
-                        .filter(|p| !own.contains(p)),
-                );
+                let known: HashSet<PathBuf> = own.into_iter().collect();
+                found.extend(self.scan_project(&root, &scanner, &known));
             }
-            names.sort();
-            names.dedup();
-            let wanted = (!covered).then_some(names.as_slice());
-            index.merge(TemplateIndex::build(
-                &candidates,
-                wanted,
-                self.max_file_size,
+            found.sort_by(|a, b| a.0.cmp(&b.0));
+            index.merge(TemplateIndex::from_references(
+                found.into_iter().flat_map(|(_, refs)| refs),
             ));
         }
         index
     }
 
-    /// Files under `root` that could be templates: JSON and YAML not named as definitions,
-    /// walked as a run would walk them (ignore files, skipped directories, `exclude`).
-    fn template_candidates(&self, root: &Path) -> Vec<PathBuf> {
+    /// The templates under `root` (absolute) and what they deploy, found by walking the
+    /// project on every core as a run would walk it (ignore files, skipped directories,
+    /// `exclude`), skipping `known` files.
+    fn scan_project(
+        &self,
+        root: &Path,
+        scanner: &Scanner,
+        known: &HashSet<PathBuf>,
+    ) -> Vec<(PathBuf, Vec<Reference>)> {
         let shared = Arc::clone(&self.resolver);
         let excluded: discover::Excluded =
             Arc::new(move |path, walk_root| lock(&shared).is_excluded(path, walk_root));
-        let mut out = Vec::new();
-        discover::walk(root, &excluded, &mut |found| {
-            if let Ok((path, Selection::IfDefinition)) = found {
-                out.push(path);
-            }
+        let found = Mutex::new(Vec::new());
+        discover::walker(root, &excluded).build_parallel().run(|| {
+            Box::new(|entry| {
+                if let Ok(entry) = entry {
+                    if discover::lintable(&entry) == Some(Selection::IfDefinition)
+                        && !known.contains(entry.path())
+                    {
+                        if let Some(references) = scanner.scan(entry.path()) {
+                            lock(&found).push((entry.into_path(), references));
+                        }
+                    }
+                }
+                ignore::WalkState::Continue
+            })
         });
-        out
+        found.into_inner().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Lints one job: its own report (or none, when the file is not ours), then the
@@ -422,8 +433,12 @@ impl Engine {
         if let Some(index) = lock(&self.indexes).get(&root) {
             return Arc::clone(index);
         }
-        let candidates = self.template_candidates(&root);
-        let built = Arc::new(TemplateIndex::build(&candidates, None, self.max_file_size));
+        let scanner = Scanner::new(None, self.max_file_size);
+        let mut found = self.scan_project(&root, &scanner, &HashSet::new());
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        let built = Arc::new(TemplateIndex::from_references(
+            found.into_iter().flat_map(|(_, refs)| refs),
+        ));
         lock(&self.indexes).insert(root, Arc::clone(&built));
         built
     }
@@ -432,14 +447,13 @@ impl Engine {
         self.resolver().options_for_file(path)
     }
 
-    pub fn options_for_stdin(&self, name: Option<&str>) -> Arc<LintOptions> {
-        self.resolver().options_for_stdin(name)
-    }
-
-    /// Configuration files found so far that could not be read, one message each (the files
-    /// they govern are linted with the defaults meanwhile).
+    /// Problems with the configuration files read so far.
     pub fn config_errors(&self) -> Vec<String> {
         self.resolver().errors().to_vec()
+    }
+
+    pub fn options_for_stdin(&self, name: Option<&str>) -> Arc<LintOptions> {
+        self.resolver().options_for_stdin(name)
     }
 
     /// Forgets cached template indexes and configuration, after a template or an

@@ -28,7 +28,9 @@ pub fn for_each<T: Sync, R: Send>(
     }
     let window = threads * AHEAD_PER_THREAD;
     let next = AtomicUsize::new(0);
-    let emitted = Mutex::new(0usize);
+    // (items handed to the sink, workers waiting for it to move on): waking costs a system
+    // call, so it happens only when somebody waits.
+    let emitted = Mutex::new((0usize, 0usize));
     let progressed = Condvar::new();
     // A panic in `f` must not leave the other workers waiting for its slot forever: it is
     // carried to this thread and raised again once the others are done.
@@ -43,9 +45,11 @@ pub fn for_each<T: Sync, R: Send>(
                     return;
                 };
                 {
-                    let mut done = emitted.lock().unwrap_or_else(|p| p.into_inner());
-                    while i >= *done + window {
-                        done = progressed.wait(done).unwrap_or_else(|p| p.into_inner());
+                    let mut state = emitted.lock().unwrap_or_else(|p| p.into_inner());
+                    while i >= state.0 + window {
+                        state.1 += 1;
+                        state = progressed.wait(state).unwrap_or_else(|p| p.into_inner());
+                        state.1 -= 1;
                     }
                 }
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(item)));
@@ -66,8 +70,11 @@ pub fn for_each<T: Sync, R: Send>(
                     Err(payload) => panicked = panicked.or(Some(payload)),
                 }
                 want += 1;
-                *emitted.lock().unwrap_or_else(|p| p.into_inner()) = want;
-                progressed.notify_all();
+                let mut state = emitted.lock().unwrap_or_else(|p| p.into_inner());
+                state.0 = want;
+                if state.1 > 0 {
+                    progressed.notify_all();
+                }
             }
         }
         if let Some(payload) = panicked {
@@ -76,11 +83,42 @@ pub fn for_each<T: Sync, R: Send>(
     });
 }
 
-/// `f` over every item, results in input order.
+/// `f` over every item, results in input order. Workers take items from a shared counter and
+/// keep their results; nothing is handed between threads until the end.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let mut out = Vec::with_capacity(items.len());
-    for_each(items, f, |r| out.push(r));
-    out
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else {
+                            return done;
+                        };
+                        done.push((i, f(item)));
+                    }
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(items.len());
+        for worker in workers {
+            let done = worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            all.extend(done);
+        }
+        all
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 #[cfg(test)]

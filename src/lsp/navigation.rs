@@ -186,7 +186,7 @@ mod tests {
 
     #[test]
     fn references_resolve_in_their_scope() {
-        let doc = outline::parse("a.json", TEXT).unwrap();
+        let doc = crate::document::parse("a.json", TEXT).unwrap();
         let machine = Machine::build(&doc.root);
         let name_of = |at: usize| {
             reference_at(&machine, at)
@@ -212,7 +212,7 @@ mod tests {
 
     #[test]
     fn outline_nests_branches_and_map_states() {
-        let doc = outline::parse("a.json", TEXT).unwrap();
+        let doc = crate::document::parse("a.json", TEXT).unwrap();
         let machine = Machine::build(&doc.root);
         let index = LineIndex::new(TEXT);
         let written = &outline::machines(&doc.root)[0];

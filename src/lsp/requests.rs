@@ -30,7 +30,7 @@ fn parsed(linted: &Linted, uri: &Uri) -> Option<Document> {
     if !linted.ours {
         return None;
     }
-    outline::parse(uri.as_str(), &linted.text).ok()
+    crate::document::parse(uri.as_str(), &linted.text).ok()
 }
 
 fn to_value<T: serde::Serialize>(value: Option<T>) -> Value {

@@ -13,11 +13,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::config::LintOptions;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::{json, yaml, Document, Node, Value};
+use crate::document::{json, Document, Node, Value};
+use crate::engine::Engine;
 use crate::graph::{EdgeKind, StateGraph};
-use crate::lint::{self, Selection};
 use crate::model::{Machine, QueryLanguage, ScopeId, ScopeKind, State, StateType, TransitionKind};
 use crate::source::SourceFile;
 use crate::template;
@@ -44,18 +43,21 @@ impl Drawable {
     }
 }
 
-/// The state machines in the file `name`: the definition itself, or each machine a template
-/// declares (inline, in a DefinitionString, or in a local DefinitionUri file), linted with
-/// `options` for the colours. Machines whose definition cannot be read are left out, and said
-/// so in `skipped`.
+/// The state machines in the file at `path`: the definition itself, or each machine a template
+/// declares (inline, in a DefinitionString, or in a local DefinitionUri file), linted by the
+/// engine for the colours (so a definition has its template's context, as in a lint).
+/// Machines whose definition cannot be read are left out, and said so in `skipped`.
 pub fn machines(
-    name: &str,
+    engine: &Engine,
+    path: &Path,
     bytes: Vec<u8>,
-    options: &LintOptions,
     skipped: &mut Vec<String>,
 ) -> Result<Vec<Drawable>, String> {
+    let name = path.to_string_lossy();
+    let name = name.as_ref();
     let text = String::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text"))?;
-    let report = lint::lint_bytes(name, text.clone().into_bytes(), Selection::Always, options)
+    let report = engine
+        .lint_document(path, text.clone().into_bytes())
         .ok_or_else(|| format!("{name} holds no state machine"))?;
     let document = parse(name, &text)?;
     let root = &document.root;
@@ -114,18 +116,20 @@ pub fn machines(
                         continue;
                     }
                 };
-                let context = lint::MachineContext {
-                    machine: machine.clone(),
-                    declared_workflow_type: e.workflow_type,
-                    substitutions: e.substitutions.clone(),
-                    deployment: Some(e.deployment.clone()),
-                };
-                let report = lint::lint_referenced(&shown, bytes, &[&context], options);
-                match parse(&shown, &report.source.text) {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                // Linted in every context its project gives it; this machine's are kept.
+                let diagnostics = engine
+                    .lint_document(&full, bytes)
+                    .map(|r| r.diagnostics)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|d| d.machine.as_deref().is_none_or(|m| m == e.name))
+                    .collect();
+                match parse(&shown, &text) {
                     Ok(document) => out.push(Drawable {
                         machine,
                         root: template::substitute_definition(&document.root, &e.substitutions),
-                        diagnostics: report.diagnostics,
+                        diagnostics,
                     }),
                     Err(err) => skipped.push(err),
                 }
@@ -139,13 +143,7 @@ pub fn machines(
 }
 
 fn parse(name: &str, text: &str) -> Result<Document, String> {
-    let lower = name.to_ascii_lowercase();
-    let parsed = if lower.ends_with(".yaml") || lower.ends_with(".yml") {
-        yaml::parse(text)
-    } else {
-        json::parse(text)
-    };
-    parsed.map_err(|err| {
+    crate::document::parse(name, text).map_err(|err| {
         let source = SourceFile::new(name, text.to_string());
         let at = source.line_col(err.span.start);
         format!("{name}:{}:{}: {}", at.line, at.column, err.message)

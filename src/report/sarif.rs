@@ -172,6 +172,7 @@ fn result(d: &Diagnostic, path: &str, source: &SourceFile) -> Value {
         ("machine", d.machine.as_deref()),
         ("state", d.state.as_deref()),
         ("pointer", Some(d.pointer.as_str())),
+        ("definitionPointer", d.definition_pointer.as_deref()),
     ] {
         if let Some(value) = value {
             properties.insert(key.into(), json!(value));

@@ -109,3 +109,16 @@ pub fn shared_data(env: &str, default: &str, probe: &str) -> Option<PathBuf> {
     let _ = writeln!(std::io::stderr(), "SKIPPED: {message}");
     None
 }
+
+/// The code block that follows `<!-- test: NAME -->` in the README: what the README tells users
+/// to copy is what the tests run.
+pub fn readme_block(name: &str) -> String {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let marker = format!("<!-- test: {name} -->");
+    let after = &readme[readme
+        .find(&marker)
+        .unwrap_or_else(|| panic!("README has no {marker}"))..];
+    let body = &after[after.find("```").unwrap()..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    body[..body.find("```").unwrap()].to_string()
+}
