@@ -667,3 +667,78 @@ fn a_referenced_definition_is_linted_in_its_templates_context() {
     assert_eq!(shown["params"]["type"], 1);
     assert_eq!(client.shutdown(), 0);
 }
+
+/// Positions past the end, reversed ranges, edits to documents never opened, documents nested
+/// far too deep: answered or ignored, never a crash.
+#[test]
+fn hostile_positions_ranges_and_documents() {
+    let dir = project();
+    let (mut client, _) = Client::initialized(&dir, json!({}));
+    let file = uri(&dir.join("order.asl.json"));
+    client.open(&file, "json", SAMPLE);
+    client.diagnostics(&file, 1);
+    let far = json!({"line": 4_000_000_000u32, "character": 4_000_000_000u32});
+    for method in ["textDocument/hover", "textDocument/definition"] {
+        let answer = client.request(
+            method,
+            json!({"textDocument": {"uri": file}, "position": far}),
+        );
+        assert!(answer.get("result").is_some(), "{method}: {answer}");
+    }
+    let negative = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": file}, "position": {"line": -1, "character": 0}}),
+    );
+    assert_eq!(negative["error"]["code"], -32602);
+    let everything = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": file}, "range": {"start": far, "end": {"line": 0, "character": 0}},
+               "context": {"diagnostics": []}}),
+    );
+    assert!(
+        everything["result"].as_array().unwrap().len() >= 5,
+        "{everything}"
+    );
+
+    // Edits out of range are clamped; an edit to a document never opened is ignored.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": file, "version": 2}, "contentChanges": [
+            {"range": {"start": far, "end": far}, "text": "\n"},
+            {"range": {"start": {"line": 3, "character": 90}, "end": {"line": 2, "character": 0}}, "text": ""}
+        ]}),
+    );
+    client.diagnostics(&file, 2);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&dir.join("never.json")), "version": 2}, "contentChanges": [{"text": "{}"}]}),
+    );
+
+    // Nesting far past the parsers' bound, and a YAML alias bomb.
+    let deep = format!(
+        "{{\"StartAt\": \"A\", \"States\": {}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let deep_uri = uri(&dir.join("deep.asl.json"));
+    client.open(&deep_uri, "json", &deep);
+    assert_eq!(codes(&client.diagnostics(&deep_uri, 1)), ["parse-error"]);
+    let mut bomb = String::from("StartAt: A\nStates:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let prev = i - 1;
+        bomb.push_str(&format!(
+            "  a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+        ));
+    }
+    let bomb_uri = uri(&dir.join("bomb.asl.yaml"));
+    client.open(&bomb_uri, "yaml", &bomb);
+    assert!(!client.diagnostics(&bomb_uri, 1).is_empty());
+    for target in [&deep_uri, &bomb_uri] {
+        let symbols = client.request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": target}}),
+        );
+        assert!(symbols["result"].is_array(), "{symbols}");
+    }
+    assert_eq!(client.shutdown(), 0);
+}

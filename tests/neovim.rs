@@ -1,6 +1,7 @@
 //! A real editor: headless Neovim runs the README's set-up lines (its built-in LSP client
 //! starting `asl-lint lsp`), opens a broken definition, and `tests/neovim/harness.lua` reports
-//! what Neovim got: `vim.diagnostic.get()`, a hover, a definition, and a quick fix applied.
+//! what Neovim got: `vim.diagnostic.get()`, a hover, a definition, a quick fix applied, and
+//! the diagnostics after saving an `.asl-lint.toml` in the editor.
 //!
 //! Without `nvim` the test skips with a note, except under CI (`CI` set), where it fails:
 //! `.ci/run` installs Debian's `neovim` package.
@@ -164,6 +165,17 @@ fn neovim_shows_diagnostics_hover_definitions_and_fixes() {
             "retry-catch-all-not-last",
             "catch-replaces-input"
         ]
+    );
+    let after: Vec<&str> = result["after_config"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        after,
+        ["retry-catch-all-not-last", "catch-replaces-input"],
+        "{result:#}"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,6 +1,7 @@
 -- Run by tests/neovim.rs after the README's set-up lines: opens a broken definition, reads what
--- asl-lint's diagnostics look like in Neovim, uses hover, go to definition and a quick fix, and
--- writes what it saw to result.json. Written for Neovim 0.7 (Debian 12) and later.
+-- asl-lint's diagnostics look like in Neovim, uses hover, go to definition and a quick fix,
+-- saves a configuration file, and writes what it saw to result.json. Written for Neovim 0.7
+-- (Debian 12) and later.
 local result = {}
 
 local function finish(problem)
@@ -87,4 +88,19 @@ vim.wait(20000, function()
   return true
 end, 20)
 result.after_fix = diagnostics()
+
+-- A configuration file written in the editor: the definition is linted again under it.
+vim.o.hidden = true
+vim.cmd('edit .asl-lint.toml')
+vim.api.nvim_buf_set_lines(0, 0, -1, false, { '[rules]', 'heartbeat-not-less-than-timeout = "off"' })
+vim.cmd('write')
+vim.wait(20000, function()
+  for _, d in ipairs(diagnostics()) do
+    if d.code == 'heartbeat-not-less-than-timeout' then
+      return false
+    end
+  end
+  return true
+end, 20)
+result.after_config = diagnostics()
 finish(nil)
