@@ -14,7 +14,7 @@ mod transport;
 mod worker;
 
 use std::io::{self, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
 
@@ -31,7 +31,10 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 use crate::config::{CommandLine, FILE_NAME};
-use crate::engine::{index::mentions_template, read::read_file, Engine};
+use crate::discover::SKIPPED_DIRS;
+use crate::engine::index::mentions_template;
+use crate::engine::read::{read_file, DEFAULT_MAX_FILE_SIZE};
+use crate::engine::Engine;
 use documents::Document;
 use position::Encoding;
 use transport::{code, error, response, Frame, Message, Outgoing};
@@ -341,17 +344,25 @@ fn did_close(shared: &Shared, params: DidCloseTextDocumentParams) {
 }
 
 /// A configuration file, or a template (one that is now, or one that is deleted and may
-/// have been), changed on disk.
+/// have been), changed on disk. Files in directories a walk skips (`node_modules`, build
+/// copies) do not count; past a hundred changes at once (a checkout), nothing is read.
 fn files_changed(shared: &Shared, params: DidChangeWatchedFilesParams) {
-    let relevant = params.changes.iter().any(|change| {
-        let Some(path) = convert::path_of(&change.uri) else {
-            return false;
-        };
-        is_config(&path)
-            || change.typ == FileChangeType::DELETED
-            || read_file(&path, crate::engine::read::DEFAULT_MAX_FILE_SIZE)
-                .is_ok_and(|bytes| mentions_template(&bytes))
-    });
+    let paths: Vec<(PathBuf, FileChangeType)> = params
+        .changes
+        .iter()
+        .filter_map(|change| Some((convert::path_of(&change.uri)?, change.typ)))
+        .filter(|(path, _)| {
+            !path
+                .components()
+                .any(|c| SKIPPED_DIRS.iter().any(|d| c.as_os_str() == *d))
+        })
+        .collect();
+    let relevant = paths.len() > 100
+        || paths.iter().any(|(path, typ)| {
+            is_config(path)
+                || *typ == FileChangeType::DELETED
+                || read_file(path, DEFAULT_MAX_FILE_SIZE).is_ok_and(|b| mentions_template(&b))
+        });
     if relevant {
         reread(shared);
     }

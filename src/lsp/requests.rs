@@ -21,10 +21,6 @@ use crate::outline;
 use crate::rules;
 use crate::source::Span;
 
-fn linted(shared: &Shared, uri: &Uri) -> Option<std::sync::Arc<Linted>> {
-    shared.current(uri)
-}
-
 /// The document parsed, when it is ours and parses.
 fn parsed(linted: &Linted, uri: &Uri) -> Option<Document> {
     if !linted.ours {
@@ -42,7 +38,7 @@ fn to_value<T: serde::Serialize>(value: Option<T>) -> Value {
 /// A finding's rule document; on a state name in a transition, that state's type and comment.
 pub fn hover(shared: &Shared, params: HoverParams) -> Value {
     let uri = &params.text_document_position_params.text_document.uri;
-    let Some(linted) = linted(shared, uri) else {
+    let Some(linted) = shared.current(uri) else {
         return Value::Null;
     };
     let position = params.text_document_position_params.position;
@@ -86,7 +82,7 @@ pub fn hover(shared: &Shared, params: HoverParams) -> Value {
 /// From a transition's target (or `StartAt`) to the state it names.
 pub fn definition(shared: &Shared, params: GotoDefinitionParams) -> Value {
     let uri = &params.text_document_position_params.text_document.uri;
-    let Some(linted) = linted(shared, uri) else {
+    let Some(linted) = shared.current(uri) else {
         return Value::Null;
     };
     let Some(document) = parsed(&linted, uri) else {
@@ -110,7 +106,7 @@ pub fn definition(shared: &Shared, params: GotoDefinitionParams) -> Value {
 /// The states as an outline.
 pub fn symbols(shared: &Shared, params: DocumentSymbolParams) -> Value {
     let uri = &params.text_document.uri;
-    let Some(linted) = linted(shared, uri) else {
+    let Some(linted) = shared.current(uri) else {
         return Value::Null;
     };
     let Some(document) = parsed(&linted, uri) else {
@@ -137,7 +133,7 @@ pub fn code_actions(shared: &Shared, params: CodeActionParams) -> Value {
         only.iter()
             .any(|k| CodeActionKind::QUICKFIX.as_str().starts_with(k.as_str()))
     });
-    let Some(linted) = linted(shared, uri) else {
+    let Some(linted) = shared.current(uri) else {
         return Value::Null;
     };
     if !wanted {
