@@ -56,6 +56,8 @@ enum Command {
     },
     /// Print a state machine's graph as Mermaid (renders on GitHub and GitLab) or Graphviz DOT
     Graph(GraphArgs),
+    /// Run a Language Server Protocol server on stdin and stdout, for editors
+    Lsp,
 }
 
 #[derive(Args, Debug)]
@@ -192,6 +194,11 @@ pub fn main() -> i32 {
         }
         Some(Command::Explain { rule }) => explain(&rule, &mut stdout),
         Some(Command::Graph(args)) => graph(&args, &mut stdout),
+        Some(Command::Lsp) => {
+            // The server writes from its own thread, which this lock would block.
+            drop(stdout);
+            return crate::lsp::run();
+        }
         None => run_lint(&cli.lint, &mut stdout),
     };
     let _ = stdout.flush();
@@ -404,7 +411,7 @@ fn mistyped_subcommand(paths: &[PathBuf]) -> Option<String> {
     ))
 }
 
-const SUBCOMMANDS: &[&str] = &["rules", "explain", "graph"];
+const SUBCOMMANDS: &[&str] = &["rules", "explain", "graph", "lsp"];
 
 /// What the command line does with each report as the engine hands it over.
 struct LintRun<'a> {

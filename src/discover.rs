@@ -10,7 +10,7 @@ use crate::lint::Selection;
 
 /// Directories never entered while walking: VCS data, dependencies and build output
 /// (`.aws-sam` and `cdk.out` hold generated copies of the definitions in the source tree).
-const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "target", ".aws-sam", "cdk.out"];
+pub const SKIPPED_DIRS: &[&str] = &[".git", "node_modules", "target", ".aws-sam", "cdk.out"];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Input {

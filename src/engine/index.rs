@@ -19,6 +19,13 @@ const MARKERS: &[&str] = &[
     "stepFunctions",
 ];
 
+/// Whether `bytes` may be a template that declares a state machine (a cheap look, no parsing).
+pub fn mentions_template(bytes: &[u8]) -> bool {
+    MARKERS
+        .iter()
+        .any(|m| memmem::find(bytes, m.as_bytes()).is_some())
+}
+
 /// Definition file (absolute, normalized) → the contexts its templates give it, in template
 /// path order.
 #[derive(Debug, Default)]
