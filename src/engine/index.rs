@@ -19,6 +19,11 @@ const MARKERS: &[&str] = &[
     "stepFunctions",
 ];
 
+/// The largest file read while indexing. CloudFormation takes templates of at most 1 MB (from
+/// S3), so a larger JSON or YAML file (test data, a lock file) is not a template that deploys a
+/// local definition, and reading it for every named file would cost more than the lint.
+const MAX_TEMPLATE_SIZE: u64 = 4 << 20;
+
 /// Whether `bytes` may be a template that declares a state machine (a cheap look, no parsing).
 pub fn mentions_template(bytes: &[u8]) -> bool {
     MARKERS
@@ -62,7 +67,7 @@ impl<'w> Scanner<'w> {
                 })
                 .collect(),
             filtered: wanted.is_some(),
-            limit,
+            limit: limit.min(MAX_TEMPLATE_SIZE),
         }
     }
 
@@ -199,6 +204,22 @@ mod tests {
         let wanted_elsewhere =
             TemplateIndex::build(&[template], Some(&[sm.join("other.asl.json")]), 1 << 20);
         assert!(wanted_elsewhere.is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn files_larger_than_any_template_are_not_read() {
+        let dir = std::env::temp_dir().join(format!("asl-lint-big-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let head = "Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n";
+        let small = dir.join("template.yaml");
+        std::fs::write(&small, head).unwrap();
+        let big = dir.join("big.yaml");
+        let padding = format!("# {}\n", "x".repeat(1000)).repeat(5 << 10);
+        std::fs::write(&big, format!("{head}{padding}")).unwrap();
+        let scanner = Scanner::new(None, 64 << 20);
+        assert!(scanner.scan(&small).is_some_and(|r| r.len() == 1));
+        assert!(scanner.scan(&big).is_none());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
