@@ -13,7 +13,7 @@ mod requests;
 mod transport;
 mod worker;
 
-use std::io::{self, BufReader};
+use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
@@ -43,10 +43,16 @@ use worker::Shared;
 /// Runs the server until the client says `exit` or closes stdin; returns the exit code: 0 after
 /// a `shutdown` request, 1 without one.
 pub fn run() -> i32 {
-    let (out, writer) = transport::spawn_writer(io::stdout());
+    serve(io::stdin(), io::stdout())
+}
+
+/// The server on any pair of streams (the fuzz target feeds it bytes); returns as `run` does,
+/// once every message is written and the lint worker has stopped.
+pub fn serve(input: impl Read + Send + 'static, output: impl Write + Send + 'static) -> i32 {
+    let (out, writer) = transport::spawn_writer(output);
     let (frames_in, frames) = mpsc::channel();
     std::thread::spawn(move || {
-        let mut reader = transport::Reader::new(BufReader::new(io::stdin()));
+        let mut reader = transport::Reader::new(BufReader::new(input));
         loop {
             let frame = reader.next_frame();
             let end = matches!(frame, Frame::End);
@@ -58,12 +64,16 @@ pub fn run() -> i32 {
     let mut server = Server {
         out: out.clone(),
         shared: None,
+        worker: None,
         shut_down: false,
         watch: false,
     };
     let code = server.serve(&frames);
     if let Some(shared) = &server.shared {
         shared.stop();
+    }
+    if let Some(worker) = server.worker.take() {
+        let _ = worker.join();
     }
     let _ = out.send(Outgoing::Stop);
     let _ = writer.join();
@@ -74,6 +84,7 @@ struct Server {
     out: mpsc::Sender<Outgoing>,
     /// Set by `initialize`.
     shared: Option<Arc<Shared>>,
+    worker: Option<std::thread::JoinHandle<()>>,
     shut_down: bool,
     /// The client watches files for us when asked.
     watch: bool,
@@ -187,7 +198,7 @@ impl Server {
         let engine = Engine::new(CommandLine::default(), None)
             .map_err(|e| (code::INTERNAL_ERROR, e.0.join("; ")))?;
         let shared = Arc::new(Shared::new(engine, encoding, self.out.clone()));
-        worker::spawn(Arc::clone(&shared));
+        self.worker = Some(worker::spawn(Arc::clone(&shared)));
         self.shared = Some(shared);
         let capabilities = ServerCapabilities {
             position_encoding: Some(match encoding {

@@ -236,12 +236,12 @@ impl Queue {
 }
 
 /// Starts the thread that lints queued documents.
-pub fn spawn(shared: Arc<Shared>) {
+pub fn spawn(shared: Arc<Shared>) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         while let Some(uri) = shared.queue.pop() {
             shared.lint_queued(&uri);
         }
-    });
+    })
 }
 
 /// A poisoned lock only means a request handler panicked; the data is still usable.
