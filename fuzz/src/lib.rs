@@ -53,6 +53,11 @@ pub fn lint_input(data: &[u8]) -> Option<FileReport> {
     lint_bytes(name, data.to_vec(), Selection::Always, &options)
 }
 
+/// Lints `bytes` as the file `name` with the default options.
+pub fn lint_named(name: &str, bytes: Vec<u8>) -> Option<FileReport> {
+    lint_bytes(name, bytes, Selection::Always, &LintOptions::default())
+}
+
 /// Diagnostics point into their file: spans in range, lines and columns matching them.
 pub fn check_report(report: &FileReport) {
     let source = &report.source;
