@@ -123,6 +123,9 @@ fn corpus_fixes_keep_files_parseable_and_remove_what_they_claim() {
             }
             for r in &out.rejected {
                 per_rule.entry((unsafe_fixes, r.rule)).or_default().1 += 1;
+                if std::env::var_os("SHOW_REJECTED").is_some() && !unsafe_fixes {
+                    eprintln!("rejected: {name}: {} in {:?}: {}", r.rule, r.state, r.title);
+                }
             }
             if std::env::var_os("SHOW_FIXES").is_some() {
                 eprint!("{}", asl_lint::fix::unified_diff(&name, &text, &out.text));

@@ -47,8 +47,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             )
             .state(state.name)
             .help(help);
-            // With both fields present, a rename would duplicate the key.
-            if state.member(replacement).is_none() {
+            // With both fields present, a rename would duplicate the key; and ItemSelector takes
+            // only an object, where Parameters takes any value.
+            let keeps_meaning = replacement != "ItemSelector" || member.value.as_object().is_some();
+            if state.member(replacement).is_none() && keeps_meaning {
                 if let Some(edit) = edits::rename_key(member, replacement) {
                     finding = finding.fix(Fix::safe(
                         format!(
