@@ -289,10 +289,12 @@ fn verdict(
         })
         .map(|(i, _)| i)
         .collect();
-    if culprits.is_empty() {
-        Verdict::Unknown
-    } else {
+    // Several suspects in one state: halve the batch until one alone is to blame, so a good fix
+    // beside a bad one in the same state is kept.
+    if culprits.len() == 1 {
         Verdict::Drop(culprits)
+    } else {
+        Verdict::Unknown
     }
 }
 
