@@ -356,7 +356,6 @@ fn slashes(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
