@@ -6,7 +6,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
-use crate::model::{Machine, ScopeKind, StateId, TransitionKind};
+use crate::model::{Machine, ScopeKind, State, StateId, TransitionKind};
 use crate::source::Span;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,15 +70,7 @@ impl StateGraph {
                     open_ended[state.id] = true;
                     continue;
                 };
-                let kind = match t.kind {
-                    TransitionKind::Next => EdgeKind::Next,
-                    TransitionKind::Default => EdgeKind::Default,
-                    TransitionKind::Choice { rule } => EdgeKind::Choice { rule },
-                    TransitionKind::Catch { catcher } => EdgeKind::Catch {
-                        catcher,
-                        errors: catch_errors(state.catchers().get(catcher)),
-                    },
-                };
+                let kind = EdgeKind::of_transition(state, t.kind);
                 graph.add_edge(
                     NodeIndex::new(state.id),
                     NodeIndex::new(target),
@@ -191,6 +183,21 @@ impl StateGraph {
                     stack.push(p);
                 }
             }
+        }
+    }
+}
+
+impl EdgeKind {
+    /// The edge a transition of `state` makes; a Catch edge names the errors its Catcher takes.
+    pub fn of_transition(state: &State, kind: TransitionKind) -> EdgeKind {
+        match kind {
+            TransitionKind::Next => EdgeKind::Next,
+            TransitionKind::Default => EdgeKind::Default,
+            TransitionKind::Choice { rule } => EdgeKind::Choice { rule },
+            TransitionKind::Catch { catcher } => EdgeKind::Catch {
+                catcher,
+                errors: catch_errors(state.catchers().get(catcher)),
+            },
         }
     }
 }

@@ -16,25 +16,7 @@ pub(super) fn edge_label(state: &State, kind: &EdgeKind) -> String {
                 None => format!("Choice {}", rule + 1),
             }
         }
-        EdgeKind::Catch { errors, catcher } => {
-            let errors = if errors.is_empty() {
-                state
-                    .catchers()
-                    .get(*catcher)
-                    .and_then(|c| c.get("ErrorEquals"))
-                    .and_then(Node::as_array)
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(Node::as_str)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    })
-                    .unwrap_or_default()
-            } else {
-                errors.join(", ")
-            };
-            format!("Catch: {errors}")
-        }
+        EdgeKind::Catch { errors, .. } => format!("Catch: {}", errors.join(", ")),
         EdgeKind::BranchEntry { branch } => format!("branch {}", branch + 1),
         EdgeKind::ProcessorEntry => "each item".to_string(),
     };

@@ -16,7 +16,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{json, Document, Node, Value};
 use crate::engine::Engine;
 use crate::graph::{EdgeKind, StateGraph};
-use crate::model::{Machine, QueryLanguage, ScopeId, ScopeKind, State, StateType, TransitionKind};
+use crate::model::{Machine, QueryLanguage, ScopeId, ScopeKind, State, StateType};
 use crate::source::SourceFile;
 use crate::template;
 
@@ -361,15 +361,7 @@ impl Picture {
                 }
                 let missing = format!("s{id}_missing{k}");
                 vertices.push(missing_vertex(&missing, t.target));
-                let kind = match t.kind {
-                    TransitionKind::Next => EdgeKind::Next,
-                    TransitionKind::Default => EdgeKind::Default,
-                    TransitionKind::Choice { rule } => EdgeKind::Choice { rule },
-                    TransitionKind::Catch { catcher } => EdgeKind::Catch {
-                        catcher,
-                        errors: Vec::new(),
-                    },
-                };
+                let kind = EdgeKind::of_transition(state, t.kind);
                 arrows.push(Arrow {
                     from: state_id(id),
                     to: missing,
