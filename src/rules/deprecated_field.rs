@@ -23,16 +23,19 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         }
         // In document order.
         for member in state.node.as_object().unwrap_or(&[]) {
-            let (replacement, help) = match member.key.as_str() {
+            // `renamable`: ItemSelector takes only an object, where Parameters takes any value.
+            let (replacement, help, renamable) = match member.key.as_str() {
                 "Iterator" => (
                     "ItemProcessor",
                     "rename \"Iterator\" to \"ItemProcessor\": it takes the same StartAt and States, \
                      and adds ProcessorConfig to choose INLINE or DISTRIBUTED mode",
+                    true,
                 ),
                 "Parameters" => (
                     "ItemSelector",
                     "rename \"Parameters\" to \"ItemSelector\": it is the same payload template, applied \
                      to each item, with $$.Map.Item.Index and $$.Map.Item.Value available",
+                    member.value.as_object().is_some(),
                 ),
                 _ => continue,
             };
@@ -47,10 +50,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             )
             .state(state.name)
             .help(help);
-            // With both fields present, a rename would duplicate the key; and ItemSelector takes
-            // only an object, where Parameters takes any value.
-            let keeps_meaning = replacement != "ItemSelector" || member.value.as_object().is_some();
-            if state.member(replacement).is_none() && keeps_meaning {
+            // With both fields present, a rename would duplicate the key.
+            if renamable && state.member(replacement).is_none() {
                 if let Some(edit) = edits::rename_key(member, replacement) {
                     finding = finding.fix(Fix::safe(
                         format!(
