@@ -17,6 +17,10 @@ const MARKERS: &[&str] = &[
     "AWS::StepFunctions::StateMachine",
     "AWS::Serverless::StateMachine",
     "stepFunctions",
+    // Terraform and OpenTofu (`template::terraform::MARKERS`).
+    "aws_sfn_state_machine",
+    "step-functions/aws",
+    "terraform-aws-step-functions",
 ];
 
 /// The largest file read while indexing. CloudFormation takes templates of at most 1 MB (from
@@ -78,7 +82,11 @@ impl<'w> Scanner<'w> {
             return None;
         }
         if self.filtered && !mentions_any(&bytes, path, &self.names) {
-            return None;
+            // Terraform builds paths (`"${path.module}/sm/a.asl.json"`): the file name will do.
+            let terraform = crate::template::terraform::is_terraform(&path.to_string_lossy());
+            if !terraform || !self.names.iter().any(|(f, _)| f.find(&bytes).is_some()) {
+                return None;
+            }
         }
         let text = String::from_utf8(bytes).ok()?;
         Some(lint::template_references(&path.to_string_lossy(), &text))
