@@ -195,11 +195,7 @@ impl Module {
                 }
                 _ => continue,
             };
-            let function = b
-                .body
-                .get("function_name")
-                .and_then(|e| self.value(f, e).known_str().map(str::to_string))
-                .unwrap_or_else(|| named.clone());
+            let function = self.function_name(f, b, named);
             out.push((function, address));
         }
         out
@@ -387,7 +383,17 @@ impl Module {
 
     fn file_definition(&self, file: usize, path: &Expr, using: FileUse) -> Definition<'_> {
         match self.value(file, path) {
-            Val::Str(p) if !crate::placeholder::has(&p) => Definition::File { path: p, using },
+            Val::Str(p) if !crate::placeholder::has(&p) => {
+                // `"${path.module}/sm/a.json"` is `./sm/a.json`: named as `sm/a.json`.
+                let mut path = p.as_str();
+                while let Some(rest) = path.strip_prefix("./") {
+                    path = rest.trim_start_matches('/');
+                }
+                Definition::File {
+                    path: path.to_string(),
+                    using,
+                }
+            }
             Val::Str(p) => Definition::Unavailable(format!(
                 "the definition file's path \"{}\" is known only when Terraform runs",
                 crate::diagnostic::abbreviate(&p)

@@ -88,6 +88,20 @@ impl Module {
         Val::Unknown(describe(text.get(span.start..span.end).unwrap_or("")))
     }
 
+    /// The name a Lambda function (or the lambda module) declares: as written, with unknown
+    /// parts as placeholders, unless it is unknown as a whole (then the block's name stands for
+    /// it, so that its ARN is still judged).
+    pub fn function_name(&self, file: usize, block: &Block, named: &str) -> String {
+        match block
+            .body
+            .get("function_name")
+            .map(|e| self.value_at(file, e, 1))
+        {
+            Some(Val::Str(s)) if !s.is_empty() && !crate::placeholder::is_whole(&s) => s,
+            _ => named.to_string(),
+        }
+    }
+
     /// The literal string of a block's attribute, if it is one.
     fn literal(&self, file: usize, block: &Block, name: &str) -> Option<String> {
         let value = self.value_at(file, block.body.get(name)?, 1);
@@ -105,9 +119,8 @@ impl Module {
             },
             ["aws_lambda_function", name, attribute] => {
                 let found = self.resource("aws_lambda_function", name);
-                let function = found
-                    .and_then(|(f, b)| self.literal(f, b, "function_name"))
-                    .unwrap_or_else(|| name.to_string());
+                let function =
+                    found.map_or_else(|| name.to_string(), |(f, b)| self.function_name(f, b, name));
                 let publish = match found {
                     // The provider's default: publish = false.
                     Some((f, b)) => match b.body.get("publish") {
@@ -152,9 +165,7 @@ impl Module {
                 let Some((f, block)) = self.lambda_module(name) else {
                     return unknown();
                 };
-                let function = self
-                    .literal(f, block, "function_name")
-                    .unwrap_or_else(|| name.to_string());
+                let function = self.function_name(f, block, name);
                 let publish = match block.body.get("publish") {
                     None => Some(false),
                     Some(e) => match self.value_at(f, e, depth + 1) {
