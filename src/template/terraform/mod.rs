@@ -595,5 +595,88 @@ fn lint_text(
     diagnostics
 }
 
+/// The machines whose blocks a Terraform file holds, each as the definition it deploys (with
+/// what is known resolved), for drawing; `Err` says why one cannot be drawn. `None` when the
+/// file declares none.
+pub fn drawable(name: &str, text: &str) -> Option<Vec<(String, Result<Node, String>)>> {
+    if !mentions(text.as_bytes()) {
+        return None;
+    }
+    let module = Module::load(name, text.to_string(), READ_LIMIT).ok()?;
+    let machines: Vec<module::Machine> = module
+        .machines()
+        .into_iter()
+        .filter(|m| m.file == 0)
+        .collect();
+    if machines.is_empty() {
+        return None;
+    }
+    let base = Path::new(name).parent().unwrap_or(Path::new(""));
+    let parsed = |text: &str| json::parse(text).map(|d| d.root).map_err(|e| e.message);
+    let out = machines
+        .iter()
+        .map(|m| {
+            let root = match &m.definition {
+                module::Definition::Object { file, expr } => {
+                    Ok(node::node(&module, *file, expr, 0))
+                }
+                module::Definition::Text { file, expr } => match &expr.kind {
+                    Kind::Template(t) => {
+                        let json_node = |span: Span| {
+                            module.files[*file]
+                                .json
+                                .as_ref()
+                                .and_then(|d| exact(&d.root, span))
+                        };
+                        let mut r = Renderer::new(&module.files[*file].text, &json_node);
+                        let resolve = |e: &Expr| Inserted::Value(module.value(*file, e));
+                        match r.template(&t.parts, t.literals, &resolve) {
+                            Ok(()) => parsed(&r.out.text),
+                            Err(_) => Err("a template directive builds its JSON".to_string()),
+                        }
+                    }
+                    _ => Err("the definition is not text".to_string()),
+                },
+                module::Definition::File { path, using } => {
+                    let full = base.join(path);
+                    match crate::engine::read::read_file(&full, READ_LIMIT) {
+                        Err(e) => Err(format!("cannot read {}: {}", full.display(), e.message())),
+                        Ok(bytes) => {
+                            let text = String::from_utf8_lossy(&bytes).into_owned();
+                            match using {
+                                FileUse::Verbatim => {
+                                    crate::document::parse(&full.to_string_lossy(), &text)
+                                        .map(|d| d.root)
+                                        .map_err(|e| e.message)
+                                }
+                                FileUse::Template(vars) => {
+                                    render_file(&text, vars.as_deref()).and_then(|t| parsed(&t))
+                                }
+                            }
+                        }
+                    }
+                }
+                module::Definition::Unavailable(why) => Err(why.clone()),
+            };
+            (m.name.clone(), root)
+        })
+        .collect();
+    Some(out)
+}
+
+/// A `templatefile` file's text as Terraform renders it, unknown values as placeholders.
+fn render_file(text: &str, vars: Option<&[(String, Val)]>) -> Result<String, String> {
+    let template = hcl_edit::parser::parse_template(text).map_err(|e| e.message().to_string())?;
+    let parts = syntax::template_parts(&template);
+    let no_json = |_: Span| -> Option<&Node> { None };
+    let mut renderer = Renderer::new(text, &no_json);
+    let names: Vec<&str> = vars.map_or(Vec::new(), |v| v.iter().map(|(n, _)| n.as_str()).collect());
+    let resolve = |e: &Expr| interpolation(e, vars, &names, text);
+    renderer
+        .template(&parts, Literals::Heredoc { strip: 0 }, &resolve)
+        .map_err(|_| "a template directive builds its JSON".to_string())?;
+    Ok(renderer.out.text)
+}
+
 #[cfg(test)]
 mod tests;
