@@ -423,3 +423,54 @@ module "step_function" {
         "{err}"
     );
 }
+
+/// Real configurations from public repositories (`tests/data/terraform-corpus`, sources and
+/// licences in its SOURCES.md): no error, and every finding as reviewed in `findings.expected`
+/// (`UPDATE_EXPECT=terraform-corpus` rewrites it, for a new review).
+#[test]
+fn real_terraform_configurations_lint_without_false_errors() {
+    let corpus = common::root().join("tests/data/terraform-corpus");
+    let report = lint_json(&corpus, &["."]);
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    let lines: Vec<String> = diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{} {} {} {} {}",
+                d["path"].as_str().unwrap().trim_start_matches("./"),
+                d["line"],
+                d["column"],
+                d["severity"].as_str().unwrap(),
+                d["rule"].as_str().unwrap(),
+                d["machine"].as_str().unwrap_or("-"),
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let errors: Vec<&String> = (lines.iter().zip(diagnostics))
+        .filter(|(_, d)| d["severity"] == "error")
+        .map(|(l, _)| l)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "errors on real configurations:\n{errors:#?}"
+    );
+    let machines = report["summary"]["machines"].as_u64().unwrap();
+    eprintln!(
+        "terraform corpus: {} files, {machines} state machines, {} findings",
+        report["summary"]["files"],
+        lines.len()
+    );
+    assert!(machines >= 30, "{report:#}");
+    let expected_path = corpus.join("findings.expected");
+    let actual = lines.join("\n") + "\n";
+    if common::updating_dir("terraform-corpus") {
+        std::fs::write(&expected_path, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "findings on the corpus changed: review them and run UPDATE_EXPECT=terraform-corpus cargo test --test terraform\n--- expected\n{expected}--- actual\n{actual}"
+    );
+}
