@@ -474,3 +474,27 @@ fn real_terraform_configurations_lint_without_false_errors() {
         "findings on the corpus changed: review them and run UPDATE_EXPECT=terraform-corpus cargo test --test terraform\n--- expected\n{expected}--- actual\n{actual}"
     );
 }
+
+/// The README's Terraform example reports what the README says it does.
+#[test]
+fn readme_terraform_example() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let section = &readme[readme.find("<!-- terraform:start -->").unwrap()
+        ..readme.find("<!-- terraform:end -->").unwrap()];
+    let hcl = &section[section.find("```hcl\n").unwrap() + 7..section.rfind("```").unwrap()];
+    let dir = project("readme", &[("main.tf", hcl)]);
+    let report = lint_json(&dir, &["."]);
+    let found = findings(&report, "unversioned-lambda");
+    assert_eq!(found.len(), 1, "{report:#}");
+    assert_eq!(found[0]["machine"], "aws_sfn_state_machine.orders");
+    assert!(found[0]["pointer"]
+        .as_str()
+        .unwrap()
+        .ends_with("/Parameters/FunctionName"));
+    let pinned = hcl.replace("charge.arn", "charge.qualified_arn").replace(
+        "runtime       = \"nodejs20.x\"",
+        "runtime = \"nodejs20.x\"\n  publish = true",
+    );
+    let dir = project("readme-pinned", &[("main.tf", &pinned)]);
+    assert!(findings(&lint_json(&dir, &["."]), "unversioned-lambda").is_empty());
+}

@@ -40,6 +40,9 @@ pub fn mentions_template(bytes: &[u8]) -> bool {
 #[derive(Debug, Default)]
 pub struct TemplateIndex {
     by_definition: FastMap<PathBuf, Vec<MachineContext>>,
+    /// Terraform files read while indexing that hold no state machine: not read again to be
+    /// linted (most `.tf` files of a repository are other infrastructure).
+    quiet: std::collections::HashSet<PathBuf>,
 }
 
 /// Decides, reading a file once, whether it is a template that deploys a wanted definition.
@@ -48,6 +51,7 @@ pub struct Scanner<'w> {
     names: Vec<(memmem::Finder<'static>, &'w Path)>,
     filtered: bool,
     limit: u64,
+    quiet: std::sync::Mutex<Vec<PathBuf>>,
 }
 
 impl<'w> Scanner<'w> {
@@ -72,13 +76,23 @@ impl<'w> Scanner<'w> {
                 .collect(),
             filtered: wanted.is_some(),
             limit: limit.min(MAX_TEMPLATE_SIZE),
+            quiet: std::sync::Mutex::default(),
         }
+    }
+
+    /// The Terraform files scanned so far that hold no state machine.
+    pub fn take_quiet(&self) -> Vec<PathBuf> {
+        std::mem::take(&mut *self.quiet.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// The definition files the template at `path` deploys, or `None` for anything else.
     pub fn scan(&self, path: &Path) -> Option<Vec<Reference>> {
         let bytes = read_file(path, self.limit).ok()?;
         if !self.markers.iter().any(|m| m.find(&bytes).is_some()) {
+            if crate::template::terraform::is_quiet(&path.to_string_lossy(), &bytes) {
+                let mut quiet = self.quiet.lock().unwrap_or_else(|p| p.into_inner());
+                quiet.push(path.to_path_buf());
+            }
             return None;
         }
         if self.filtered && !mentions_any(&bytes, path, &self.names) {
@@ -110,7 +124,19 @@ impl TemplateIndex {
                 .or_default()
                 .push(reference.context);
         }
-        TemplateIndex { by_definition }
+        TemplateIndex {
+            by_definition,
+            quiet: Default::default(),
+        }
+    }
+
+    pub fn add_quiet(&mut self, paths: Vec<PathBuf>) {
+        self.quiet.extend(paths);
+    }
+
+    /// Whether the file at `path` (absolute, normalized) was found to hold nothing to lint.
+    pub fn is_quiet(&self, path: &Path) -> bool {
+        self.quiet.contains(path)
     }
 
     /// The contexts templates give the definition at `path` (absolute, normalized).
@@ -126,6 +152,7 @@ impl TemplateIndex {
         for (path, contexts) in other.by_definition {
             self.by_definition.entry(path).or_default().extend(contexts);
         }
+        self.quiet.extend(other.quiet);
     }
 }
 

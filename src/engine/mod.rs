@@ -258,6 +258,7 @@ impl Engine {
             index.merge(TemplateIndex::from_references(
                 found.into_iter().flat_map(|(_, refs)| refs),
             ));
+            index.add_quiet(scanner.take_quiet());
         }
         index
     }
@@ -314,6 +315,12 @@ impl Engine {
             Input::File {
                 path, selection, ..
             } => {
+                // Read once already, while indexing: nothing in it to lint.
+                if *selection == Selection::IfDefinition
+                    && job.key.as_deref().is_some_and(|k| index.is_quiet(k))
+                {
+                    return Vec::new();
+                }
                 let name = path.to_string_lossy().into_owned();
                 match read_file(path, self.max_file_size) {
                     Ok(bytes) => (name, bytes, *selection),
