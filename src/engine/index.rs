@@ -42,7 +42,9 @@ pub struct TemplateIndex {
     by_definition: FastMap<PathBuf, Vec<MachineContext>>,
     /// Terraform files read while indexing that hold no state machine: not read again to be
     /// linted (most `.tf` files of a repository are other infrastructure).
-    quiet: std::collections::HashSet<PathBuf>,
+    /// By their path's bytes: hashing a `Path` walks its components, which costs more here
+    /// than the rest of skipping the file.
+    quiet: crate::hash::FastMap<Box<[u8]>, ()>,
 }
 
 /// Decides, reading a file once, whether it is a template that deploys a wanted definition.
@@ -131,12 +133,15 @@ impl TemplateIndex {
     }
 
     pub fn add_quiet(&mut self, paths: Vec<PathBuf>) {
-        self.quiet.extend(paths);
+        for path in paths {
+            let bytes = path.into_os_string().into_encoded_bytes();
+            self.quiet.insert(bytes.into_boxed_slice(), ());
+        }
     }
 
     /// Whether the file at `path` (absolute, normalized) was found to hold nothing to lint.
     pub fn is_quiet(&self, path: &Path) -> bool {
-        self.quiet.contains(path)
+        !self.quiet.is_empty() && self.quiet.contains_key(path.as_os_str().as_encoded_bytes())
     }
 
     /// The contexts templates give the definition at `path` (absolute, normalized).

@@ -163,6 +163,17 @@ impl Engine {
             .map(|p| self.absolute(p))
             .collect();
         let index = self.index_for(&jobs, &walked);
+        // Read once already, while indexing, and found to hold nothing to lint.
+        let mut jobs = jobs;
+        jobs.retain(|j| {
+            !(matches!(
+                j.input,
+                Input::File {
+                    selection: Selection::IfDefinition,
+                    ..
+                }
+            ) && j.key.as_deref().is_some_and(|k| index.is_quiet(k)))
+        });
         let in_run: HashSet<&Path> = jobs.iter().filter_map(|j| j.key.as_deref()).collect();
 
         let mut extras_done: HashSet<PathBuf> = HashSet::new();
@@ -315,12 +326,6 @@ impl Engine {
             Input::File {
                 path, selection, ..
             } => {
-                // Read once already, while indexing: nothing in it to lint.
-                if *selection == Selection::IfDefinition
-                    && job.key.as_deref().is_some_and(|k| index.is_quiet(k))
-                {
-                    return Vec::new();
-                }
                 let name = path.to_string_lossy().into_owned();
                 match read_file(path, self.max_file_size) {
                     Ok(bytes) => (name, bytes, *selection),
