@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use ignore::WalkBuilder;
 
+use crate::files::io_message;
 use crate::lint::Selection;
 
 /// Directories never entered while walking: VCS data, dependencies and build output
@@ -155,13 +156,6 @@ fn error_path(err: &ignore::Error) -> Option<PathBuf> {
     }
 }
 
-pub fn io_message(err: &std::io::Error) -> String {
-    if err.kind() == std::io::ErrorKind::NotFound {
-        "no such file or directory".to_string()
-    } else {
-        err.to_string()
-    }
-}
 
 fn lowercase_name(path: &Path) -> Option<String> {
     // Names that are not UTF-8 are matched on their lossy form: the extension is ASCII.

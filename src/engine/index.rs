@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use memchr::memmem;
 
-use super::read::read_file;
+use crate::files::read_file;
 use crate::config::normalize;
 use crate::hash::FastMap;
 use crate::lint::{self, MachineContext, Reference};

@@ -5,7 +5,6 @@
 
 pub mod index;
 pub mod ordered;
-pub mod read;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -18,9 +17,9 @@ use crate::hash::FastMap;
 use crate::lint::{self, FileReport, MachineContext, Reference, Selection};
 use crate::rules;
 use crate::source::{SourceFile, Span};
-pub use discover::io_message;
+pub use crate::files::io_message;
 use index::{Scanner, TemplateIndex};
-use read::{read_file, read_stdin, ReadError, DEFAULT_MAX_FILE_SIZE};
+use crate::files::{read_file, read_stdin, ReadError, DEFAULT_MAX_FILE_SIZE};
 
 /// What to lint and how.
 #[derive(Clone, Debug)]

@@ -33,7 +33,7 @@ use serde_json::{json, Value};
 use crate::config::{CommandLine, FILE_NAME};
 use crate::discover::SKIPPED_DIRS;
 use crate::engine::index::mentions_template;
-use crate::engine::read::{read_file, DEFAULT_MAX_FILE_SIZE};
+use crate::files::{read_file, DEFAULT_MAX_FILE_SIZE};
 use crate::engine::Engine;
 use documents::Document;
 use position::Encoding;
