@@ -104,6 +104,11 @@ impl Engine {
         self
     }
 
+    /// Inputs larger than this are reported, not read.
+    pub fn max_file_size(&self) -> u64 {
+        self.max_file_size
+    }
+
     fn resolver(&self) -> MutexGuard<'_, Resolver> {
         lock(&self.resolver)
     }
@@ -444,6 +449,11 @@ impl Engine {
 
     pub fn options_for_file(&self, path: &Path) -> Arc<LintOptions> {
         self.resolver().options_for_file(path)
+    }
+
+    /// The configuration files read so far.
+    pub fn configuration_files(&self) -> Vec<PathBuf> {
+        self.resolver().files().map(PathBuf::from).collect()
     }
 
     /// Problems with the configuration files read so far.
