@@ -180,7 +180,23 @@ impl FailOn {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    // Not locked for the whole run: the language server writes from its own thread.
+    let mut stdout = std::io::stdout();
+    let code = run(std::env::args_os(), &mut stdout);
+    match stdout.flush() {
+        Ok(()) => code,
+        Err(err) => write_failed(&err).max(code),
+    }
+}
+
+/// Runs the command line `args` (the program's name first) with `stdout` as its standard
+/// output; the fix_roundtrip fuzz target drives `--fix` through here in-process.
+pub fn run<I, T>(args: I, stdout: &mut dyn Write) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
@@ -191,24 +207,16 @@ pub fn main() -> i32 {
             };
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    let code = match cli.command {
+    match cli.command {
         Some(Command::Rules) => match stdout.write_all(rules_table().as_bytes()) {
             Ok(()) => EXIT_OK,
             Err(err) => write_failed(&err),
         },
-        Some(Command::Explain { rule }) => explain(&rule, &mut stdout),
-        Some(Command::Graph(args)) => graph(&args, &mut stdout),
-        Some(Command::Lsp) => {
-            // The server writes from its own thread, which this lock would block.
-            drop(stdout);
-            return crate::lsp::run();
-        }
-        None => run_lint(&cli.lint, &mut stdout),
-    };
-    match stdout.flush() {
-        Ok(()) => code,
-        Err(err) => write_failed(&err).max(code),
+        Some(Command::Explain { rule }) => explain(&rule, stdout),
+        Some(Command::Graph(args)) => graph(&args, stdout),
+        // The server speaks on the process's own standard streams, from its own threads.
+        Some(Command::Lsp) => crate::lsp::run(),
+        None => run_lint(&cli.lint, stdout),
     }
 }
 
@@ -218,7 +226,10 @@ fn write_failed(err: &std::io::Error) -> i32 {
     if err.kind() == std::io::ErrorKind::BrokenPipe {
         return EXIT_OK;
     }
-    eprintln!("error: cannot write to standard output: {}", files::io_message(err));
+    eprintln!(
+        "error: cannot write to standard output: {}",
+        files::io_message(err)
+    );
     EXIT_USAGE
 }
 
@@ -245,7 +256,7 @@ fn rules_table() -> String {
     out
 }
 
-fn explain(id: &str, out: &mut impl Write) -> i32 {
+fn explain(id: &str, out: &mut dyn Write) -> i32 {
     match rules::find(id) {
         Some(rule) => match out.write_all(rule.doc.as_bytes()) {
             Ok(()) => EXIT_OK,
@@ -473,11 +484,7 @@ fn named_input<'p>(paths: &'p [PathBuf], target: &Path) -> Option<&'p Path> {
 }
 
 /// Why `target` must not be written, when it is one of the run's inputs.
-fn overwrites_input(
-    inputs: &HashSet<files::FileId>,
-    flag: &str,
-    target: &Path,
-) -> Option<String> {
+fn overwrites_input(inputs: &HashSet<files::FileId>, flag: &str, target: &Path) -> Option<String> {
     let id = files::FileId::of(target)?;
     inputs.contains(&id).then(|| {
         format!(
@@ -754,7 +761,7 @@ impl FixCounts {
 }
 
 /// `asl-lint graph`: prints one machine of a file as Mermaid or DOT.
-fn graph(args: &GraphArgs, out: &mut impl Write) -> i32 {
+fn graph(args: &GraphArgs, out: &mut dyn Write) -> i32 {
     let engine = match Engine::new(CommandLine::default(), args.config.as_deref()) {
         Ok(engine) => engine,
         Err(ConfigErrors(errors)) => {

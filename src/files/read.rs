@@ -40,7 +40,9 @@ impl std::fmt::Display for ReadError {
 }
 
 pub fn too_large_message(size: u64, limit: u64) -> String {
-    format!("the file is {size} bytes, over the {limit}-byte limit for one input, so it is not read")
+    format!(
+        "the file is {size} bytes, over the {limit}-byte limit for one input, so it is not read"
+    )
 }
 
 /// An I/O error as a short sentence, without the "(os error N)" the standard library adds.

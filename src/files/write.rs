@@ -99,9 +99,7 @@ impl PendingFile {
                     // (the kernel applies it on open). An existing one keeps its own mode.
                     builder.permissions(std::fs::Permissions::from_mode(0o666));
                 }
-                let temp = builder
-                    .tempfile_in(dir)
-                    .map_err(|e| fail(io_message(&e)))?;
+                let temp = builder.tempfile_in(dir).map_err(|e| fail(io_message(&e)))?;
                 Sink::Replace {
                     temp: BufWriter::new(temp),
                     target,
