@@ -95,7 +95,8 @@ struct LintArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Write the report to FILE; the terminal still gets the one-line summary
+    /// Write the report to FILE (completely or not at all; never over an input of the run);
+    /// the terminal still gets the one-line summary
     #[arg(long, value_name = "FILE")]
     output_file: Option<PathBuf>,
     /// Workflow type the definitions are deployed as (used by rules that depend on it)
@@ -120,7 +121,9 @@ struct LintArgs {
     /// Inputs larger than this many bytes are reported, not read
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
-    /// Apply safe fixes to the files in place, then report what remains
+    /// Apply safe fixes in place, then report what remains. Writes only the named files and
+    /// the files under named directories, each completely or not at all; never standard input
+    /// or YAML under an anchor or alias (see rules/FIXES.md)
     #[arg(long)]
     fix: bool,
     /// Also apply fixes that change behaviour (with --fix or --diff)
