@@ -722,6 +722,7 @@ fn reports_come_in_path_order() {
 }
 
 #[path = "lsp/client.rs"]
+#[allow(dead_code)]
 mod client;
 
 /// Finding 6 for the language server, over its real stdio: with a configuration whose
