@@ -125,6 +125,7 @@ pub fn lint(
     let document = Document {
         root: node::document(&module, 0),
         duplicate_keys: Vec::new(),
+        shared: Vec::new(),
     };
     let functions = declared_functions(&module);
     let mut report = empty(Arc::clone(source));
@@ -523,6 +524,7 @@ fn lint_rendered(
             value: Value::Null,
         },
         duplicate_keys: Vec::new(),
+        shared: Vec::new(),
     };
     if let Err(Structural(at)) = renderer.template(&parts, Literals::Heredoc { strip: 0 }, &resolve)
     {
@@ -645,7 +647,7 @@ pub fn drawable(name: &str, text: &str) -> Option<Vec<(String, Result<Node, Stri
                 },
                 module::Definition::File { path, using } => {
                     let full = base.join(path);
-                    match crate::engine::read::read_file(&full, READ_LIMIT) {
+                    match crate::files::read_file(&full, READ_LIMIT) {
                         Err(e) => Err(format!("cannot read {}: {}", full.display(), e.message())),
                         Ok(bytes) => {
                             let text = String::from_utf8_lossy(&bytes).into_owned();

@@ -125,8 +125,7 @@ impl Module {
         let first = File::parse(name, text)?;
         let mut files = vec![first];
         for path in siblings(Path::new(name)) {
-            let Ok(bytes) = crate::engine::read::read_file(&path, limit.min(MAX_SIBLING_SIZE))
-            else {
+            let Ok(bytes) = crate::files::read_file(&path, limit.min(MAX_SIBLING_SIZE)) else {
                 continue;
             };
             let Ok(text) = String::from_utf8(bytes) else {
