@@ -498,7 +498,10 @@ fn lint_rendered(
     let template = match hcl_edit::parser::parse_template(text) {
         Ok(template) => template,
         Err(e) => {
-            let at = e.location().offset().min(text.len());
+            let mut at = e.location().offset().min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
             let err = crate::document::ParseError {
                 message: format!("Terraform cannot render this template: {}", e.message()),
                 span: Span::new(at, at),

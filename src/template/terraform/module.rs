@@ -55,7 +55,10 @@ impl File {
             });
         }
         let body = hcl_edit::parser::parse_body(&text).map_err(|e| {
-            let at = e.location().offset().min(text.len());
+            let mut at = e.location().offset().min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
             let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
             Unreadable {
                 message: format!("invalid HCL: {}", e.message()),
