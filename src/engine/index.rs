@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use memchr::memmem;
 
+use super::cache::Found;
 use crate::config::normalize;
 use crate::files::read_file_into;
 use crate::hash::FastMap;
@@ -82,6 +83,12 @@ impl<'w> Scanner<'w> {
         }
     }
 
+    /// Records a Terraform file without a state machine that the scan cache knew.
+    pub fn note_quiet(&self, path: &Path) {
+        let mut quiet = self.quiet.lock().unwrap_or_else(|p| p.into_inner());
+        quiet.push(path.to_path_buf());
+    }
+
     /// The Terraform files scanned so far that hold no state machine.
     pub fn take_quiet(&self) -> Vec<PathBuf> {
         std::mem::take(&mut *self.quiet.lock().unwrap_or_else(|p| p.into_inner()))
@@ -101,6 +108,58 @@ impl<'w> Scanner<'w> {
                 *buffer = Vec::new();
             }
             found
+        })
+    }
+
+    /// `scan`, also saying what the file is, for the scan cache.
+    pub fn summarise(&self, path: &Path) -> (Found, Option<Vec<Reference>>) {
+        thread_local! {
+            static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        BUFFER.with(|buffer| {
+            let mut buffer = buffer.borrow_mut();
+            if read_file_into(path, self.limit, &mut buffer).is_err() {
+                return (Found::Other, None);
+            }
+            let found = if self.markers.iter().any(|m| m.find(&buffer).is_some()) {
+                Found::Template(written_paths(&buffer))
+            } else if crate::template::terraform::is_quiet(&path.to_string_lossy(), &buffer) {
+                Found::Quiet
+            } else {
+                Found::Other
+            };
+            let references = self.scan_bytes(path, &buffer);
+            if buffer.capacity() > 1 << 20 {
+                *buffer = Vec::new();
+            }
+            (found, references)
+        })
+    }
+
+    /// Whether a template the cache summarises by `written` may deploy a wanted definition,
+    /// and so must be read and parsed.
+    pub fn wants(&self, path: &Path, written: &[String]) -> bool {
+        if !self.filtered {
+            return true;
+        }
+        let dir = path.parent().unwrap_or(Path::new("/"));
+        let terraform = crate::template::terraform::is_terraform(&path.to_string_lossy());
+        self.names.iter().any(|(finder, wanted)| {
+            let Ok(name) = std::str::from_utf8(finder.needle()) else {
+                return true;
+            };
+            // The summary holds only JSON and YAML names; anything else is looked for in the
+            // file itself.
+            if !is_data_file_name(name) {
+                return true;
+            }
+            written.iter().any(|w| {
+                if terraform {
+                    w.contains(name)
+                } else {
+                    w.ends_with(name) && normalize(&dir.join(w)) == **wanted
+                }
+            })
         })
     }
 
@@ -180,10 +239,57 @@ impl TemplateIndex {
 /// text holds a wanted file name is widened to the path written around it (up to quotes,
 /// spaces and brackets, as in `DefinitionUri: sm/a.asl.json` or `${file(./sm/a.asl.json)}`),
 /// which must resolve from the template's directory to that definition.
+/// What ends a path written in a template, for `mentions_any` and `written_paths`.
+fn is_delimiter(b: u8) -> bool {
+    b.is_ascii_whitespace() || b"\"'()[]{},=<>|;`".contains(&b) || b == b':'
+}
+
+/// Whether a file name is one the scan's cache summarises templates by.
+fn is_data_file_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".json", ".yaml", ".yml"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
+/// The JSON and YAML file paths a template writes, as `mentions_any` would read them: the
+/// summary the scan cache keeps of a template. Found from each `.json`, `.yaml` or `.yml` that
+/// ends a run between delimiters, so the cost is a byte search, not a pass per byte.
+fn written_paths(bytes: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    for dot in memchr::memchr_iter(b'.', bytes) {
+        let rest = &bytes[dot + 1..];
+        let extension = [&b"json"[..], b"yaml", b"yml"].into_iter().find(|e| {
+            rest.len() >= e.len()
+                && rest[..e.len()].eq_ignore_ascii_case(e)
+                && rest.get(e.len()).is_none_or(|&b| is_delimiter(b))
+        });
+        let Some(extension) = extension else {
+            continue;
+        };
+        let end = dot + 1 + extension.len();
+        let start = bytes[..dot]
+            .iter()
+            .rposition(|&b| is_delimiter(b))
+            .map_or(0, |i| i + 1);
+        if end - start > 4096 || start == dot {
+            continue;
+        }
+        if let Ok(run) = std::str::from_utf8(&bytes[start..end]) {
+            out.push(if run.contains("\\/") {
+                run.replace("\\/", "/")
+            } else {
+                run.to_string()
+            });
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 fn mentions_any(bytes: &[u8], template: &Path, names: &[(memmem::Finder, &Path)]) -> bool {
     let dir = template.parent().unwrap_or(Path::new("/"));
-    let is_delimiter =
-        |b: u8| b.is_ascii_whitespace() || b"\"'()[]{},=<>|;`".contains(&b) || b == b':';
     names.iter().any(|(finder, wanted)| {
         finder.find_iter(bytes).any(|at| {
             let start = bytes[..at]
