@@ -323,6 +323,32 @@ fn hover_shows_the_rule_document_and_the_state_a_name_refers_to() {
 }
 
 #[test]
+fn hover_on_a_resource_shows_the_integration_parameters() {
+    let dir = project();
+    let (mut client, _) = Client::initialized(&dir, json!({}));
+    let file = uri(&dir.join("fetch.asl.json"));
+    let text = r#"{"StartAt": "Fetch", "States": {"Fetch": {"Type": "Task",
+  "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
+  "Parameters": {"Bucket": "b", "Key": "k"}, "End": true}}}"#;
+    client.open(&file, "json", text);
+    client.diagnostics(&file, 1);
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": file}, "position": {"line": 1, "character": 30}}),
+    )["result"]
+        .clone();
+    let value = hover["contents"]["value"].as_str().unwrap_or("");
+    assert!(value.starts_with("**aws-sdk:s3:getObject**"), "{hover}");
+    assert!(
+        value.contains("Required parameters: `Bucket`, `Key`"),
+        "{value}"
+    );
+    assert!(value.contains("`VersionId`"), "{value}");
+    assert_eq!(start(&hover["range"]), (1, 14));
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
 fn definition_goes_from_a_transition_to_its_state() {
     let dir = project();
     let (mut client, _) = Client::initialized(&dir, json!({}));

@@ -371,12 +371,24 @@ mod tests {
         assert_eq!(&arn[p.suffix], ".waitForTaskToken");
         let arn = "arn:aws:states:::states:startExecution.sync:2";
         let p = integration_parts(arn).unwrap();
-        assert_eq!((&arn[p.action], &arn[p.suffix]), ("startExecution", ".sync:2"));
+        assert_eq!(
+            (&arn[p.action], &arn[p.suffix]),
+            ("startExecution", ".sync:2")
+        );
         let arn = "arn:aws:states:::lambda:invoke";
         assert_eq!(integration_parts(arn).unwrap().suffix, arn.len()..arn.len());
-        assert_eq!(integration_parts("arn:aws:states:::aws-sdk:${Svc}:getObject"), None);
-        assert_eq!(integration_parts("arn:aws:lambda:us-east-1:1:function:f"), None);
-        assert_eq!(integration_parts("arn:aws:states:us-east-1:1:activity:a"), None);
+        assert_eq!(
+            integration_parts("arn:aws:states:::aws-sdk:${Svc}:getObject"),
+            None
+        );
+        assert_eq!(
+            integration_parts("arn:aws:lambda:us-east-1:1:function:f"),
+            None
+        );
+        assert_eq!(
+            integration_parts("arn:aws:states:us-east-1:1:activity:a"),
+            None
+        );
     }
 
     #[test]

@@ -51,15 +51,10 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The header's `key value` lines and the payload after the empty line.
-pub(crate) fn split_header(file: &[u8]) -> Option<(Vec<(&str, &str)>, &[u8])> {
+/// The payload: what follows the header's empty line.
+fn payload(file: &[u8]) -> Option<&[u8]> {
     let end = file.windows(2).position(|w| w == b"\n\n")?;
-    let header = std::str::from_utf8(&file[..end]).ok()?;
-    let fields = header
-        .lines()
-        .map(|line| line.split_once(' ').unwrap_or((line, "")))
-        .collect();
-    Some((fields, &file[end + 2..]))
+    file.get(end + 2..)
 }
 
 /// Whether Step Functions offers an SDK service.
@@ -107,7 +102,9 @@ pub(crate) enum Io {
         typed: bool,
     },
     /// A shape written by hand from the integration's page.
-    Hand { name: &'static str },
+    Hand {
+        name: &'static str,
+    },
 }
 
 /// One optimized integration: `arn:aws:states:::<service>:<action>`.
@@ -135,18 +132,19 @@ pub(crate) struct Index {
 
 pub(crate) fn index() -> &'static Index {
     static INDEX: OnceLock<Index> = OnceLock::new();
-    INDEX.get_or_init(|| decode_index().unwrap_or(Index {
-        services: Vec::new(),
-        optimized: Vec::new(),
-        hand_chunk: usize::MAX,
-        chunks: Vec::new(),
-        models: Vec::new(),
-    }))
+    INDEX.get_or_init(|| {
+        decode_index().unwrap_or(Index {
+            services: Vec::new(),
+            optimized: Vec::new(),
+            hand_chunk: usize::MAX,
+            chunks: Vec::new(),
+            models: Vec::new(),
+        })
+    })
 }
 
 fn decode_index() -> Option<Index> {
-    let (_, payload) = split_header(FILE)?;
-    let mut r = Reader::new(payload);
+    let mut r = Reader::new(payload(FILE)?);
     let n = r.count()?;
     let mut services = Vec::with_capacity(n);
     for _ in 0..n {
@@ -264,6 +262,8 @@ struct ShapeDef {
 #[derive(Clone, Copy, Debug)]
 struct MemberDef {
     name: u32,
+    /// The API's own name with a capital, where it differs from `name`.
+    other: Option<u32>,
     required: bool,
     shape: u32,
 }
@@ -327,8 +327,14 @@ impl Model {
                     let start = members.len() as u32;
                     for _ in 0..r.count()? {
                         let packed = r.int()?;
+                        let other = if packed & 2 != 0 {
+                            Some(index(r.int()?, strings.len())?)
+                        } else {
+                            None
+                        };
                         members.push(MemberDef {
-                            name: index(packed >> 1, strings.len())?,
+                            name: index(packed >> 2, strings.len())?,
+                            other,
                             required: packed & 1 == 1,
                             shape: r.int()? as u32,
                         });
@@ -472,12 +478,23 @@ impl std::fmt::Debug for Shape<'_> {
     }
 }
 
-/// A member of a structure, with its name as the API writes it.
+/// A member of a structure.
 #[derive(Clone, Copy, Debug)]
 pub struct Member<'m> {
+    /// The name as Step Functions writes it: the AWS SDK for Java's PascalCase property name
+    /// (`DbSnapshotIdentifier`, `EqualsValue`), or the hand-written shape's name.
     pub name: &'m str,
+    /// The API's own name with a capital (`DBSnapshotIdentifier`), where it differs.
+    pub other_name: Option<&'m str>,
     pub required: bool,
     pub shape: Shape<'m>,
+}
+
+impl Member<'_> {
+    /// Whether `key` names this member, in either form.
+    pub fn is_named(&self, key: &str) -> bool {
+        self.name == key || self.other_name == Some(key)
+    }
 }
 
 impl<'m> Shape<'m> {
@@ -500,11 +517,9 @@ impl<'m> Shape<'m> {
         };
         model.members[range].iter().map(move |m| Member {
             name: model.string(m.name),
+            other_name: m.other.map(|o| model.string(o)),
             required: m.required,
-            shape: Shape {
-                model,
-                id: m.shape,
-            },
+            shape: Shape { model, id: m.shape },
         })
     }
 

@@ -6,10 +6,8 @@
 
 mod data;
 
-use std::borrow::Cow;
-
-pub use data::{Kind, Member, Model, Operation, Optimized, SdkService, Shape, Status};
 use data::{index, model, Io};
+pub use data::{Kind, Member, Model, Operation, Optimized, SdkService, Shape, Status};
 
 use super::resource::{Pattern, Resource};
 
@@ -58,7 +56,9 @@ pub fn optimized(service: &str, action: &str) -> Option<&'static Optimized> {
 
 /// Whether Step Functions has optimized integrations for this service name.
 pub fn is_optimized_service(service: &str) -> bool {
-    optimized_integrations().iter().any(|o| o.service == service)
+    optimized_integrations()
+        .iter()
+        .any(|o| o.service == service)
 }
 
 const PATTERNS: [(Pattern, u8); 4] = [
@@ -98,18 +98,6 @@ fn operation_name(action: &str) -> String {
     chars.next().map_or_else(String::new, |first| {
         first.to_uppercase().chain(chars).collect()
     })
-}
-
-/// How Step Functions writes an API member as a parameter: PascalCase (`stateMachineArn` →
-/// `StateMachineArn`), and `EqualsValue` for a field named `Equals`.
-pub fn parameter_name(member: &str) -> Cow<'_, str> {
-    if member.eq_ignore_ascii_case("equals") {
-        return Cow::Borrowed("EqualsValue");
-    }
-    match member.chars().next() {
-        Some(first) if first.is_lowercase() => Cow::Owned(operation_name(member)),
-        _ => Cow::Borrowed(member),
-    }
 }
 
 impl SdkService {
@@ -169,12 +157,9 @@ pub struct Parameters {
     /// Literal values must have the shape's JSON types (false where Step Functions converts
     /// values, e.g. an object given for a string it serialises).
     pub typed: bool,
-    /// Member names are the API's, written as `parameter_name` says (false: hand-written
-    /// shapes, whose names are the integration's own).
-    pub api_names: bool,
 }
 
-fn io_shape(io: Io, output: bool) -> Option<(Shape<'static>, bool, bool)> {
+fn io_shape(io: Io, output: bool) -> Option<(Shape<'static>, bool)> {
     match io {
         Io::None => None,
         Io::Api {
@@ -184,11 +169,11 @@ fn io_shape(io: Io, output: bool) -> Option<(Shape<'static>, bool, bool)> {
         } => {
             let op = model(chunk)?.operation(operation)?;
             let shape = if output { op.output() } else { op.input() }?;
-            Some((shape, typed, true))
+            Some((shape, typed))
         }
         Io::Hand { name } => {
             let shape = model(index().hand_chunk)?.operation(name)?.input()?;
-            Some((shape, true, false))
+            Some((shape, true))
         }
     }
 }
@@ -196,22 +181,18 @@ fn io_shape(io: Io, output: bool) -> Option<(Shape<'static>, bool, bool)> {
 impl Call {
     /// What `Parameters` / `Arguments` may hold; `None` when the data does not describe it.
     pub fn parameters(&self) -> Option<Parameters> {
-        let (shape, typed, api_names) = match self {
-            Call::Sdk { operation, .. } => (operation.input()?, true, true),
+        let (shape, typed) = match self {
+            Call::Sdk { operation, .. } => (operation.input()?, true),
             Call::Optimized(o) => io_shape(o.input, false)?,
         };
-        Some(Parameters {
-            shape,
-            typed,
-            api_names,
-        })
+        Some(Parameters { shape, typed })
     }
 
     /// The result the Task produces (before ResultSelector); `None` when not described.
     pub fn result(&self) -> Option<Shape<'static>> {
         match self {
             Call::Sdk { operation, .. } => operation.output(),
-            Call::Optimized(o) => io_shape(o.output, true).map(|(shape, ..)| shape),
+            Call::Optimized(o) => io_shape(o.output, true).map(|(shape, _)| shape),
         }
     }
 
@@ -229,6 +210,11 @@ impl Call {
         };
         let mut names: Vec<&'static str> = model.exceptions().collect();
         names.extend(op.into_iter().flat_map(|op| op.errors()));
+        // Whether an optimized integration adds the Exception suffix is not documented: only
+        // the API names that already have it are known as thrown.
+        if !matches!(self, Call::Sdk { .. }) {
+            names.retain(|n| n.ends_with("Exception"));
+        }
         names.sort_unstable();
         names.dedup();
         Some(Errors {
@@ -287,7 +273,9 @@ mod tests {
         assert!(sdk_services().len() > 400, "{}", sdk_services().len());
         for service in sdk_services() {
             if service.status != Status::Retired {
-                let model = service.model().unwrap_or_else(|| panic!("{}", service.name));
+                let model = service
+                    .model()
+                    .unwrap_or_else(|| panic!("{}", service.name));
                 assert!(model.operations().count() > 0, "{}", service.name);
             }
         }
@@ -310,15 +298,47 @@ mod tests {
             sdk_service("bedrockruntime").unwrap().botocore,
             "bedrock-runtime"
         );
-        assert_eq!(sdk_service("dynamodb").unwrap().exception_prefix, "DynamoDb");
+        assert_eq!(
+            sdk_service("dynamodb").unwrap().exception_prefix,
+            "DynamoDb"
+        );
         assert_eq!(sdk_service("acmpca").unwrap().exception_prefix, "AcmPca");
-        assert_eq!(sdk_service("iotwireless").unwrap().exception_prefix, "IotWireless");
-        assert_eq!(sdk_service("lookoutvision").unwrap().status, Status::Retired);
+        assert_eq!(
+            sdk_service("iotwireless").unwrap().exception_prefix,
+            "IotWireless"
+        );
+        assert_eq!(
+            sdk_service("lookoutvision").unwrap().status,
+            Status::Retired
+        );
         assert_eq!(sdk_service("lexruntime").unwrap().status, Status::Removed);
-        assert_eq!(parameter_name("stateMachineArn"), "StateMachineArn");
-        assert_eq!(parameter_name("Equals"), "EqualsValue");
-        assert_eq!(parameter_name("SSEKMSKeyId"), "SSEKMSKeyId");
         assert_eq!(action_name("DescribeDBInstances"), "describeDBInstances");
+        let member = |service: &str, op: &str, name: &str| {
+            let op = sdk_service(service)
+                .unwrap()
+                .model()
+                .unwrap()
+                .operation(op)
+                .unwrap();
+            op.input()
+                .unwrap()
+                .members()
+                .find(|m| m.is_named(name))
+                .map(|m| (m.name, m.other_name))
+        };
+        // The Java SDK's names, which deployed definitions use, and the API's, also accepted.
+        assert_eq!(
+            member("rds", "DescribeDBSnapshots", "DBSnapshotIdentifier"),
+            Some(("DbSnapshotIdentifier", Some("DBSnapshotIdentifier")))
+        );
+        assert_eq!(
+            member("sfn", "StartExecution", "StateMachineArn"),
+            Some(("StateMachineArn", None))
+        );
+        assert_eq!(
+            member("s3", "PutObject", "SSEKMSKeyId").map(|m| m.0),
+            Some("SsekmsKeyId")
+        );
     }
 
     #[test]
@@ -338,11 +358,10 @@ mod tests {
             .collect();
         assert_eq!(required, ["Bucket", "Key"]);
         let errors = call.errors().unwrap();
-        assert!(errors
-            .full_names()
-            .any(|n| n == "S3.NoSuchKeyException"));
+        assert!(errors.full_names().any(|n| n == "S3.NoSuchKeyException"));
         assert!(super::call(&parse("arn:aws:states:::aws-sdk:s3:GetObject")).is_none());
-        let lambda = super::call(&parse("arn:aws:states:::lambda:invoke.waitForTaskToken")).unwrap();
+        let lambda =
+            super::call(&parse("arn:aws:states:::lambda:invoke.waitForTaskToken")).unwrap();
         let result = lambda.result().unwrap();
         assert!(result.members().any(|m| m.name == "Payload"));
         let Call::Optimized(o) = lambda else { panic!() };
@@ -350,10 +369,12 @@ mod tests {
         assert_eq!(lambda.errors().unwrap().prefix, "Lambda");
         let ddb = super::call(&parse("arn:aws:states:::dynamodb:getItem")).unwrap();
         assert!(ddb.parameters().unwrap().typed);
-        assert!(!super::call(&parse("arn:aws:states:::sqs:sendMessage"))
-            .unwrap()
-            .parameters()
-            .unwrap()
-            .typed);
+        assert!(
+            !super::call(&parse("arn:aws:states:::sqs:sendMessage"))
+                .unwrap()
+                .parameters()
+                .unwrap()
+                .typed
+        );
     }
 }
