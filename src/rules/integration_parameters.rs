@@ -134,7 +134,10 @@ impl Checker<'_, '_, '_> {
             // The same name in another case: the forms it may be written in.
             let mut forms: Vec<&str> = Vec::new();
             for m in &expected {
-                let form = if m.name.to_lowercase() == lower {
+                let name = m.name.to_lowercase();
+                // `Equals` is written `EqualsValue` (the guide's rule for reserved words).
+                let renamed = name.strip_suffix("value") == Some(lower.as_str());
+                let form = if name == lower || renamed {
                     Some(m.name)
                 } else if m.other_name.is_some_and(|o| o.to_lowercase() == lower) {
                     // `equals` is written `EqualsValue` (the guide's rule for reserved words).
@@ -165,9 +168,11 @@ impl Checker<'_, '_, '_> {
                     ),
                 )
                 .state(self.state.name)
-                .help(
-                    "Step Functions writes the API's parameters in PascalCase, even where the API itself uses camelCase",
-                );
+                .help(if forms.iter().any(|f| f.len() == key.len() + 5 && f.ends_with("Value")) {
+                    "Step Functions writes a field named Equals as EqualsValue (the AWS SDK integrations' naming rules)"
+                } else {
+                    "Step Functions writes the API's parameters in PascalCase, even where the API itself uses camelCase"
+                });
                 // Written, if in the wrong case: not also reported as missing.
                 present.extend(forms.iter().copied());
                 if let [right] = forms[..] {
