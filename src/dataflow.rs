@@ -70,6 +70,8 @@ pub struct Read {
 #[derive(Debug)]
 pub struct DataFlow {
     incoming: Vec<Vec<Incoming>>,
+    /// Each Task's parsed Resource and the integration it calls, read once for every rule.
+    tasks: Vec<Option<(Resource, Option<integrations::Call>)>>,
 }
 
 impl DataFlow {
@@ -88,6 +90,21 @@ impl DataFlow {
                 work.push(start);
             }
         }
+        let tasks: Vec<Option<(Resource, Option<integrations::Call>)>> = machine
+            .states
+            .iter()
+            .map(|state| {
+                let resource = Resource::parse(state.task_resource()?.1);
+                let call = integrations::call(&resource);
+                Some((resource, call))
+            })
+            .collect();
+        // Whether each state's output is its typed result: asked once per state, not per visit.
+        let typed: Vec<bool> = machine
+            .states
+            .iter()
+            .map(|state| typed_output(state, call_result(&tasks[state.id])))
+            .collect();
         let mut collapsed = vec![false; n];
         let mut outputs: Vec<Shape> = Vec::new();
         while let Some(id) = work.pop() {
@@ -102,7 +119,7 @@ impl DataFlow {
                 for &input in &inputs {
                     outputs.push(match &edge.kind {
                         EdgeKind::Catch { catcher, .. } => catch_output(state, *catcher, input),
-                        _ => state_output(state, input),
+                        _ => state_output(state, input, typed[id]),
                     });
                 }
                 let facts = &mut incoming[target];
@@ -130,7 +147,23 @@ impl DataFlow {
                 }
             }
         }
-        DataFlow { incoming }
+        DataFlow { incoming, tasks }
+    }
+
+    /// A Task's `Resource`, parsed; `None` for other states and a Resource that is not a string.
+    pub fn resource(&self, id: StateId) -> Option<&Resource> {
+        self.tasks.get(id)?.as_ref().map(|(r, _)| r)
+    }
+
+    /// The integration a Task calls, when the data knows it.
+    pub fn call(&self, id: StateId) -> Option<integrations::Call> {
+        self.tasks.get(id)?.as_ref()?.1
+    }
+
+    /// The shape of the result a Task's integration returns, when the data describes it (see
+    /// `call_result`).
+    pub fn result(&self, id: StateId) -> Option<integrations::Shape<'static>> {
+        call_result(self.tasks.get(id)?)
     }
 
     /// Every shape arriving at the state, with the state it comes from. Empty when unreachable.
@@ -156,7 +189,7 @@ fn dedup(shapes: impl Iterator<Item = Shape>) -> Vec<Shape> {
 }
 
 /// What a state passes on its normal transitions, given the shape of its raw input.
-fn state_output(state: &State, input: Shape) -> Shape {
+fn state_output(state: &State, input: Shape, typed: bool) -> Shape {
     let Some(ty) = state.ty else {
         return Shape::Unknown;
     };
@@ -165,7 +198,7 @@ fn state_output(state: &State, input: Shape) -> Shape {
             Some(output) => literal_shape(output),
             None => match ty {
                 StateType::Parallel | StateType::Map => Shape::Array { producer: state.id },
-                StateType::Task if typed_output(state) => Shape::TaskOutput { task: state.id },
+                StateType::Task if typed => Shape::TaskOutput { task: state.id },
                 StateType::Task => task_result(state),
                 _ => input,
             },
@@ -184,7 +217,7 @@ fn state_output(state: &State, input: Shape) -> Shape {
             };
             place_result(state.get("ResultPath"), effective, result)
         }
-        StateType::Task if typed_output(state) => return Shape::TaskOutput { task: state.id },
+        StateType::Task if typed => return Shape::TaskOutput { task: state.id },
         StateType::Task | StateType::Parallel | StateType::Map => {
             let raw = match ty {
                 StateType::Task => task_result(state),
@@ -260,59 +293,54 @@ fn task_result(state: &State) -> Shape {
     }
 }
 
-/// Whether a Task's output is its integration's typed result, placed and selected by simple
-/// paths: no ResultSelector (JSONPath), and ResultPath and OutputPath absent, `$`, or plain
-/// walks to one field (`$.a.b`, `$['a'][0]`). JSONata Tasks without `Output` pass the result.
-pub fn typed_output(state: &State) -> bool {
-    if !state.is(StateType::Task) {
+/// Whether a Task's output is its integration's typed result (`result`), placed and selected
+/// by simple paths: no ResultSelector (JSONPath), and ResultPath and OutputPath absent, `$`, or
+/// plain walks to one field (`$.a.b`, `$['a'][0]`). JSONata Tasks without `Output` pass the
+/// result.
+fn typed_output(state: &State, result: Option<integrations::Shape<'static>>) -> bool {
+    if !state.is(StateType::Task) || result.is_none() {
         return false;
     }
     if state.query_language == QueryLanguage::Jsonata {
-        if state.get("Output").is_some() {
-            return false;
-        }
-    } else {
-        if state.get("ResultSelector").is_some() {
-            return false;
-        }
-        for key in ["ResultPath", "OutputPath"] {
-            if let Some(node) = state.get(key) {
-                if node.as_str().and_then(simple_path).is_none() {
-                    return false;
-                }
-            }
-        }
+        return state.get("Output").is_none();
     }
-    task_call_result(state).is_some()
+    if state.get("ResultSelector").is_some() {
+        return false;
+    }
+    ["ResultPath", "OutputPath"].iter().all(|key| {
+        state
+            .get(key)
+            .is_none_or(|node| node.as_str().and_then(simple_path).is_some())
+    })
 }
 
-/// The shape of the result a Task's integration returns, when the data describes it: only for
-/// request/response, since a callback returns what SendTaskSuccess sends and `.sync` what the
-/// finished job reports.
-pub fn task_call_result(state: &State) -> Option<integrations::Shape<'static>> {
-    let (_, arn) = state.task_resource()?;
-    let resource = Resource::parse(arn);
+/// The shape of the result a Task's call returns: only for request/response, since a callback
+/// returns what SendTaskSuccess sends and `.sync` what the finished job reports.
+fn call_result(
+    task: &Option<(Resource, Option<integrations::Call>)>,
+) -> Option<integrations::Shape<'static>> {
+    let (resource, call) = task.as_ref()?;
     if resource.pattern() != Some(crate::asl::resource::Pattern::RequestResponse) {
         return None;
     }
-    integrations::call(&resource)?.result()
+    call.as_ref()?.result()
 }
 
 /// One step of a simple path.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Step {
-    Field(String),
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step<'a> {
+    Field(&'a str),
     Index,
 }
 
 /// The steps of a path that walks plainly to one node of the data (`$`, `$.a.b`, `$['a'][0]`);
 /// `None` for anything else (context paths, variables, filters, wildcards, functions).
-pub fn simple_path(path: &str) -> Option<Vec<Step>> {
+pub fn simple_path(path: &str) -> Option<Vec<Step<'_>>> {
     path_steps(path).filter(|(_, whole)| *whole).map(|(s, _)| s)
 }
 
 /// The plain steps a data path starts with, and whether they are the whole path.
-pub fn path_steps(path: &str) -> Option<(Vec<Step>, bool)> {
+pub fn path_steps(path: &str) -> Option<(Vec<Step<'_>>, bool)> {
     let rest = path.trim_end().strip_prefix('$')?;
     if rest.starts_with('$') || rest.chars().next().is_some_and(|c| c != '.' && c != '[') {
         return None;
@@ -328,7 +356,7 @@ pub fn path_steps(path: &str) -> Option<(Vec<Step>, bool)> {
             if after[end..].starts_with('(') {
                 return Some((steps, false));
             }
-            steps.push(Step::Field(after[..end].to_string()));
+            steps.push(Step::Field(&after[..end]));
             rest = &after[end..];
         } else if let Some(after) = rest.strip_prefix('[') {
             let inside = after.trim_start();
@@ -341,7 +369,7 @@ pub fn path_steps(path: &str) -> Option<(Vec<Step>, bool)> {
                 let Some(tail) = body[end + 1..].trim_start().strip_prefix(']') else {
                     return Some((steps, false));
                 };
-                steps.push(Step::Field(body[..end].to_string()));
+                steps.push(Step::Field(&body[..end]));
                 rest = tail;
             } else {
                 let Some(end) = inside.find(']') else {
@@ -756,7 +784,7 @@ mod tests {
 
     #[test]
     fn path_steps_stop_at_anything_but_a_plain_walk() {
-        let field = |s: &str| Step::Field(s.to_string());
+        let field = Step::Field;
         assert_eq!(simple_path("$"), Some(vec![]));
         assert_eq!(
             simple_path("$.a['b c'][0].d"),

@@ -53,8 +53,15 @@ pub enum Resource {
 
 impl Resource {
     pub fn parse(arn: &str) -> Resource {
-        // `${AWS::Partition}`-style placeholders may hold colons; blank them out first.
-        let arn = placeholder::blank(arn);
+        // `${AWS::Partition}`-style placeholders may hold colons; blank them out first (most
+        // ARNs have none, and are not copied).
+        let blanked;
+        let arn = if arn.contains('{') {
+            blanked = placeholder::blank(arn);
+            blanked.as_str()
+        } else {
+            arn
+        };
         let parts: Vec<&str> = arn.split(':').collect();
         if parts.len() < 6 || parts[0] != "arn" {
             return Resource::Unknown;

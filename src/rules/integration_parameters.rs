@@ -1,6 +1,5 @@
 use super::{rule_doc, Category, Context, FixSpec, Rule};
-use crate::asl::integrations::{self, Call, Kind, Parameters, Shape};
-use crate::asl::resource::Resource;
+use crate::asl::integrations::{Call, Kind, Parameters, Shape};
 use crate::diagnostic::{abbreviate, Applicability, Finding, Fix, Severity};
 use crate::document::{Member, Node, Value};
 use crate::edits;
@@ -29,11 +28,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         if !state.is(StateType::Task) {
             continue;
         }
-        let Some((_, arn)) = state.task_resource() else {
-            continue;
-        };
-        let resource = Resource::parse(arn);
-        let Some(call) = integrations::call(&resource) else {
+        let Some(call) = cx.flow.call(state.id) else {
             continue;
         };
         let Some(params) = call.parameters() else {
@@ -59,7 +54,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             member,
             &member.value,
             params.shape,
-            field.to_string(),
+            &Trail::Field(field),
             0,
             out,
         );
@@ -97,16 +92,16 @@ impl Checker<'_, '_, '_> {
         owner: &Member,
         object: &Node,
         shape: Shape<'static>,
-        path: String,
+        path: &Trail,
         depth: usize,
         out: &mut Vec<Finding>,
     ) {
         let Some(members) = object.as_object() else {
             return;
         };
-        let expected: Vec<integrations::Member<'static>> = shape.members().collect();
+        let expected = || shape.members();
         let state = abbreviate(self.state.name);
-        let call = self.call.describe();
+        let call = Described(self.call);
         let mut present: Vec<&str> = Vec::new();
         for member in members {
             let (key, dynamic) = match member.key.strip_suffix(".$") {
@@ -117,13 +112,13 @@ impl Checker<'_, '_, '_> {
                 return;
             }
             present.push(key);
-            if let Some(m) = expected.iter().find(|m| m.is_named(key)) {
+            if let Some(m) = expected().find(|m| m.is_named(key)) {
                 if !dynamic && !unknown(self.cx, &member.value, self.jsonata) {
                     self.value(
                         member,
                         &member.value,
                         m.shape,
-                        format!("{path}.{key}"),
+                        &Trail::Key(path, key),
                         depth + 1,
                         out,
                     );
@@ -133,7 +128,7 @@ impl Checker<'_, '_, '_> {
             let lower = key.to_lowercase();
             // The same name in another case: the forms it may be written in.
             let mut forms: Vec<&str> = Vec::new();
-            for m in &expected {
+            for m in expected() {
                 let name = m.name.to_lowercase();
                 // `Equals` is written `EqualsValue` (the guide's rule for reserved words).
                 let renamed = name.strip_suffix("value") == Some(lower.as_str());
@@ -190,7 +185,7 @@ impl Checker<'_, '_, '_> {
                 out.push(finding);
                 continue;
             }
-            let names: Vec<&str> = expected.iter().map(|m| m.name).collect();
+            let names: Vec<&str> = expected().map(|m| m.name).collect();
             let help = match did_you_mean(key, names.iter().copied()) {
                 Some(close) => format!("did you mean \"{close}\"?"),
                 None => format!("its fields are: {}", list(&names)),
@@ -207,8 +202,7 @@ impl Checker<'_, '_, '_> {
                 .help(help),
             );
         }
-        let missing: Vec<&str> = expected
-            .iter()
+        let missing: Vec<&str> = expected()
             .filter(|m| m.required && !present.iter().any(|p| m.is_named(p)))
             .map(|m| m.name)
             .collect();
@@ -246,7 +240,7 @@ impl Checker<'_, '_, '_> {
         owner: &Member,
         node: &Node,
         shape: Shape<'static>,
-        path: String,
+        path: &Trail,
         depth: usize,
         out: &mut Vec<Finding>,
     ) {
@@ -281,14 +275,7 @@ impl Checker<'_, '_, '_> {
                         _ => (m.key.as_str(), false),
                     };
                     if !dynamic && !unknown(self.cx, &m.value, self.jsonata) {
-                        self.value(
-                            m,
-                            &m.value,
-                            element,
-                            format!("{path}.{key}"),
-                            depth + 1,
-                            out,
-                        );
+                        self.value(m, &m.value, element, &Trail::Key(path, key), depth + 1, out);
                     }
                 }
             }
@@ -298,7 +285,7 @@ impl Checker<'_, '_, '_> {
                 };
                 for (i, item) in items.iter().enumerate() {
                     if !unknown(self.cx, item, self.jsonata) {
-                        self.value(owner, item, element, format!("{path}[{i}]"), depth + 1, out);
+                        self.value(owner, item, element, &Trail::Index(path, i), depth + 1, out);
                     }
                 }
             }
@@ -334,6 +321,33 @@ impl Checker<'_, '_, '_> {
             }
             _ => {}
         }
+    }
+}
+
+/// Where a value sits below Parameters or Arguments (`Parameters.Key.id`), written out only
+/// when a message needs it.
+enum Trail<'a> {
+    Field(&'a str),
+    Key(&'a Trail<'a>, &'a str),
+    Index(&'a Trail<'a>, usize),
+}
+
+impl std::fmt::Display for Trail<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Trail::Field(name) => f.write_str(name),
+            Trail::Key(parent, key) => write!(f, "{parent}.{key}"),
+            Trail::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
+/// A call as messages name it, formatted only when a message is written.
+struct Described<'a>(&'a Call);
+
+impl std::fmt::Display for Described<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.describe())
     }
 }
 

@@ -1,6 +1,5 @@
 use super::{rule_doc, Category, Context, Rule};
-use crate::asl::integrations::{self, Kind, Shape};
-use crate::asl::resource::Resource;
+use crate::asl::integrations::{Kind, Shape};
 use crate::dataflow::{self, path_steps, reads, simple_path, Incoming, Step};
 use crate::diagnostic::{abbreviate, Finding, Severity};
 use crate::document::descendants;
@@ -37,7 +36,7 @@ const METADATA: [&str; 2] = ["SdkHttpMetadata", "SdkResponseMetadata"];
 
 /// Follows `steps` into `shape`.
 fn resolve(mut shape: Shape<'static>, steps: &[Step]) -> Found {
-    if matches!(steps.first(), Some(Step::Field(f)) if METADATA.contains(&f.as_str())) {
+    if matches!(steps.first(), Some(Step::Field(f)) if METADATA.contains(f)) {
         return Found::Unknown;
     }
     for step in steps {
@@ -51,7 +50,7 @@ fn resolve(mut shape: Shape<'static>, steps: &[Step]) -> Found {
                     None => {
                         return Found::Missing {
                             shape,
-                            field: name.clone(),
+                            field: name.to_string(),
                         }
                     }
                 }
@@ -71,7 +70,7 @@ fn resolve(mut shape: Shape<'static>, steps: &[Step]) -> Found {
             ) => {
                 return Found::Missing {
                     shape,
-                    field: name.clone(),
+                    field: name.to_string(),
                 }
             }
             _ => return Found::Unknown,
@@ -88,17 +87,17 @@ fn member_matches(member: &str, name: &str) -> bool {
 
 /// How Task `task`'s output relates to its result: the result's place (ResultPath) and the
 /// part passed on (OutputPath), as steps.
-struct View {
+struct View<'d> {
     task: StateId,
     result: Shape<'static>,
-    placed_at: Vec<Step>,
-    selected: Vec<Step>,
+    placed_at: Vec<Step<'d>>,
+    selected: Vec<Step<'d>>,
 }
 
-impl View {
-    fn of(state: &State) -> Option<View> {
-        let result = dataflow::task_call_result(state)?;
-        let steps = |key: &str| -> Option<Vec<Step>> {
+impl<'d> View<'d> {
+    fn of(cx: &Context, state: &State<'d>) -> Option<View<'d>> {
+        let result = cx.flow.result(state.id)?;
+        let steps = |key: &str| -> Option<Vec<Step<'d>>> {
             if state.query_language == QueryLanguage::Jsonata {
                 return Some(Vec::new());
             }
@@ -115,13 +114,18 @@ impl View {
         })
     }
 
+    /// Whether the whole output is a value the data leaves open (a Lambda function's Payload).
+    fn open(&self) -> bool {
+        matches!(self.find(&[], true), Found::Value(s) if matches!(s.kind(), Kind::Any | Kind::Blob))
+    }
+
     /// What `steps` into the Task's output find (`from_output`), or into the value before
     /// OutputPath selects (for OutputPath itself).
     fn find(&self, steps: &[Step], from_output: bool) -> Found {
         let mut full: Vec<Step> = if from_output {
             self.selected.clone()
         } else {
-            Vec::new()
+            Vec::with_capacity(steps.len())
         };
         full.extend_from_slice(steps);
         match full.strip_prefix(self.placed_at.as_slice()) {
@@ -138,12 +142,13 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         if !state.is(StateType::Task) {
             continue;
         }
-        let Some(result) = dataflow::task_call_result(state) else {
+        let Some(result) = cx.flow.result(state.id) else {
             continue;
         };
         own_reads(cx, state, result, out);
     }
-    // Reads, in the next states, of a Task's output.
+    // Reads, in the next states, of a Task's output; each Task's view made once.
+    let mut views_of: Vec<Option<Option<View>>> = Vec::new();
     for state in cx.states() {
         let incoming = cx.flow.incoming(state.id);
         if incoming.is_empty()
@@ -154,16 +159,26 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let tasks: Vec<StateId> = dedup_tasks(incoming);
-        let views: Vec<View> = tasks
+        if views_of.is_empty() {
+            views_of.resize_with(cx.machine.states.len(), || None);
+        }
+        for &t in &tasks {
+            if views_of[t].is_none() {
+                views_of[t] = Some(View::of(cx, cx.machine.state(t)));
+            }
+        }
+        let views: Vec<&View> = tasks
             .iter()
-            .filter_map(|&t| View::of(cx.machine.state(t)))
+            .filter_map(|&t| views_of[t].as_ref()?.as_ref())
             .collect();
-        if views.len() != tasks.len() {
+        // Outputs that are wholly open (`"OutputPath": "$.Payload"` of lambda:invoke) can
+        // never show a missing field: nothing to check.
+        if views.len() != tasks.len() || views.iter().all(|v| v.open()) {
             continue;
         }
-        for (steps, span, path) in input_reads(cx, state) {
-            report_missing(cx, state, &views, (&steps, true), span, &path, out);
-        }
+        for_each_input_read(cx, state, |steps, span, path| {
+            report_missing(cx, state, &views, (steps, true), span, path, out);
+        });
         if state.is(StateType::Choice) && state.query_language == QueryLanguage::JsonPath {
             compared_objects(cx, state, &views, out);
         }
@@ -182,9 +197,8 @@ fn dedup_tasks(incoming: &[Incoming]) -> Vec<StateId> {
     out
 }
 
-/// The steps, span and text of each read of the state's input.
-fn input_reads(cx: &Context, state: &State) -> Vec<(Vec<Step>, Span, String)> {
-    let mut out = Vec::new();
+/// Each read of the state's input: its steps, span and text.
+fn for_each_input_read(cx: &Context, state: &State, mut each: impl FnMut(&[Step], Span, &str)) {
     if state.query_language == QueryLanguage::Jsonata {
         for site in cx.jsonata.of_state(state.id) {
             if matches!(site.location.owner, Owner::Catcher { .. }) {
@@ -195,33 +209,28 @@ fn input_reads(cx: &Context, state: &State) -> Vec<(Vec<Step>, Span, String)> {
                 if access.member.as_deref() != Some("input") || access.fields.is_empty() {
                     continue;
                 }
-                let steps = access
-                    .fields
-                    .iter()
-                    .map(|(f, _)| Step::Field(f.clone()))
-                    .collect();
+                let steps: Vec<Step> = access.fields.iter().map(|(f, _)| Step::Field(f)).collect();
                 let last = &access.fields[access.fields.len() - 1].1;
                 let range = site.in_string(access.span.start..last.end);
-                let path = site.text()[access.span.start..last.end].to_string();
-                out.push((steps, cx.value_span(site.node, range), path));
+                let path = &site.text()[access.span.start..last.end];
+                each(&steps, cx.value_span(site.node, range), path);
             }
         }
-        return out;
+        return;
     }
     for read in reads(state) {
         if let Some((steps, _)) = path_steps(&read.path) {
-            out.push((steps, read.span, read.path));
+            each(&steps, read.span, &read.path);
         }
     }
-    out
 }
 
 /// Reports a read whose `steps` (into the Task's output, or before OutputPath selects) find
 /// a missing field in every view.
-fn report_missing(
+fn report_missing<'d, V: std::borrow::Borrow<View<'d>>>(
     cx: &Context,
     state: &State,
-    views: &[View],
+    views: &[V],
     (steps, from_output): (&[Step], bool),
     span: Span,
     path: &str,
@@ -229,6 +238,7 @@ fn report_missing(
 ) {
     let mut first = None;
     for view in views {
+        let view = view.borrow();
         match view.find(steps, from_output) {
             Found::Missing { .. } if first.is_some() => {}
             found @ Found::Missing { .. } => first = Some((view, found)),
@@ -239,7 +249,7 @@ fn report_missing(
         return;
     };
     let task = cx.machine.state(view.task);
-    let (what, help) = describe_missing(task, shape, &field);
+    let (what, help) = describe_missing(cx, task, shape, &field);
     let from = if task.id == state.id {
         "its own result".to_string()
     } else {
@@ -252,7 +262,7 @@ fn report_missing(
                 "state '{}' reads \"{}\", but {from} ({}) {what}",
                 abbreviate(state.name),
                 abbreviate(path),
-                call_name(task)
+                call_name(cx, task)
             ),
         )
         .state(state.name)
@@ -264,15 +274,20 @@ fn report_missing(
     );
 }
 
-fn call_name(task: &State) -> String {
-    task.task_resource()
-        .and_then(|(_, arn)| integrations::call(&Resource::parse(arn)))
+fn call_name(cx: &Context, task: &State) -> String {
+    cx.flow
+        .call(task.id)
         .map_or_else(String::new, |c| c.describe())
 }
 
 /// Why a field is missing, and what to write instead.
-fn describe_missing(task: &State, shape: Shape<'static>, field: &str) -> (String, String) {
-    let is_lambda = call_name(task) == "lambda:invoke";
+fn describe_missing(
+    cx: &Context,
+    task: &State,
+    shape: Shape<'static>,
+    field: &str,
+) -> (String, String) {
+    let is_lambda = call_name(cx, task) == "lambda:invoke";
     let fields: Vec<&str> = shape.members().map(|m| m.name).collect();
     let field = abbreviate(field);
     match shape.kind() {
@@ -338,16 +353,12 @@ fn own_reads(cx: &Context, state: &State, result: Shape<'static>, out: &mut Vec<
                 if access.member.as_deref() != Some("result") || access.fields.is_empty() {
                     continue;
                 }
-                let steps: Vec<Step> = access
-                    .fields
-                    .iter()
-                    .map(|(f, _)| Step::Field(f.clone()))
-                    .collect();
+                let steps: Vec<Step> = access.fields.iter().map(|(f, _)| Step::Field(f)).collect();
                 let last = &access.fields[access.fields.len() - 1].1;
                 let range = site.in_string(access.span.start..last.end);
-                let path = site.text()[access.span.start..last.end].to_string();
+                let path = &site.text()[access.span.start..last.end];
                 let span = cx.value_span(site.node, range);
-                report_missing(cx, state, &views, (&steps, true), span, &path, out);
+                report_missing(cx, state, &views, (&steps, true), span, path, out);
             }
         }
         return;
@@ -382,7 +393,7 @@ fn own_reads(cx: &Context, state: &State, result: Shape<'static>, out: &mut Vec<
         }
     }
     // OutputPath selects from the result placed by ResultPath.
-    let (Some(node), Some(own)) = (state.get("OutputPath"), View::of(state)) else {
+    let (Some(node), Some(own)) = (state.get("OutputPath"), View::of(cx, state)) else {
         return;
     };
     if let Some(steps) = node.as_str().and_then(simple_path) {
@@ -392,7 +403,7 @@ fn own_reads(cx: &Context, state: &State, result: Shape<'static>, out: &mut Vec<
 }
 
 /// A Choice that compares a value which, in the result, is an object or an array.
-fn compared_objects(cx: &Context, state: &State, views: &[View], out: &mut Vec<Finding>) {
+fn compared_objects(cx: &Context, state: &State, views: &[&View], out: &mut Vec<Finding>) {
     for rule in state.choice_rules() {
         let Some(variable) = rule.node.get("Variable") else {
             continue;
@@ -437,7 +448,7 @@ fn compared_objects(cx: &Context, state: &State, views: &[View], out: &mut Vec<F
                     abbreviate(state.name),
                     abbreviate(text),
                     abbreviate(task.name),
-                    call_name(task),
+                    call_name(cx, task),
                     if shape.kind() == Kind::List { "an array" } else { "an object" }
                 ),
             )

@@ -1,5 +1,5 @@
 use super::{rule_doc, Category, Context, FixSpec, Rule};
-use crate::asl::integrations::{self, SdkService, Status};
+use crate::asl::integrations::{self, Call, SdkService, Status};
 use crate::asl::resource::{integration_parts, IntegrationParts, Resource};
 use crate::diagnostic::{abbreviate, Applicability, Finding, Fix, Severity};
 use crate::document::Node;
@@ -25,15 +25,26 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Some((node, arn)) = state.task_resource() else {
             continue;
         };
-        let Resource::Integration {
+        let Some(Resource::Integration {
             service,
             action,
             sdk,
             ..
-        } = Resource::parse(arn)
+        }) = cx.flow.resource(state.id)
         else {
             continue;
         };
+        // Known exactly, offered and supported: nothing to say.
+        match cx.flow.call(state.id) {
+            Some(Call::Optimized(_)) => continue,
+            Some(Call::Sdk { service, operation })
+                if service.status == Status::Offered
+                    && !service.is_unsupported(operation.name()) =>
+            {
+                continue
+            }
+            _ => {}
+        }
         let Some(parts) = integration_parts(arn) else {
             continue;
         };
@@ -43,10 +54,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             node,
             parts: &parts,
         };
-        let finding = if sdk {
-            sdk_call(&at, &service, &action)
+        let finding = if *sdk {
+            sdk_call(&at, service, action)
         } else {
-            optimized_call(&at, &service, &action)
+            optimized_call(&at, service, action)
         };
         out.extend(finding);
     }

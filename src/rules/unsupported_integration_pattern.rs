@@ -28,28 +28,27 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Some((node, arn)) = state.task_resource() else {
             continue;
         };
-        let Resource::Integration {
+        let Some(Resource::Integration {
             service,
             action,
             pattern,
             sdk,
-        } = Resource::parse(arn)
+        }) = cx.flow.resource(state.id)
         else {
             continue;
         };
+        let pattern = *pattern;
         if pattern == Pattern::RequestResponse {
             continue;
         }
-        let Some(parts) = integration_parts(arn) else {
-            continue;
-        };
         let name = abbreviate(state.name);
-        let span = cx.value_span(node, parts.suffix.clone());
-        if sdk {
-            if pattern == Pattern::Callback || integrations::sdk_service(&service).is_none() {
+        let span = || integration_parts(arn).map(|parts| cx.value_span(node, parts.suffix));
+        if *sdk {
+            if pattern == Pattern::Callback || integrations::sdk_service(service).is_none() {
                 continue;
             }
-            let optimized = integrations::optimized(&service, &action)
+            let Some(span) = span() else { continue };
+            let optimized = integrations::optimized(service, action)
                 .filter(|o| o.supports(pattern))
                 .map(|o| {
                     format!(
@@ -78,12 +77,13 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             );
             continue;
         }
-        let Some(optimized) = integrations::optimized(&service, &action) else {
+        let Some(optimized) = integrations::optimized(service, action) else {
             continue;
         };
         if optimized.supports(pattern) {
             continue;
         }
+        let Some(span) = span() else { continue };
         let supported: Vec<&str> = optimized.patterns().map(describe).collect();
         out.push(
             Finding::new(

@@ -417,6 +417,18 @@ impl Model {
         Some(Operation { model: self, i })
     }
 
+    /// The operation `order` finds: it compares an operation's name with the one sought.
+    pub fn operation_by(
+        &self,
+        order: impl Fn(&str) -> std::cmp::Ordering,
+    ) -> Option<Operation<'_>> {
+        let i = self
+            .operations
+            .binary_search_by(|op| order(self.string(op.name)))
+            .ok()?;
+        Some(Operation { model: self, i })
+    }
+
     pub fn operations(&self) -> impl Iterator<Item = Operation<'_>> + '_ {
         (0..self.operations.len()).map(|i| Operation { model: self, i })
     }

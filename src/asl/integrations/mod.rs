@@ -49,9 +49,13 @@ pub fn optimized_integrations() -> &'static [Optimized] {
 
 /// The optimized integration `arn:aws:states:::<service>:<action>`.
 pub fn optimized(service: &str, action: &str) -> Option<&'static Optimized> {
-    optimized_integrations()
-        .iter()
-        .find(|o| o.service == service && o.action == action)
+    // Sorted by `service:action`, which orders like (service, action): ':' sorts before any
+    // character of a name.
+    let all = optimized_integrations();
+    let i = all
+        .binary_search_by(|o| (o.service, o.action).cmp(&(service, action)))
+        .ok()?;
+    all.get(i)
 }
 
 /// Whether Step Functions has optimized integrations for this service name.
@@ -92,19 +96,21 @@ pub fn action_name(operation: &str) -> String {
     })
 }
 
-/// The operation an SDK integration's action names: `getObject` → `GetObject`.
-fn operation_name(action: &str) -> String {
-    let mut chars = action.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
-}
-
 impl SdkService {
     /// The API operation an action names, exactly (`getObject`, not `GetObject`).
     pub fn operation(&self, action: &str) -> Option<Operation<'static>> {
-        let op = self.model()?.operation(&operation_name(action))?;
-        (action_name(op.name()) == action).then_some(op)
+        // The action is the operation with a lowercase first letter; compared without copies.
+        let first = action.chars().next()?;
+        if !first.is_ascii_lowercase() {
+            return None;
+        }
+        let rest = &action[1..];
+        let upper = first.to_ascii_uppercase();
+        self.model()?.operation_by(|name| {
+            let mut chars = name.chars();
+            let head = chars.next().unwrap_or_default();
+            (head, chars.as_str()).cmp(&(upper, rest))
+        })
     }
 
     /// Step Functions does not support this API operation (PascalCase) of the service.
@@ -193,6 +199,14 @@ impl Call {
         match self {
             Call::Sdk { operation, .. } => operation.output(),
             Call::Optimized(o) => io_shape(o.output, true).map(|(shape, _)| shape),
+        }
+    }
+
+    /// The prefix of the errors the call throws (`S3`, `Lambda`); `None` when not documented.
+    pub fn error_prefix(&self) -> Option<&'static str> {
+        match self {
+            Call::Sdk { service, .. } => Some(service.exception_prefix),
+            Call::Optimized(o) => (!o.error_prefix.is_empty()).then_some(o.error_prefix),
         }
     }
 
