@@ -59,7 +59,7 @@ fn github_actions_job_writes_valid_sarif() {
     let sarif: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 5);
+    assert_eq!(results.len(), 6);
     assert_eq!(
         results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "flows/order.asl.json"
@@ -119,7 +119,7 @@ fn gitlab_job_writes_a_code_quality_report() {
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap();
     let issues = report.as_array().unwrap();
-    assert_eq!(issues.len(), 5);
+    assert_eq!(issues.len(), 6);
     for issue in issues {
         for key in ["description", "check_name", "fingerprint", "severity"] {
             assert!(issue[key].is_string(), "{key}: {issue}");
