@@ -110,4 +110,4 @@ function run() {
 
 if (require.main === module) run();
 
-module.exports = { candidates, PLATFORMS };
+module.exports = { candidates, run, PLATFORMS };
