@@ -737,6 +737,23 @@ fn zip_member(archive: &Path, member: &str) -> String {
     String::from_utf8(o.stdout).unwrap()
 }
 
+fn zip_names(archive: &Path) -> Vec<String> {
+    let o = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))",
+        ])
+        .arg(archive)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
 fn tar_member(archive: &Path, member: &str) -> String {
     let o = Command::new("tar")
         .arg("-xzOf")
@@ -798,6 +815,25 @@ fn every_artefact_has_the_cargo_version() {
     let manifest: Value =
         serde_json::from_str(&zip_member(&vsix, "extension/package.json")).unwrap();
     assert_eq!(manifest["version"], VERSION);
+    let names = zip_names(&vsix);
+    for file in [
+        "extension/bin/asl-lint",
+        "extension/dist/extension.js",
+        "extension/LICENSE.txt",
+        "extension/changelog.md",
+        "extension/readme.md",
+    ] {
+        assert!(
+            names.iter().any(|n| n == file),
+            "{file} not in the .vsix: {names:?}"
+        );
+    }
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains("node_modules") || n.ends_with(".ts")),
+        "the .vsix holds the bundle only: {names:?}"
+    );
     let vsixmanifest = zip_member(&vsix, "extension.vsixmanifest");
     assert!(
         vsixmanifest.contains(&format!(
@@ -839,4 +875,172 @@ fn every_artefact_has_the_cargo_version() {
         "{metadata}"
     );
     assert!(metadata.contains(REPOSITORY), "{metadata}");
+}
+
+/// The Install section: pip and npm (with npx) first, then the action, pre-commit and VS Code;
+/// cargo last.
+#[test]
+fn readme_install_section_leads_with_pip_and_npm_and_ends_with_cargo() {
+    let lines = readme_install_lines();
+    assert_eq!(lines[0], "pip install asl-lint", "{lines:?}");
+    assert_eq!(lines[1], "npm i -D asl-lint", "{lines:?}");
+    assert!(lines[2].starts_with("npx asl-lint"), "{lines:?}");
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let start = readme.find("\n## Install\n").unwrap();
+    let section = &readme[start..start + readme[start + 1..].find("\n## ").unwrap()];
+    let at = |needle: &str| {
+        section
+            .find(needle)
+            .unwrap_or_else(|| panic!("the Install section mentions {needle}"))
+    };
+    let order = [
+        at("pip install asl-lint"),
+        at("npm i -D asl-lint"),
+        at(&format!("uses: asl-lint/asl-lint@v{VERSION}")),
+        at("**pre-commit**"),
+        at("**VS Code**"),
+        at("cargo install"),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    assert!(
+        !section[..at("**Cargo**")].contains("cargo "),
+        "cargo comes last"
+    );
+    // The pinned versions the README gives are this one.
+    for pinned in [
+        format!("asl-lint-linux-x64-{VERSION}.vsix"),
+        format!("rev: v{VERSION}"),
+        format!("pip install asl-lint=={VERSION}"),
+        format!("uses: asl-lint/asl-lint@v{VERSION}\n"),
+    ] {
+        assert!(readme.contains(&pinned), "the README has {pinned:?}");
+    }
+}
+
+/// The repository's address is Cargo.toml's `repository`: the code and the packages take it
+/// from there (env!("CARGO_PKG_REPOSITORY"), scripts/dist), and the documents that must spell
+/// it out use exactly it (or the hook repository beside it).
+#[test]
+fn the_repository_address_comes_from_cargo_toml() {
+    let root = common::root();
+    let owner = REPOSITORY
+        .trim_end_matches('/')
+        .rsplit_once('/')
+        .map(|(owner, _)| owner.to_string())
+        .unwrap();
+    let hooks = format!("{REPOSITORY}-pre-commit");
+    // Where it must not be written at all.
+    for dir in [
+        "src",
+        "npm",
+        "editors/vscode/src",
+        "scripts",
+        "tests/vscode",
+    ] {
+        for entry in walkdir::WalkDir::new(root.join(dir))
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            assert!(
+                !text.contains(&owner),
+                "{} spells out the repository address; take it from Cargo.toml",
+                entry.path().display()
+            );
+        }
+    }
+    for file in [
+        "pyproject.toml",
+        "editors/vscode/package.json",
+        "editors/vscode/README.md",
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        assert!(
+            !text.contains(&owner),
+            "{file} spells out the repository address"
+        );
+    }
+    // Where it is written, it is Cargo.toml's.
+    for file in ["README.md", "CHANGELOG.md"] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        for (at, _) in text.match_indices(&owner) {
+            let rest = &text[at..];
+            assert!(
+                rest.starts_with(&hooks) || rest.starts_with(REPOSITORY),
+                "{file}: {}",
+                &rest[..rest.len().min(60)]
+            );
+        }
+    }
+}
+
+#[test]
+fn the_release_workflow_builds_every_platform_with_scripts_dist() {
+    let root = common::root();
+    let workflow = std::fs::read_to_string(root.join(".github/workflows/release.yml")).unwrap();
+    // The matrix is npm/platforms.json itself, read by the plan job.
+    assert!(
+        workflow.contains("jq -c . npm/platforms.json"),
+        "{workflow}"
+    );
+    assert!(workflow.contains("fromJSON(needs.plan.outputs.platforms)"));
+    for command in [
+        "version", "binary", "npm", "vscode", "archives", "notes", "hooks",
+    ] {
+        assert!(
+            workflow.contains(&format!("scripts/dist {command}")),
+            "release.yml does not run scripts/dist {command}"
+        );
+    }
+    // Trusted publishing: OIDC tokens, no stored secret for PyPI or npm.
+    assert!(workflow.contains("pypa/gh-action-pypi-publish"));
+    assert!(workflow.contains("npm publish --access public --provenance"));
+    assert_eq!(workflow.matches("id-token: write").count(), 2);
+    assert!(!workflow.contains("NPM_TOKEN") && !workflow.contains("PYPI_API_TOKEN"));
+    assert!(workflow.contains("SHA256SUMS"));
+
+    let platforms: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("npm/platforms.json")).unwrap())
+            .unwrap();
+    let targets: Vec<&str> = platforms
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["target"].as_str().unwrap())
+        .collect();
+    for wanted in [
+        "x86_64-unknown-linux-gnu",
+        "aarch64-unknown-linux-gnu",
+        "x86_64-unknown-linux-musl",
+        "aarch64-unknown-linux-musl",
+        "x86_64-apple-darwin",
+        "aarch64-apple-darwin",
+        "x86_64-pc-windows-msvc",
+    ] {
+        assert!(targets.contains(&wanted), "{wanted}");
+    }
+    for p in platforms.as_array().unwrap() {
+        let musl = p["target"].as_str().unwrap().ends_with("-musl");
+        assert_eq!(p["libc"] == "musl", musl, "{p}");
+        assert!(
+            p["package"].as_str().unwrap().starts_with("@asl-lint/cli-"),
+            "{p}"
+        );
+    }
+
+    // The release notes are the CHANGELOG's section for this version.
+    let o = Command::new(root.join("scripts/dist"))
+        .arg("notes")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!String::from_utf8_lossy(&o.stdout).trim().is_empty());
+    let o = Command::new(root.join("scripts/dist"))
+        .arg("version")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), VERSION);
 }

@@ -2,7 +2,8 @@
 //! served to a browser, npm package `code-server`) with `--install-extension`, a workspace
 //! holding the README's sample is opened in headless Chromium (Debian's, driven by
 //! playwright-core), the file is opened with Ctrl+P and the Problems panel with Ctrl+Shift+M, and
-//! the test waits until the panel shows asl-lint's finding. PATH holds neither asl-lint nor Rust,
+//! the test waits until the panel shows asl-lint's finding, and again after "asl-lint: Restart
+//! server" from the command palette. PATH holds neither asl-lint nor Rust,
 //! so the binary that runs is the one bundled in the extension. A screenshot is saved as
 //! target/screenshots/vscode-problems.png.
 //!
@@ -232,6 +233,11 @@ fn code_server_shows_the_finding_in_the_problems_panel() {
     assert!(
         channel.contains("bundled with the extension"),
         "the bundled binary ran: {all}"
+    );
+    assert_eq!(
+        channel.matches("starting ").count(),
+        2,
+        "the server was started, then restarted by the command: {all}"
     );
     let _ = writeln!(
         std::io::stderr(),

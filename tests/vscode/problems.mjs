@@ -1,5 +1,6 @@
 // Opens a code-server workspace in headless Chromium as a person would, opens one file (Ctrl+P,
-// its name, Enter), opens the Problems panel (Ctrl+Shift+M) and waits until it shows `expect`.
+// its name, Enter), opens the Problems panel (Ctrl+Shift+M) and waits until it shows `expect`;
+// then runs "asl-lint: Restart server" from the command palette (F1) and waits for it again.
 // Prints one JSON line: {ok, seconds, problems, status}; saves a screenshot either way.
 //
 //   node problems.mjs URL FILE EXPECT SCREENSHOT [TIMEOUT_SECONDS]
@@ -58,12 +59,30 @@ try {
     expect,
     { timeout: Math.max(1000, deadline - Date.now()) },
   );
-  result.ok = true;
   result.status = "problem shown";
   // Let the panel finish painting before the picture.
   await page.waitForTimeout(500);
   result.problems = await page.$eval(".markers-panel", (panel) => panel.innerText);
   await page.screenshot({ path: screenshot });
+
+  // The command palette's "asl-lint: Restart server": the finding comes back from the new one.
+  await page.keyboard.press("F1");
+  await page.waitForSelector(".quick-input-widget input", { state: "visible", timeout: 15000 });
+  await page.keyboard.type("asl-lint: Restart server", { delay: 20 });
+  await page.waitForTimeout(1000);
+  await page.keyboard.press("Enter");
+  result.status = "restarted";
+  await page.waitForTimeout(2000);
+  await page.waitForFunction(
+    (text) => {
+      const panel = document.querySelector(".markers-panel");
+      return panel !== null && panel.innerText.includes(text);
+    },
+    expect,
+    { timeout: Math.max(1000, deadline - Date.now()) },
+  );
+  result.ok = true;
+  result.status = "problem shown after a restart";
 } catch (error) {
   result.error = String(error && error.message ? error.message : error).split("\n")[0];
   try {
