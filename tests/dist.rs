@@ -1044,3 +1044,25 @@ fn the_release_workflow_builds_every_platform_with_scripts_dist() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), VERSION);
 }
+
+/// `scripts/dist vscode` with no binary, as the release runs it: the universal .vsix, for
+/// platforms without a binary of their own, runs asl-lint from PATH.
+#[test]
+fn the_universal_vsix_has_no_binary() {
+    let name = "the_universal_vsix_has_no_binary";
+    let Some(dist) = dist(name) else { return };
+    let o = Command::new(common::root().join("scripts/dist"))
+        .arg("vscode")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let vsix = dist.join(format!("asl-lint-{VERSION}.vsix"));
+    let names = zip_names(&vsix);
+    assert!(
+        names.iter().any(|n| n == "extension/dist/extension.js"),
+        "{names:?}"
+    );
+    assert!(!names.iter().any(|n| n.contains("/bin/")), "{names:?}");
+    let vsixmanifest = zip_member(&vsix, "extension.vsixmanifest");
+    assert!(!vsixmanifest.contains("TargetPlatform"), "{vsixmanifest}");
+}
