@@ -1,6 +1,6 @@
 //! `--fix` end to end, in-process through the command line: a project holds the input as a
 //! named definition, a template in the named directory that deploys a copy of it from a
-//! directory that was not named, and that copy. After `asl-lint --fix in`:
+//! directory that was not named, and that copy. After `asl-lint --fix <project>/in`:
 //! - no file outside `in/` changed, and no file appeared or disappeared anywhere;
 //! - every file of `in/` that parsed still parses;
 //! - a second run changes nothing;
@@ -19,14 +19,14 @@ use asl_lint::fix::fix_text;
 use asl_lint_fuzz::lint_named;
 use libfuzzer_sys::fuzz_target;
 
-/// The project directory, made once per process and the working directory from then on.
+/// The project directory, made once per process. The working directory is left alone (the
+/// fuzzer's corpus paths are relative to it): the command line gets absolute paths.
 fn project() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("asl-lint-fuzz-fix-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join(".git")).unwrap();
-        std::env::set_current_dir(&dir).unwrap();
         dir
     })
 }
@@ -54,12 +54,13 @@ fn parses(name: &str, bytes: &[u8]) -> bool {
         .is_none_or(|r| !r.diagnostics.iter().any(|d| d.rule == "parse-error"))
 }
 
-fn fix_run(unsafe_fixes: bool) {
+fn fix_run(dir: &Path, unsafe_fixes: bool) {
+    let named = dir.join("in");
     let mut args = vec!["asl-lint", "--fix", "--format", "concise"];
     if unsafe_fixes {
         args.push("--unsafe-fixes");
     }
-    args.push("in");
+    args.push(named.to_str().expect("a UTF-8 temporary directory"));
     asl_lint::cli::run(args, &mut std::io::sink());
 }
 
@@ -99,7 +100,7 @@ fuzz_target!(|data: &[u8]| {
 
     let mut before = BTreeMap::new();
     snapshot(dir, Path::new(""), &mut before);
-    fix_run(unsafe_fixes);
+    fix_run(dir, unsafe_fixes);
     let mut after = BTreeMap::new();
     snapshot(dir, Path::new(""), &mut after);
     assert_eq!(
@@ -118,7 +119,7 @@ fuzz_target!(|data: &[u8]| {
             );
         }
     }
-    fix_run(unsafe_fixes);
+    fix_run(dir, unsafe_fixes);
     let mut again = BTreeMap::new();
     snapshot(dir, Path::new(""), &mut again);
     for (path, bytes) in &after {
