@@ -131,7 +131,7 @@ fn code_server_shows_the_finding_in_the_problems_panel() {
 }"#,
     );
     // No asl-lint and no Rust: what runs is the binary inside the extension.
-    let path = path_without_rust(&[node_dir.clone()]);
+    let path = path_without_rust(std::slice::from_ref(&node_dir));
     let code_server = |args: &[&std::ffi::OsStr]| {
         let mut command = packaging::clean(node_dir.join("node"), &path, &dir);
         command
