@@ -724,6 +724,7 @@ fn reports_come_in_path_order() {
 // Shared with tests/lsp.rs; this file uses only part of it.
 #[allow(dead_code)]
 #[path = "lsp/client.rs"]
+#[allow(dead_code)]
 mod client;
 
 /// Finding 6 for the language server, over its real stdio: with a configuration whose

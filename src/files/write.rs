@@ -51,7 +51,7 @@ enum Sink {
         temp: BufWriter<tempfile::NamedTempFile>,
         target: PathBuf,
         /// The original's metadata, whose permissions and owner the new file keeps.
-        original: Option<std::fs::Metadata>,
+        original: Option<Box<std::fs::Metadata>>,
     },
     /// A FIFO or character device, written in place.
     Stream(BufWriter<File>),
@@ -105,7 +105,7 @@ impl PendingFile {
                 Sink::Replace {
                     temp: BufWriter::new(temp),
                     target,
-                    original,
+                    original: original.map(Box::new),
                 }
             }
         };
