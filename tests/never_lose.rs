@@ -721,8 +721,6 @@ fn reports_come_in_path_order() {
     );
 }
 
-// Shared with tests/lsp.rs; this file uses only part of it.
-#[allow(dead_code)]
 #[path = "lsp/client.rs"]
 #[allow(dead_code)]
 mod client;

@@ -43,8 +43,6 @@ pub struct PendingFile {
     space: Option<usize>,
 }
 
-// One per file being written, so the size of the larger variant does not matter.
-#[allow(clippy::large_enum_variant)]
 enum Sink {
     /// A regular file: a temporary file beside `target`, renamed over it on commit.
     Replace {
