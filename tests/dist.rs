@@ -848,7 +848,7 @@ fn every_artefact_has_the_cargo_version() {
     for line in [
         "- id: asl-lint",
         "language: python",
-        "types_or: [json, yaml]",
+        "types_or: [json, yaml, hcl, terraform]",
         "entry: asl-lint",
     ] {
         assert!(yaml.contains(line), "{line}: {yaml}");
