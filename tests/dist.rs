@@ -324,7 +324,8 @@ fn npm_launcher_passes_a_signal_on_and_ends_by_it() {
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
+    // Generous: on a loaded machine node alone can take seconds to start.
+    let deadline = Instant::now() + Duration::from_secs(90);
     while processes_running(&binary).is_empty() {
         assert!(
             Instant::now() < deadline,
@@ -341,7 +342,7 @@ fn npm_launcher_passes_a_signal_on_and_ends_by_it() {
         status.signal() == Some(libc::SIGTERM) || status.code() == Some(128 + libc::SIGTERM),
         "{status:?}"
     );
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(60);
     while !processes_running(&binary).is_empty() {
         assert!(Instant::now() < deadline, "asl-lint outlived its launcher");
         std::thread::sleep(Duration::from_millis(50));

@@ -29,6 +29,14 @@ const MARKERS: &[&str] = &[
 /// local definition, and reading it for every named file would cost more than the lint.
 const MAX_TEMPLATE_SIZE: u64 = 4 << 20;
 
+/// Templates parsed while indexing, in this process: tests check that a template that cannot
+/// deploy a wanted definition is never parsed.
+static TEMPLATES_PARSED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+pub fn templates_parsed() -> usize {
+    TEMPLATES_PARSED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Whether `bytes` may be a template that declares a state machine (a cheap look, no parsing).
 pub fn mentions_template(bytes: &[u8]) -> bool {
     MARKERS
@@ -179,6 +187,7 @@ impl<'w> Scanner<'w> {
             }
         }
         let text = std::str::from_utf8(bytes).ok()?;
+        TEMPLATES_PARSED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Some(lint::template_references(&path.to_string_lossy(), text))
     }
 }
