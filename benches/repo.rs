@@ -2,6 +2,10 @@
 //! - one definition named alone (what a pre-commit hook runs), which must find its template;
 //! - the whole repository (what a CI gate runs), with the peak memory of the process.
 //!
+//! Then the same measures on 30 copies of ../shared/corpus (real templates and definitions),
+//! against the same file alone and the time to read the files, and the corpus's definitions
+//! named at once against statelint-py (when target/statelint-venv holds it).
+//!
 //! The repository is 500 services, each a small project of 20 files of which 3 are ours: two
 //! definitions and the SAM template that deploys one of them as EXPRESS. A `node_modules`
 //! listed in `.gitignore` holds more files that must not be read at all.
@@ -76,6 +80,153 @@ fn main() {
         ms(cpu),
         mb(rss)
     );
+    corpus_layout();
+}
+
+/// Real files: 30 copies of ../shared/corpus under one `.git` (about 10,000 files, 60 MB,
+/// templates and definitions as the public samples write them), and the corpus itself.
+fn corpus_layout() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !corpus.join("index.tsv").is_file() {
+        println!("corpus layout: skipped, ../shared/corpus is not here");
+        return;
+    }
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let root = tmp.join("bench-corpus-30x");
+    copy_corpus(&corpus, &root, 30);
+    let files = walkdir::WalkDir::new(&root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && !e.path().starts_with(root.join(".git")))
+        .collect::<Vec<_>>();
+    let bytes: u64 = files.iter().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum();
+    println!(
+        "corpus layout: {} ({} files, {:.1} MB)",
+        root.display(),
+        files.len(),
+        mb(bytes)
+    );
+    let named = "copy15/asl/step-functions-workflows-collection/account-vending-machine__statemachine__statemachine.asl.json";
+    let alone = tmp.join("bench-corpus-alone");
+    let _ = std::fs::remove_dir_all(&alone);
+    std::fs::create_dir_all(alone.join(".git")).unwrap();
+    std::fs::copy(root.join(named), alone.join("flow.asl.json")).unwrap();
+    // Its own cache directory, so the numbers do not depend on the user's.
+    let cache = tmp.join("bench-cache");
+    let _ = std::fs::remove_dir_all(&cache);
+    std::env::set_var("ASL_LINT_CACHE_DIR", &cache);
+    let (alone_t, alone_cpu, _) = best_of(10, &alone, &["flow.asl.json"]);
+    let (cold_t, cold_cpu, _) = best_of(10, &root, &["--no-cache", named]);
+    let (t, cpu, rss) = best_of(10, &root, &[named]);
+    println!(
+        "  one named definition: {:.1} ms wall, {:.1} ms CPU, peak {:.1} MB with the scan cache; {:.1} ms wall, {:.1} ms CPU with --no-cache; the same file alone: {:.1} ms wall, {:.1} ms CPU ({:.1}x, {:.1}x with --no-cache)",
+        ms(t),
+        ms(cpu),
+        mb(rss),
+        ms(cold_t),
+        ms(cold_cpu),
+        ms(alone_t),
+        ms(alone_cpu),
+        ms(t) / ms(alone_t),
+        ms(cold_t) / ms(alone_t)
+    );
+    let read = (0..3)
+        .map(|_| {
+            let start = Instant::now();
+            for f in &files {
+                std::hint::black_box(std::fs::read(f.path()).unwrap());
+            }
+            start.elapsed()
+        })
+        .min()
+        .unwrap();
+    let (t, cpu, rss) = best_of(3, &root, &["."]);
+    println!(
+        "  whole repository: {:.1} ms wall, {:.1} ms CPU, peak {:.1} MB; reading its files: {:.1} ms ({:.1}x)",
+        ms(t),
+        ms(cpu),
+        mb(rss),
+        ms(read),
+        ms(t) / ms(read)
+    );
+    let big = tmp.join("bench-corpus-120x");
+    copy_corpus(&corpus, &big, 120);
+    let (t, cpu, big_rss) = best_of(1, &big, &["."]);
+    println!(
+        "  4x the copies: {:.1} ms wall, {:.1} ms CPU, peak {:.1} MB ({:+.1}% memory)",
+        ms(t),
+        ms(cpu),
+        mb(big_rss),
+        (big_rss as f64 / rss as f64 - 1.0) * 100.0
+    );
+    // The corpus's definitions named on one command line inside a repository that also holds
+    // the corpus's templates (what a hook passes), against statelint-py on the same files.
+    let one = tmp.join("bench-corpus-1x");
+    copy_corpus(&corpus, &one, 1);
+    let mut definitions: Vec<String> = walkdir::WalkDir::new(one.join("copy01/asl"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().strip_prefix(&one).unwrap().to_string_lossy().into_owned())
+        .collect();
+    definitions.sort();
+    let args: Vec<&str> = definitions.iter().map(String::as_str).collect();
+    let (t, cpu, _) = best_of(5, &one, &args);
+    let statelint = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/statelint-venv/bin/statelint");
+    let peer = statelint.is_file().then(|| {
+        (0..3)
+            .map(|_| {
+                let start = Instant::now();
+                let _ = Command::new(&statelint)
+                    .args(&args)
+                    .current_dir(&one)
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status();
+                start.elapsed()
+            })
+            .min()
+            .unwrap()
+    });
+    match peer {
+        Some(p) => println!(
+            "  {} corpus definitions named among the templates: {:.1} ms wall, {:.1} ms CPU; statelint-py 3.1.0: {:.1} ms wall ({:.1}x faster)",
+            args.len(),
+            ms(t),
+            ms(cpu),
+            ms(p),
+            ms(p) / ms(t)
+        ),
+        None => println!(
+            "  {} corpus definitions named among the templates: {:.1} ms wall, {:.1} ms CPU (statelint-py not installed: python3 -m venv target/statelint-venv && target/statelint-venv/bin/pip install statelint==3.1.0)",
+            args.len(),
+            ms(t),
+            ms(cpu)
+        ),
+    }
+}
+
+/// `copies` copies of the corpus under `root`, each in `copyNN/`, with a `.git` at the top.
+fn copy_corpus(corpus: &Path, root: &Path, copies: usize) {
+    let marker = root.join(format!(".generated-{copies}"));
+    if marker.exists() {
+        return;
+    }
+    let _ = std::fs::remove_dir_all(root);
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    for i in 1..=copies {
+        for entry in walkdir::WalkDir::new(corpus).into_iter().filter_map(Result::ok) {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let to = root
+                .join(format!("copy{i:02}"))
+                .join(entry.path().strip_prefix(corpus).unwrap());
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    std::fs::write(marker, "").unwrap();
 }
 
 /// Best wall time and best CPU time (user + system; steadier on a shared machine) of `runs`

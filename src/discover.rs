@@ -173,7 +173,7 @@ fn ends_with_ignore_case(name: &[u8], suffix: &str) -> bool {
 
 /// Files named `*.asl.json`, `*.asl.yaml` or `*.asl.yml` are definitions by name.
 pub fn is_definition_name(path: &Path) -> bool {
-    path.file_name().is_some_and(|n| is_definition_file_name(n))
+    path.file_name().is_some_and(is_definition_file_name)
 }
 
 fn is_definition_file_name(name: &std::ffi::OsStr) -> bool {

@@ -70,6 +70,9 @@ pub enum Found {
     Template(Vec<String>),
 }
 
+/// What each file, by its path relative to the root, was last found to be.
+type Entries = FastMap<Box<[u8]>, (Stamp, Found)>;
+
 /// One project's cache: loaded once, consulted by the walker's threads, saved when changed.
 #[derive(Debug, Default)]
 pub struct ScanCache {
@@ -78,7 +81,7 @@ pub struct ScanCache {
     root: PathBuf,
     /// By the path relative to the root, as bytes: hashing a `Path` walks its components,
     /// which cost more than the rest of a cache hit.
-    entries: FastMap<Box<[u8]>, (Stamp, Found)>,
+    entries: Entries,
 }
 
 impl ScanCache {
@@ -198,7 +201,7 @@ fn line(relative: &str, stamp: Stamp, found: &Found) -> Option<String> {
     Some(out)
 }
 
-fn parse(text: &str, root: &Path) -> Option<FastMap<Box<[u8]>, (Stamp, Found)>> {
+fn parse(text: &str, root: &Path) -> Option<Entries> {
     let mut lines = text.lines();
     let header = format!("{FORMAT} {}", env!("CARGO_PKG_VERSION"));
     // Another version's cache, or another root's (a hash collision), is ignored.
