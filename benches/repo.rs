@@ -99,7 +99,11 @@ fn corpus_layout() {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && !e.path().starts_with(root.join(".git")))
         .collect::<Vec<_>>();
-    let bytes: u64 = files.iter().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum();
+    let bytes: u64 = files
+        .iter()
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum();
     println!(
         "corpus layout: {} ({} files, {:.1} MB)",
         root.display(),
@@ -167,12 +171,19 @@ fn corpus_layout() {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| e.path().strip_prefix(&one).unwrap().to_string_lossy().into_owned())
+        .map(|e| {
+            e.path()
+                .strip_prefix(&one)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     definitions.sort();
     let args: Vec<&str> = definitions.iter().map(String::as_str).collect();
     let (t, cpu, _) = best_of(5, &one, &args);
-    let statelint = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/statelint-venv/bin/statelint");
+    let statelint =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/statelint-venv/bin/statelint");
     let peer = statelint.is_file().then(|| {
         (0..3)
             .map(|_| {
@@ -215,7 +226,10 @@ fn copy_corpus(corpus: &Path, root: &Path, copies: usize) {
     let _ = std::fs::remove_dir_all(root);
     std::fs::create_dir_all(root.join(".git")).unwrap();
     for i in 1..=copies {
-        for entry in walkdir::WalkDir::new(corpus).into_iter().filter_map(Result::ok) {
+        for entry in walkdir::WalkDir::new(corpus)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
             if !entry.file_type().is_file() {
                 continue;
             }
