@@ -421,7 +421,7 @@ fn describe_unknown(node: &Node) -> String {
     "unknown".to_string()
 }
 
-pub(super) fn is_single_member(node: &Node) -> bool {
+fn is_single_member(node: &Node) -> bool {
     node.as_object().is_some_and(|m| m.len() == 1)
 }
 
