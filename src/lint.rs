@@ -463,7 +463,7 @@ fn lint_machine(
         flow: &flow,
         jsonata: &jsonata,
         variables: &variables,
-        options,
+        workflow_type: options.workflow_type,
     };
     let threads = if machine.states.len() >= PARALLEL_RULES_MIN_STATES {
         std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
@@ -476,7 +476,7 @@ fn lint_machine(
         let next = AtomicUsize::new(0);
         std::thread::scope(|scope| {
             let workers: Vec<_> = (0..threads)
-                .map(|_| scope.spawn(|| run_rules(&cx, source, &next)))
+                .map(|_| scope.spawn(|| run_rules(&cx, options, source, &next)))
                 .collect();
             workers
                 .into_iter()
@@ -487,7 +487,7 @@ fn lint_machine(
                 .collect()
         })
     } else {
-        run_rules(&cx, source, &AtomicUsize::new(0))
+        run_rules(&cx, options, source, &AtomicUsize::new(0))
     };
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message))
@@ -507,7 +507,12 @@ fn lint_machine(
 const PARALLEL_RULES_MIN_STATES: usize = 2_000;
 
 /// Runs rules, taking each next one from `next`, until none are left.
-fn run_rules(cx: &Context, source: &SourceFile, next: &AtomicUsize) -> Vec<Diagnostic> {
+fn run_rules(
+    cx: &Context,
+    options: &LintOptions,
+    source: &SourceFile,
+    next: &AtomicUsize,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut findings = Vec::new();
     loop {
@@ -517,7 +522,7 @@ fn run_rules(cx: &Context, source: &SourceFile, next: &AtomicUsize) -> Vec<Diagn
         let Some(check) = rule.check else { continue };
         // Configured off: skip. A configured severity replaces the rule's default and any
         // severity a finding sets for itself.
-        let configured = match cx.options.rules.level(rule) {
+        let configured = match options.rules.level(rule) {
             Some(Level::Off) => continue,
             Some(Level::On(severity)) => Some(severity),
             None => None,

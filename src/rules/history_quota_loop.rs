@@ -21,7 +21,7 @@ const SHOWN: usize = 6;
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     // Express executions keep no history in Step Functions, so there is no limit to reach.
-    if cx.options.workflow_type == WorkflowType::Express {
+    if cx.workflow_type == WorkflowType::Express {
         return;
     }
     let (machine, graph) = (cx.machine, cx.graph);

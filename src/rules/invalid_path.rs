@@ -159,13 +159,12 @@ pub(super) fn is_placeholder(s: &str) -> bool {
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
-    use crate::config::LintOptions;
     use crate::document::json;
     use crate::model::Machine;
 
     pub(crate) fn run(rule: &Rule, text: &str) -> Vec<Finding> {
         let check = rule.check.expect("the rule has a check");
-        crate::rules::run_check(check, text, &LintOptions::default())
+        crate::rules::run_check(check, text)
     }
 
     fn machine(state: &str) -> String {

@@ -106,12 +106,11 @@ fn text_around(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::LintOptions;
     use crate::rules::run_check;
 
     fn findings(state: &str) -> Vec<(String, String, String)> {
         let text = format!(r#"{{"StartAt": "A", "States": {{"A": {state}}}}}"#);
-        run_check(check, &text, &LintOptions::default())
+        run_check(check, &text)
             .into_iter()
             .map(|f| {
                 (

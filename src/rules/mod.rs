@@ -1,6 +1,5 @@
 //! The rule engine: one file per rule, one registry (`RULES`), one shared `Context`.
 
-use crate::config::LintOptions;
 use crate::dataflow::DataFlow;
 use crate::diagnostic::{Applicability, Finding, Severity};
 use crate::document::Document;
@@ -110,7 +109,8 @@ pub struct Context<'a, 'd> {
     pub jsonata: &'a JsonataSites<'d>,
     /// Workflow variables: assignments, reads, and what is assigned on entry to each state.
     pub variables: &'a Variables<'d>,
-    pub options: &'a LintOptions,
+    /// How the machine is deployed (the command line, configuration or template decided).
+    pub workflow_type: WorkflowType,
 }
 
 impl<'d> Context<'_, 'd> {
@@ -136,7 +136,7 @@ impl<'d> Context<'_, 'd> {
     pub fn workflow_of(&self, state: &State) -> (WorkflowType, Option<&State<'d>>) {
         match self.machine.scope(state.scope).child_execution {
             Some((map, ty)) => (ty, Some(self.machine.state(map))),
-            None => (self.options.workflow_type, None),
+            None => (self.workflow_type, None),
         }
     }
 }
@@ -245,7 +245,7 @@ pub fn markdown_table() -> String {
 
 /// Runs one check over a definition, for unit tests of rules.
 #[cfg(test)]
-pub(crate) fn run_check(check: Check, text: &str, options: &LintOptions) -> Vec<Finding> {
+pub(crate) fn run_check(check: Check, text: &str) -> Vec<Finding> {
     let source = SourceFile::new("test.json", text.to_string());
     let document = crate::document::json::parse(text).expect("test input parses");
     let machine = Machine::build(&document.root);
@@ -264,7 +264,7 @@ pub(crate) fn run_check(check: Check, text: &str, options: &LintOptions) -> Vec<
         flow: &flow,
         jsonata: &jsonata,
         variables: &variables,
-        options,
+        workflow_type: WorkflowType::Standard,
     };
     let mut out = Vec::new();
     check(&cx, &mut out);

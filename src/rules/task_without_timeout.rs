@@ -37,7 +37,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             Some(limit) => format!(
                 "until the machine's TimeoutSeconds ({limit} s) fails the whole execution, which no Catch can handle"
             ),
-            None if cx.options.workflow_type == WorkflowType::Express => {
+            None if cx.workflow_type == WorkflowType::Express => {
                 "until the EXPRESS execution is stopped at 5 minutes".to_string()
             }
             None => "until the execution itself times out (up to a year)".to_string(),

@@ -240,11 +240,10 @@ fn outside_child(cx: &Context, read: &Read, map: usize) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::LintOptions;
     use crate::rules::run_check;
 
     fn messages(text: &str) -> Vec<String> {
-        run_check(check, text, &LintOptions::default())
+        run_check(check, text)
             .into_iter()
             .map(|f| f.message)
             .collect()

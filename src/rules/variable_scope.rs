@@ -161,11 +161,10 @@ fn read_outside(cx: &Context, read: &Read) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::LintOptions;
     use crate::rules::run_check;
 
     fn messages(text: &str) -> Vec<String> {
-        run_check(check, text, &LintOptions::default())
+        run_check(check, text)
             .into_iter()
             .map(|f| f.message)
             .collect()
