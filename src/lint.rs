@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use crate::config::{Level, LintOptions};
 use crate::dataflow::DataFlow;
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::document::{json, pointer_to, Document, Node, ParseError};
 use crate::graph::StateGraph;
@@ -15,6 +14,7 @@ use crate::hash::FastMap;
 use crate::jsonata_sites::JsonataSites;
 use crate::model::Machine;
 use crate::model::WorkflowType;
+use crate::quote::abbreviate;
 use crate::rules::UNREADABLE_DEFINITION as UNREADABLE;
 use crate::rules::{self, Context, Rule, RULES};
 use crate::source::{SourceFile, Span, WideText};

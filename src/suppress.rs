@@ -20,11 +20,11 @@
 use crate::config::{Level, LintOptions};
 use std::ops::Range;
 
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Diagnostic, Finding};
 use crate::document::{Member, Node, Value};
 use crate::hash::FastMap;
 use crate::model::{Machine, StateId};
+use crate::quote::abbreviate;
 use crate::rules::{self, RULES};
 use crate::source::{SourceFile, Span};
 use crate::suggest::did_you_mean;

@@ -20,7 +20,7 @@ use std::ops::Range;
 
 use super::path::{self, Path};
 use super::{char_at, char_range, SyntaxError};
-use crate::diagnostic::abbreviate;
+use crate::quote::abbreviate;
 use crate::suggest::{did_you_mean, single_suggestion};
 
 /// Most intrinsic calls one value may nest (the outermost call counts as one).

@@ -1,8 +1,8 @@
 use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
 use crate::model::{QueryLanguage, State, StateType};
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "choice-without-default",

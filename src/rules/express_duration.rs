@@ -1,9 +1,9 @@
 use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Member;
 use crate::model::StateType;
 use crate::model::WorkflowType;
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "express-duration",

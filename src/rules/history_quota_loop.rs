@@ -1,10 +1,10 @@
 use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::{descendants, Node};
 use crate::graph::StateGraph;
 use crate::model::WorkflowType;
 use crate::model::{Machine, QueryLanguage, StateId, StateType};
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "history-quota-loop",

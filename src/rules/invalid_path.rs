@@ -2,10 +2,10 @@ use super::{rule_doc, Category, Context, Rule};
 pub(super) use crate::asl::fields::{visit, Field, Item, Kind, Template};
 use crate::asl::path::{self, Root};
 use crate::asl::{char_position, SyntaxError};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
 use crate::model::{QueryLanguage, State};
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "invalid-path",

@@ -22,7 +22,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let at = format!(
             "{} of state '{}'",
             literal.location,
-            crate::diagnostic::abbreviate(state.name)
+            crate::quote::abbreviate(state.name)
         );
         let finding = match &literal.why {
             NotEvaluated::TextAround { segments } => text_around(cx, literal, s, segments, &at),

@@ -1,8 +1,8 @@
 use super::{rule_doc, Category, Context, FixSpec, Rule};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Applicability, Edit, Finding, Fix, Severity};
 use crate::hash::FastMap;
 use crate::model::QueryLanguage;
+use crate::quote::abbreviate;
 use crate::suggest::{did_you_mean, single_suggestion};
 use crate::variables::{Read, Status, VarId};
 

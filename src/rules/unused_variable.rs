@@ -1,7 +1,7 @@
 use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::{ScopeKind, State};
+use crate::quote::abbreviate;
 use crate::variables::{Assignment, Placement, Seen};
 
 pub static RULE: Rule = Rule {

@@ -1,9 +1,9 @@
 use super::undefined_variable::place;
 use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::hash::FastMap;
 use crate::model::{QueryLanguage, ScopeId, ScopeKind};
+use crate::quote::abbreviate;
 use crate::variables::{encloses, Assignment, Read, Status};
 
 pub static RULE: Rule = Rule {

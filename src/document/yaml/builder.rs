@@ -10,7 +10,7 @@ use super::errors::*;
 use super::lenient::*;
 use super::scalar::*;
 use super::{ALIAS_BUDGET, ANCHOR_COPY_BUDGET};
-use crate::diagnostic::abbreviate;
+use crate::quote::abbreviate;
 use crate::source::Span;
 
 /// Converts saphyr's character indices to byte offsets. Events arrive in document order, so a

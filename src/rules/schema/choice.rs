@@ -4,10 +4,10 @@ use super::fields::{check_members, same, sub, Field, LangContext};
 use super::site::{brace, Part, Site};
 use super::templates;
 use super::values::{check_literal, check_value, non_empty_array, Expect, Lang};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::Finding;
 use crate::document::{Member, Node};
 use crate::model::{ChoiceRule, QueryLanguage};
+use crate::quote::abbreviate;
 
 const NUMBER: Expect = Expect::Num(f64::NEG_INFINITY, f64::INFINITY);
 

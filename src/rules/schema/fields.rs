@@ -56,7 +56,7 @@ pub(super) const fn sub(name: &'static str, lang: Lang, value: Expect) -> Field 
     field(name, ANY, lang, value)
 }
 
-use crate::diagnostic::abbreviate;
+use crate::quote::abbreviate;
 use Expect::{Any, Array, Custom, Int, Num, Object, ObjectOrArray, Str, StrOrNull};
 use Lang::{Both, JsonPath, Jsonata};
 
