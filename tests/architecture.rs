@@ -192,9 +192,9 @@ fn without_tests(code: &str, test_children: &mut BTreeSet<String>) -> String {
             .find(|c: char| !(c.is_alphanumeric() || c == '_'))
             .unwrap_or(declaration.len());
         let body = declaration[name_end..].trim_start();
-        if body.starts_with(';') {
+        if let Some(after) = body.strip_prefix(';') {
             test_children.insert(declaration[..name_end].to_string());
-            rest = &body[1..];
+            rest = after;
             continue;
         }
         // Skip to the brace that closes the module.
