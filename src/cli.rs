@@ -12,7 +12,7 @@ use crate::engine::{read::DEFAULT_MAX_FILE_SIZE, ConfigErrors, Engine};
 use crate::fix;
 use crate::lint::FileReport;
 use crate::model::WorkflowType;
-use crate::report::{ci, concise, graph, human, json, plural, sarif, Reporter, Summary};
+use crate::report::{ci, color, concise, graph, human, json, plural, sarif, Reporter, Summary};
 use crate::rules::{self, RULES};
 use crate::suggest::did_you_mean;
 
@@ -24,7 +24,14 @@ const AFTER_HELP: &str = "\
 Exit codes:
   0  nothing at or above --fail-on was found
   1  findings at or above --fail-on (with --diff: there are fixes to apply)
-  2  usage error, invalid configuration, or a path that could not be read
+  2  usage error, invalid configuration, a path that could not be read, or (with
+     --error-on-empty) no state machine in the paths
+
+Colour (the human format only), highest precedence first:
+  --color always|never          beats everything below
+  NO_COLOR=1                    no colour
+  FORCE_COLOR=1, CLICOLOR_FORCE=1   colour even when stdout is not a terminal (CI logs)
+  otherwise                     colour when stdout is a terminal (not with TERM=dumb or CLICOLOR=0)
 
 Examples:
   asl-lint .                                     lint every definition and template below here
@@ -58,6 +65,8 @@ enum Command {
     Graph(GraphArgs),
     /// Run a Language Server Protocol server on stdin and stdout, for editors
     Lsp,
+    /// Print the version
+    Version,
 }
 
 #[derive(Args, Debug)]
@@ -90,6 +99,13 @@ struct LintArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// When to colour the human format: auto (a terminal, unless NO_COLOR is set; FORCE_COLOR
+    /// or CLICOLOR_FORCE colour any output), always, never
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+    /// Exit with 2 when the paths hold no state machine (a mistyped path in CI)
+    #[arg(long)]
+    error_on_empty: bool,
     /// Write the report to FILE; the terminal still gets the one-line summary
     #[arg(long, value_name = "FILE")]
     output_file: Option<PathBuf>,
@@ -149,6 +165,13 @@ enum Format {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
 enum WorkflowArg {
     Standard,
     Express,
@@ -194,6 +217,10 @@ pub fn main() -> i32 {
         }
         Some(Command::Explain { rule }) => explain(&rule, &mut stdout),
         Some(Command::Graph(args)) => graph(&args, &mut stdout),
+        Some(Command::Version) => {
+            let _ = writeln!(stdout, "asl-lint {}", env!("CARGO_PKG_VERSION"));
+            EXIT_OK
+        }
         Some(Command::Lsp) => {
             // The server writes from its own thread, which this lock would block.
             drop(stdout);
@@ -235,7 +262,7 @@ fn explain(id: &str, out: &mut impl Write) -> i32 {
             EXIT_OK
         }
         None => {
-            let hint = did_you_mean(id, RULES.iter().map(|r| r.id))
+            let hint = rules::closest_id(id)
                 .map(|s| format!(" (did you mean '{s}'?)"))
                 .unwrap_or_default();
             eprintln!("error: unknown rule '{id}'{hint}; `asl-lint rules` lists them all");
@@ -254,7 +281,7 @@ fn rule_ids(flag: &str, ids: &[String]) -> Result<Vec<&'static str>, String> {
             ),
             Some(rule) => Ok(rule.id),
             None => {
-                let hint = did_you_mean(id, RULES.iter().map(|r| r.id))
+                let hint = rules::closest_id(id)
                     .map(|s| format!(" (did you mean '{s}'?)"))
                     .unwrap_or_default();
                 Err(format!(
@@ -318,7 +345,7 @@ fn run_lint(args: &LintArgs, stdout: &mut dyn Write) -> i32 {
         },
         None => stdout,
     };
-    let mut reporter = reporter(args.format);
+    let mut reporter = reporter(args.format, args.color);
     let mut run = LintRun {
         args,
         engine: &engine,
@@ -328,6 +355,7 @@ fn run_lint(args: &LintArgs, stdout: &mut dyn Write) -> i32 {
         recorder: args.write_baseline.as_deref().map(baseline::Recorder::new),
         fixes: FixCounts::default(),
         errors: Vec::new(),
+        files: 0,
     };
     let outcome = engine.run(&args.paths, args.stdin_filename.as_deref(), &mut |report| {
         run.report(report, &mut *reporter, out)
@@ -349,6 +377,23 @@ fn run_lint(args: &LintArgs, stdout: &mut dyn Write) -> i32 {
     }
     if args.fix || args.diff {
         run.fixes.print(args.diff, args.unsafe_fixes);
+    }
+    for err in &outcome.input_errors {
+        eprintln!("error: cannot read {}: {}", err.path.display(), err.message);
+    }
+    // Nothing linted, and no path to blame: most likely the wrong directory.
+    let empty = run.files == 0 && outcome.input_errors.is_empty();
+    if empty {
+        let level = if args.error_on_empty {
+            "error"
+        } else {
+            "warning"
+        };
+        eprintln!(
+            "{level}: no state machine found in {}: asl-lint lints *.asl.json, *.asl.yaml and *.asl.yml files, and JSON and YAML files that hold a definition or a template that declares state machines",
+            shown_paths(args)
+        );
+        usage_error |= args.error_on_empty;
     }
     if let Some(recorder) = run.recorder {
         match recorder.write() {
@@ -372,9 +417,6 @@ fn run_lint(args: &LintArgs, stdout: &mut dyn Write) -> i32 {
             let _ = writeln!(stdout, "{}", summary.line());
         }
     }
-    for err in &outcome.input_errors {
-        eprintln!("error: cannot read {}: {}", err.path.display(), err.message);
-    }
     if usage_error {
         EXIT_USAGE
     } else if (args.diff && run.fixes.files > 0) || (!args.diff && run.failed) {
@@ -384,10 +426,29 @@ fn run_lint(args: &LintArgs, stdout: &mut dyn Write) -> i32 {
     }
 }
 
-fn reporter(format: Format) -> Box<dyn Reporter> {
+/// The paths a run was given, as the empty-run message names them.
+fn shown_paths(args: &LintArgs) -> String {
+    let shown: Vec<String> = args
+        .paths
+        .iter()
+        .map(|p| match (p.as_os_str() == "-", &args.stdin_filename) {
+            (true, Some(name)) => format!("standard input ({name})"),
+            (true, None) => "standard input".to_string(),
+            (false, _) => p.display().to_string(),
+        })
+        .collect();
+    shown.join(", ")
+}
+
+fn reporter(format: Format, color: ColorArg) -> Box<dyn Reporter> {
+    let choice = match color {
+        ColorArg::Auto => color::Choice::Auto,
+        ColorArg::Always => color::Choice::Always,
+        ColorArg::Never => color::Choice::Never,
+    };
     match format {
         Format::Human => Box::new(human::Human::new(human::Style {
-            color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            color: color::from_env(choice, std::io::stdout().is_terminal()),
             width: terminal_width(),
         })),
         Format::Json => Box::new(json::Json::default()),
@@ -411,7 +472,7 @@ fn mistyped_subcommand(paths: &[PathBuf]) -> Option<String> {
     ))
 }
 
-const SUBCOMMANDS: &[&str] = &["rules", "explain", "graph", "lsp"];
+const SUBCOMMANDS: &[&str] = &["rules", "explain", "graph", "lsp", "version"];
 
 /// What the command line does with each report as the engine hands it over.
 struct LintRun<'a> {
@@ -424,11 +485,14 @@ struct LintRun<'a> {
     fixes: FixCounts,
     /// Problems found while handling reports (a bad baseline, a file that cannot be written).
     errors: Vec<String>,
+    /// Files reported: none means the paths hold no state machine.
+    files: usize,
 }
 
 impl LintRun<'_> {
     fn report(&mut self, mut report: FileReport, reporter: &mut dyn Reporter, out: &mut dyn Write) {
         let args = self.args;
+        self.files += 1;
         let is_stdin = args.paths.iter().any(|p| p.as_os_str() == "-")
             && report.source.name == args.stdin_filename.as_deref().unwrap_or("<stdin>");
         if args.fix || args.diff {

@@ -25,9 +25,8 @@ use crate::document::{Member, Node, Value};
 use crate::hash::FastMap;
 use crate::model::{Machine, StateId};
 use crate::quote::abbreviate;
-use crate::rules::{self, RULES};
+use crate::rules;
 use crate::source::{SourceFile, Span};
-use crate::suggest::did_you_mean;
 
 /// The rule this stage reports.
 pub const ID: &str = "unused-suppression";
@@ -394,7 +393,7 @@ impl<'a, 'd> Stage<'a, 'd> {
             match rules::find(id) {
                 Some(rule) => self.push(target, Some(rule.id), at),
                 None => {
-                    let suggestion = did_you_mean(id, RULES.iter().map(|r| r.id));
+                    let suggestion = rules::closest_id(id);
                     let finding = match suggestion {
                         Some(s) => Finding::new(
                             at,

@@ -221,6 +221,12 @@ pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.id == id)
 }
 
+/// The rule id a mistyped or shortened `id` most likely means, for "did you mean" wherever a
+/// rule id is typed (command line, configuration, suppressions).
+pub fn closest_id(id: &str) -> Option<&'static str> {
+    crate::suggest::did_you_mean_or_prefix(id, RULES.iter().map(|r| r.id))
+}
+
 pub const PARSE_ERROR: &str = "parse-error";
 
 /// Reported by the template stage, not by a check.
