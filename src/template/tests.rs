@@ -5,28 +5,28 @@ use crate::document::json;
 use crate::model::WorkflowType;
 
 const SAM: &str = r#"{
-  "Transform": "AWS::Serverless-2016-10-31",
-  "Resources": {
-    "PayFunction": {"Type": "AWS::Serverless::Function", "Properties": {"AutoPublishAlias": "prod"}},
-    "ShipFunction": {"Type": "AWS::Lambda::Function", "Properties": {"FunctionName": "ship-order"}},
-    "ShipVersion": {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": "ShipFunction"}}},
-    "OrderFlow": {"Type": "AWS::Serverless::StateMachine", "Properties": {
-      "Type": "EXPRESS",
-      "DefinitionSubstitutions": {
-        "PayArn": {"Fn::GetAtt": ["PayFunction", "Arn"]},
-        "PayAlias": {"Ref": "PayFunction.Alias"},
-        "ShipVersion": {"Ref": "ShipVersion"},
-        "Bucket": {"Ref": "SomeParameter"},
-        "Region": {"Fn::Sub": "${AWS::Region}"}
-      },
-      "Definition": {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "${PayArn}", "End": true,
-         "Parameters": {"B": "${Bucket}", "F": {"Fn::GetAtt": "ShipFunction.Arn"}, "R": "${Region}"}}}}
-    }},
-    "Other": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
-      "StateMachineType": "STANDARD", "DefinitionUri": "s3://bucket/key"}},
-    "Local": {"Type": "AWS::Serverless::StateMachine", "Properties": {"DefinitionUri": "statemachine/flow.asl.json"}}
-  }
-}"#;
+      "Transform": "AWS::Serverless-2016-10-31",
+      "Resources": {
+        "PayFunction": {"Type": "AWS::Serverless::Function", "Properties": {"AutoPublishAlias": "prod"}},
+        "ShipFunction": {"Type": "AWS::Lambda::Function", "Properties": {"FunctionName": "ship-order"}},
+        "ShipVersion": {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": "ShipFunction"}}},
+        "OrderFlow": {"Type": "AWS::Serverless::StateMachine", "Properties": {
+          "Type": "EXPRESS",
+          "DefinitionSubstitutions": {
+            "PayArn": {"Fn::GetAtt": ["PayFunction", "Arn"]},
+            "PayAlias": {"Ref": "PayFunction.Alias"},
+            "ShipVersion": {"Ref": "ShipVersion"},
+            "Bucket": {"Ref": "SomeParameter"},
+            "Region": {"Fn::Sub": "${AWS::Region}"}
+          },
+          "Definition": {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "${PayArn}", "End": true,
+             "Parameters": {"B": "${Bucket}", "F": {"Fn::GetAtt": "ShipFunction.Arn"}, "R": "${Region}"}}}}
+        }},
+        "Other": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {
+          "StateMachineType": "STANDARD", "DefinitionUri": "s3://bucket/key"}},
+        "Local": {"Type": "AWS::Serverless::StateMachine", "Properties": {"DefinitionUri": "statemachine/flow.asl.json"}}
+      }
+    }"#;
 
 #[test]
 fn finds_machines_with_their_workflow_type_and_source() {
@@ -99,13 +99,13 @@ fn substitutions_resolve_to_pinned_or_unpinned_arns() {
 #[test]
 fn definition_strings_are_rebuilt() {
     let text = r#"{"Resources": {
-      "Fn": {"Type": "AWS::Lambda::Function"},
-      "Sub": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionString":
-        {"Fn::Sub": ["{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"${Fn.Arn}\", \"Comment\": \"${X} ${!Keep}\", \"End\": true}}}", {"X": "x"}]}}},
-      "Join": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionString":
-        {"Fn::Join": ["", ["{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"", {"Fn::GetAtt": ["Fn", "Arn"]}, "\", \"Next\": \"", {"Ref": "Unknown"}, "\"}}}"]]}}},
-      "Plain": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionString": "{\"StartAt\": \"A\"}"}}
-    }}"#;
+          "Fn": {"Type": "AWS::Lambda::Function"},
+          "Sub": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionString":
+            {"Fn::Sub": ["{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"${Fn.Arn}\", \"Comment\": \"${X} ${!Keep}\", \"End\": true}}}", {"X": "x"}]}}},
+          "Join": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionString":
+            {"Fn::Join": ["", ["{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"", {"Fn::GetAtt": ["Fn", "Arn"]}, "\", \"Next\": \"", {"Ref": "Unknown"}, "\"}}}"]]}}},
+          "Plain": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionString": "{\"StartAt\": \"A\"}"}}
+        }}"#;
     let doc = json::parse(text).unwrap();
     let machines = find(&doc.root).unwrap();
     let texts: Vec<&str> = machines
@@ -132,8 +132,8 @@ fn definition_strings_are_rebuilt() {
 #[test]
 fn serverless_framework_machines() {
     let text = r#"{"functions": {"hello": {"handler": "h.js"}},
-      "stepFunctions": {"stateMachines": {"greeter": {"type": "EXPRESS", "definition":
-        {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": {"Fn::GetAtt": ["HelloLambdaFunction", "Arn"]}, "End": true}}}}}}}"#;
+          "stepFunctions": {"stateMachines": {"greeter": {"type": "EXPRESS", "definition":
+            {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": {"Fn::GetAtt": ["HelloLambdaFunction", "Arn"]}, "End": true}}}}}}}"#;
     let doc = json::parse(text).unwrap();
     let machines = find(&doc.root).unwrap();
     assert_eq!(machines[0].name, "greeter");
