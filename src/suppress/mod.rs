@@ -9,9 +9,9 @@
 //! - the machine's top-level `Comment` with `asl-lint-disable-file <rule>…` silences those rules
 //!   for the whole machine;
 //! - in YAML, a whole-line comment `# asl-lint-disable <rule>…` in the block of comment lines
-//!   directly above a key (no blank line in between) works like the state's `Comment` when the
-//!   key names a state, and otherwise silences everything under that key (a template resource's
-//!   logical id, `Parameters`, …).
+//!   directly above a key (no blank line in between), or a comment at the end of the key's own
+//!   line, works like the state's `Comment` when the key names a state, and otherwise silences
+//!   everything under that key (a template resource's logical id, `Parameters`, …).
 //!
 //! A directive without rule ids silences every rule. `parse-error` and `unused-suppression`
 //! itself cannot be suppressed. The stage runs after every rule, on the located and sorted

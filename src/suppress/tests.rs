@@ -136,7 +136,7 @@ fn yaml_comment_above_a_state_key() {
     assert_eq!(rule_ids(&got), [ID, "choice-without-default"]);
     assert_eq!(
         got[0].message,
-        "this asl-lint-disable comment is not directly above a key, so it silences nothing"
+        "this asl-lint-disable comment is not on a key's line or directly above a key, so it silences nothing"
     );
     assert_eq!((got[0].start.line, got[0].start.column), (4, 7));
 }

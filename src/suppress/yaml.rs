@@ -1,4 +1,6 @@
-//! Directives in YAML `#` comments: which key each one is for.
+//! Directives in YAML `#` comments: which key each one is for. A comment line covers the key
+//! directly below its block of comment lines; a comment at the end of a line covers the key
+//! that line starts.
 
 use std::ops::Range;
 
@@ -8,8 +10,9 @@ use crate::document::{Member, Node, Value};
 use crate::source::{SourceFile, Span};
 
 impl<'d> Stage<'_, 'd> {
-    /// Whole-line `#` comments holding a directive, each applied to the key directly below its
-    /// block of comment lines. JSON has no such lines, so for JSON this finds nothing.
+    /// `#` comments holding a directive: a whole-line one applied to the key directly below its
+    /// block of comment lines, one at the end of a line to the first key on that line. JSON
+    /// has no comments, so for JSON this finds nothing.
     pub(super) fn read_yaml_comments(&mut self, source: &SourceFile, root: &'d Node) {
         let text = source.text.as_str();
         let machine_span = self.machine.root.span;
@@ -24,14 +27,10 @@ impl<'d> Stage<'_, 'd> {
             }
             let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
             line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-            let body = text[line_start..line_end].trim_start();
-            if !body.starts_with('#') {
+            let Some(hash) = comment_start(text, root, line_start, pos) else {
                 continue;
-            }
-            let hash = line_end - body.len();
-            if inside_string(root, hash) {
-                continue; // A line of a block scalar, not a comment.
-            }
+            };
+            let whole_line = text[line_start..hash].trim().is_empty();
             let directives = parse(&text[hash + 1..line_end]);
             if directives.is_empty() {
                 continue;
@@ -41,6 +40,7 @@ impl<'d> Stage<'_, 'd> {
                 whole: Span::new(hash, line_end),
             };
             let key_line = match &block {
+                _ if !whole_line => Some(line_start..hash),
                 Some((lines, below)) if lines.contains(&line_start) => below.clone(),
                 _ => {
                     let (end, below) = line_below_comments(text, line_end);
@@ -76,14 +76,27 @@ impl<'d> Stage<'_, 'd> {
                             .help("move it to the top-level Comment field, or write asl-lint-disable above the key of the state it is for"),
                     ),
                     None => self.findings.push(
-                        Finding::new(at, "this asl-lint-disable comment is not directly above a key, so it silences nothing")
-                            .help("put it on the line directly above the key of the state it is for, with no blank line in between"),
+                        Finding::new(at, "this asl-lint-disable comment is not on a key's line or directly above a key, so it silences nothing")
+                            .help("put it at the end of the line of the state's key, or on the line directly above it with no blank line in between"),
                     ),
                     Some(target) => self.add(target, directive, &written),
                 }
             }
         }
     }
+}
+
+/// Where the `#` comment holding the directive at `pos` starts, if it is in one: a `#` at the
+/// start of the line or after a space or tab, and not inside a quoted or block scalar.
+fn comment_start(text: &str, root: &Node, line_start: usize, pos: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    text[line_start..pos]
+        .match_indices('#')
+        .map(|(i, _)| line_start + i)
+        .find(|&hash| {
+            (hash == line_start || matches!(bytes[hash - 1], b' ' | b'\t'))
+                && !inside_string(root, hash)
+        })
 }
 
 /// From the end of a comment line, skips the comment lines below it. Returns where the block of
