@@ -110,7 +110,7 @@ struct LintArgs {
     #[arg(long, value_name = "FILE")]
     output_file: Option<PathBuf>,
     /// Workflow type the definitions are deployed as (used by rules that depend on it)
-    /// [default: the configuration's workflow_type, else standard]
+    /// [default: a matching [[overrides]] entry's, else the template's, else the configuration's, else standard]
     #[arg(long, value_enum)]
     workflow_type: Option<WorkflowArg>,
     /// Configuration file to use for every file, instead of the nearest .asl-lint.toml

@@ -85,7 +85,8 @@ pub fn lint_bytes(
 
 /// Lints a definition file that templates deploy, once in each template's context. `own` are
 /// the options configured for the file's own path: its rule settings apply, and its workflow
-/// type unless the template declares one (or the command line gave one).
+/// type unless the template declares one (and neither an override nor the command line gave
+/// one).
 pub fn lint_referenced(
     name: &str,
     bytes: Vec<u8>,
@@ -97,7 +98,7 @@ pub fn lint_referenced(
         let mut options = own.clone();
         if let (Some(declared), false) = (
             context.declared_workflow_type,
-            own.workflow_type_from_command_line,
+            own.workflow_type_beats_template,
         ) {
             options.workflow_type = declared;
         }
@@ -281,7 +282,7 @@ fn lint_embedded(
     let mut options = options.clone();
     if let (Some(declared), false) = (
         embedded.workflow_type,
-        options.workflow_type_from_command_line,
+        options.workflow_type_beats_template,
     ) {
         options.workflow_type = declared;
     }
