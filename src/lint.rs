@@ -280,10 +280,8 @@ fn lint_embedded(
     references: &mut Vec<Reference>,
 ) {
     let mut options = options.clone();
-    if let (Some(declared), false) = (
-        embedded.workflow_type,
-        options.workflow_type_beats_template,
-    ) {
+    if let (Some(declared), false) = (embedded.workflow_type, options.workflow_type_beats_template)
+    {
         options.workflow_type = declared;
     }
     let name = embedded.name.as_str();
