@@ -11,8 +11,8 @@ use toml::Spanned;
 use super::glob::Glob;
 use super::Level;
 use crate::diagnostic::Severity;
-use crate::quote::abbreviate;
 use crate::model::WorkflowType;
+use crate::quote::abbreviate;
 use crate::rules;
 use crate::suggest::did_you_mean;
 
