@@ -1,5 +1,4 @@
-//! Whether the human report is coloured: `--color`, then the environment's conventions
-//! (`NO_COLOR`, `FORCE_COLOR`, `CLICOLOR_FORCE`, `CLICOLOR`), then whether stdout is a terminal.
+//! Whether the human report is coloured: `--color`, then the environment, then the terminal.
 
 /// `--color auto|always|never`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

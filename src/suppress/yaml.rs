@@ -1,6 +1,4 @@
-//! Directives in YAML `#` comments: which key each one is for. A comment line covers the key
-//! directly below its block of comment lines; a comment at the end of a line covers the key
-//! that line starts.
+//! Directives in YAML `#` comments: the key each covers (the key below, or on its line).
 
 use std::ops::Range;
 

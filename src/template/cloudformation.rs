@@ -1,5 +1,4 @@
-//! A CloudFormation or SAM state machine resource: its workflow type, substitutions and where
-//! its definition is (`Definition`, a rebuilt `DefinitionString`, a local file or S3).
+//! A CloudFormation or SAM state machine resource: its type, substitutions and definition.
 
 use crate::document::{Member, Node};
 use crate::hash::FastMap;

@@ -1,5 +1,4 @@
-//! A definition with its placeholders and intrinsic functions replaced by what they resolve
-//! to, spans kept so that findings point into the template.
+//! A definition with placeholders and intrinsics resolved, spans kept (findings stay put).
 
 use crate::document::{Member, Node, Text, Value, MAX_DEPTH};
 use crate::hash::FastMap;

@@ -1,5 +1,4 @@
-//! What a template's intrinsic functions (`Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::Join`) and
-//! resources resolve to, as the strings CloudFormation would deploy.
+//! What a template's intrinsic functions and resources resolve to once deployed.
 
 use crate::document::{Node, Value, MAX_DEPTH};
 use crate::hash::FastMap;

@@ -1,4 +1,4 @@
-//! The grammar above, parsed by recursive descent: syntax only.
+//! The call grammar (see `mod.rs`) parsed by recursive descent: syntax only.
 
 use std::ops::Range;
 

@@ -1,5 +1,4 @@
-//! Flow scalars decoded with their origins: JSON strings, YAML double- and single-quoted and
-//! plain scalars (escapes, folded line breaks).
+//! Flow scalars (JSON strings, YAML quoted and plain scalars) decoded with their origins.
 
 use super::{break_len, fold, is_blank, is_break, Decoded};
 

@@ -1,5 +1,4 @@
-//! Name lookups shared by the field tables and the Choice rules: the fast comparison of a key
-//! with a known name, and the comparison operators with the operand each takes.
+//! Name lookups shared by the field tables and the Choice rules (and the operator table).
 
 use super::values::Expect;
 
