@@ -448,7 +448,7 @@ fn run_lint(args: &LintArgs, stdout: &mut dyn Write) -> i32 {
             "warning"
         };
         eprintln!(
-            "{level}: no state machine found in {}: asl-lint lints *.asl.json, *.asl.yaml and *.asl.yml files, and JSON and YAML files that hold a definition or a template that declares state machines",
+            "{level}: no state machine found in {}: asl-lint lints *.asl.json, *.asl.yaml and *.asl.yml files, and JSON, YAML and Terraform files that hold a definition or declare state machines",
             shown_paths(args)
         );
         usage_error |= args.error_on_empty;

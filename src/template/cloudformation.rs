@@ -71,6 +71,7 @@ pub(super) fn cloudformation_machine<'d>(
             functions: resolver.declared_functions(),
             substitution_names,
             unknown_substitutions,
+            terraform: None,
         },
     }
 }

@@ -18,6 +18,7 @@ mod embedded;
 mod rebuilt;
 mod resolve;
 mod resolver;
+pub mod terraform;
 #[cfg(test)]
 mod tests;
 
@@ -61,6 +62,8 @@ impl Embedded<'_> {
         }
         Some(match self.deployment.tool {
             Tool::Serverless => Scope::Serverless { root },
+            // Terraform evaluates a jsonencode object's interpolations itself.
+            Tool::Terraform => return None,
             _ => Scope::Substitutions(&self.deployment.substitution_names),
         })
     }
