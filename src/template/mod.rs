@@ -15,6 +15,7 @@ use crate::source::Span;
 mod cloudformation;
 mod deployment;
 mod embedded;
+pub mod file_use;
 mod rebuilt;
 mod resolve;
 mod resolver;

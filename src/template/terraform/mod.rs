@@ -27,8 +27,7 @@ use crate::template::{
     UnknownSubstitution,
 };
 
-pub use module::FileUse;
-pub use value::Val;
+pub use crate::template::file_use::{FileUse, Val};
 
 use module::{Module, Unreadable};
 use render::{Inserted, Renderer, Structural};
