@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use memchr::memmem;
 
 use crate::config::normalize;
-use crate::files::read_file;
+use crate::files::read_file_into;
 use crate::hash::FastMap;
 use crate::lint::{self, MachineContext, Reference};
 
@@ -89,23 +89,38 @@ impl<'w> Scanner<'w> {
 
     /// The definition files the template at `path` deploys, or `None` for anything else.
     pub fn scan(&self, path: &Path) -> Option<Vec<Reference>> {
-        let bytes = read_file(path, self.limit).ok()?;
-        if !self.markers.iter().any(|m| m.find(&bytes).is_some()) {
-            if crate::template::terraform::is_quiet(&path.to_string_lossy(), &bytes) {
+        thread_local! {
+            static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        BUFFER.with(|buffer| {
+            let mut buffer = buffer.borrow_mut();
+            read_file_into(path, self.limit, &mut buffer).ok()?;
+            let found = self.scan_bytes(path, &buffer);
+            // A rare large file does not keep its buffer for the rest of the walk.
+            if buffer.capacity() > 1 << 20 {
+                *buffer = Vec::new();
+            }
+            found
+        })
+    }
+
+    fn scan_bytes(&self, path: &Path, bytes: &[u8]) -> Option<Vec<Reference>> {
+        if !self.markers.iter().any(|m| m.find(bytes).is_some()) {
+            if crate::template::terraform::is_quiet(&path.to_string_lossy(), bytes) {
                 let mut quiet = self.quiet.lock().unwrap_or_else(|p| p.into_inner());
                 quiet.push(path.to_path_buf());
             }
             return None;
         }
-        if self.filtered && !mentions_any(&bytes, path, &self.names) {
+        if self.filtered && !mentions_any(bytes, path, &self.names) {
             // Terraform builds paths (`"${path.module}/sm/a.asl.json"`): the file name will do.
             let terraform = crate::template::terraform::is_terraform(&path.to_string_lossy());
-            if !terraform || !self.names.iter().any(|(f, _)| f.find(&bytes).is_some()) {
+            if !terraform || !self.names.iter().any(|(f, _)| f.find(bytes).is_some()) {
                 return None;
             }
         }
-        let text = String::from_utf8(bytes).ok()?;
-        Some(lint::template_references(&path.to_string_lossy(), &text))
+        let text = std::str::from_utf8(bytes).ok()?;
+        Some(lint::template_references(&path.to_string_lossy(), text))
     }
 }
 
@@ -189,8 +204,8 @@ fn mentions_any(bytes: &[u8], template: &Path, names: &[(memmem::Finder, &Path)]
     })
 }
 
-/// The project `dir` (absolute) belongs to: the nearest directory at or above it holding
-/// `.git` or `.asl-lint.toml`; without one, `dir` itself. `cache` remembers every directory
+/// The project `dir` (absolute) belongs to: the nearest directory at or above it holding one of
+/// `ROOT_MARKERS` or a Terraform file; without one, `dir` itself. `cache` remembers every directory
 /// asked about, so a walk of many files costs one lookup per directory.
 pub fn project_root(dir: &Path, cache: &mut FastMap<PathBuf, Option<PathBuf>>) -> PathBuf {
     marked_ancestor(dir, cache).unwrap_or_else(|| dir.to_path_buf())
@@ -200,13 +215,45 @@ fn marked_ancestor(dir: &Path, cache: &mut FastMap<PathBuf, Option<PathBuf>>) ->
     if let Some(found) = cache.get(dir) {
         return found.clone();
     }
-    let found = if dir.join(".git").exists() || dir.join(crate::config::FILE_NAME).is_file() {
+    let found = if is_project_root(dir) {
         Some(dir.to_path_buf())
     } else {
         dir.parent().and_then(|p| marked_ancestor(p, cache))
     };
     cache.insert(dir.to_path_buf(), found.clone());
     found
+}
+
+/// Files whose presence makes a directory a project root: version control, our configuration,
+/// and what SAM, the Serverless Framework and the CDK put at the top of an application.
+pub const ROOT_MARKERS: &[&str] = &[
+    ".git",
+    crate::config::FILE_NAME,
+    "samconfig.toml",
+    "samconfig.yaml",
+    "samconfig.yml",
+    "serverless.yml",
+    "serverless.yaml",
+    "serverless.ts",
+    "serverless.js",
+    "cdk.json",
+    ".terraform.lock.hcl",
+];
+
+/// Whether `dir` holds a root marker, or a Terraform file (a Terraform module is a directory).
+fn is_project_root(dir: &Path) -> bool {
+    if ROOT_MARKERS.iter().any(|m| dir.join(m).exists()) {
+        return true;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().any(|e| {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        (name.ends_with(".tf") || name.ends_with(".tofu"))
+            && e.file_type().is_ok_and(|t| t.is_file())
+    })
 }
 
 #[cfg(test)]
