@@ -14,7 +14,7 @@ use crate::files::{self, DEFAULT_MAX_FILE_SIZE};
 use crate::fix;
 use crate::lint::FileReport;
 use crate::model::WorkflowType;
-use crate::report::{ci, concise, graph, human, json, plural, sarif, Reporter, Summary};
+use crate::report::{ci, color, concise, graph, human, json, plural, sarif, Reporter, Summary};
 use crate::rules::{self, RULES};
 use crate::suggest::did_you_mean;
 
@@ -26,7 +26,14 @@ const AFTER_HELP: &str = "\
 Exit codes:
   0  nothing at or above --fail-on was found
   1  findings at or above --fail-on (with --diff: there are fixes to apply)
-  2  usage error, invalid configuration, or a path that could not be read
+  2  usage error, invalid configuration, a path that could not be read, or (with
+     --error-on-empty) no state machine in the paths
+
+Colour (the human format only), highest precedence first:
+  --color always|never          beats everything below
+  NO_COLOR=1                    no colour
+  FORCE_COLOR=1, CLICOLOR_FORCE=1   colour even when stdout is not a terminal (CI logs)
+  otherwise                     colour when stdout is a terminal (not with TERM=dumb or CLICOLOR=0)
 
 Examples:
   asl-lint .                                     lint every definition and template below here
@@ -60,6 +67,8 @@ enum Command {
     Graph(GraphArgs),
     /// Run a Language Server Protocol server on stdin and stdout, for editors
     Lsp,
+    /// Print the version
+    Version,
 }
 
 #[derive(Args, Debug)]
@@ -95,12 +104,19 @@ struct LintArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// When to colour the human format: auto (a terminal, unless NO_COLOR is set; FORCE_COLOR
+    /// or CLICOLOR_FORCE colour any output), always, never
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+    /// Exit with 2 when the paths hold no state machine (a mistyped path in CI)
+    #[arg(long)]
+    error_on_empty: bool,
     /// Write the report to FILE (completely or not at all; never over an input of the run);
     /// the terminal still gets the one-line summary
     #[arg(long, value_name = "FILE")]
     output_file: Option<PathBuf>,
     /// Workflow type the definitions are deployed as (used by rules that depend on it)
-    /// [default: the configuration's workflow_type, else standard]
+    /// [default: a matching [[overrides]] entry's, else the template's, else the configuration's, else standard]
     #[arg(long, value_enum)]
     workflow_type: Option<WorkflowArg>,
     /// Configuration file to use for every file, instead of the nearest .asl-lint.toml
@@ -158,6 +174,13 @@ enum Format {
     Gitlab,
     /// One line per finding: path:line:col: severity[rule] message
     Concise,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -221,6 +244,12 @@ where
         },
         Some(Command::Explain { rule }) => explain(&rule, stdout),
         Some(Command::Graph(args)) => graph(&args, stdout),
+        Some(Command::Version) => {
+            match writeln!(stdout, "asl-lint {}", env!("CARGO_PKG_VERSION")) {
+                Ok(()) => EXIT_OK,
+                Err(err) => write_failed(&err),
+            }
+        }
         // The server speaks on the process's own standard streams, from its own threads.
         Some(Command::Lsp) => crate::lsp::run(),
         None => run_lint(&cli.lint, stdout),
@@ -270,7 +299,7 @@ fn explain(id: &str, out: &mut dyn Write) -> i32 {
             Err(err) => write_failed(&err),
         },
         None => {
-            let hint = did_you_mean(id, RULES.iter().map(|r| r.id))
+            let hint = rules::closest_id(id)
                 .map(|s| format!(" (did you mean '{s}'?)"))
                 .unwrap_or_default();
             eprintln!("error: unknown rule '{id}'{hint}; `asl-lint rules` lists them all");
@@ -289,7 +318,7 @@ fn rule_ids(flag: &str, ids: &[String]) -> Result<Vec<&'static str>, String> {
             ),
             Some(rule) => Ok(rule.id),
             None => {
-                let hint = did_you_mean(id, RULES.iter().map(|r| r.id))
+                let hint = rules::closest_id(id)
                     .map(|s| format!(" (did you mean '{s}'?)"))
                     .unwrap_or_default();
                 Err(format!(
@@ -368,7 +397,7 @@ fn run_lint(args: &LintArgs, stdout: &mut dyn Write) -> i32 {
         },
         None => None,
     };
-    let mut reporter = reporter(args.format);
+    let mut reporter = reporter(args.format, args.color);
     let mut run = LintRun {
         args,
         engine: &engine,
@@ -379,6 +408,7 @@ fn run_lint(args: &LintArgs, stdout: &mut dyn Write) -> i32 {
         recorder: args.write_baseline.as_deref().map(baseline::Recorder::new),
         fixes: FixCounts::default(),
         errors: Vec::new(),
+        reported_files: 0,
         inputs: HashSet::new(),
         output: OutputState::default(),
     };
@@ -411,6 +441,23 @@ fn run_lint(args: &LintArgs, stdout: &mut dyn Write) -> i32 {
     }
     if args.fix || args.diff {
         run.fixes.print(args.diff, args.unsafe_fixes);
+    }
+    for err in &outcome.input_errors {
+        eprintln!("error: cannot read {}: {}", err.path.display(), err.message);
+    }
+    // Nothing linted, and no path to blame: most likely the wrong directory.
+    let empty = run.reported_files == 0 && outcome.input_errors.is_empty();
+    if empty {
+        let level = if args.error_on_empty {
+            "error"
+        } else {
+            "warning"
+        };
+        eprintln!(
+            "{level}: no state machine found in {}: asl-lint lints *.asl.json, *.asl.yaml and *.asl.yml files, and JSON, YAML and Terraform files that hold a definition or declare state machines",
+            shown_paths(args)
+        );
+        usage_error |= args.error_on_empty;
     }
     if let Some(recorder) = run.recorder {
         let target = args.write_baseline.as_deref().unwrap_or(Path::new(""));
@@ -470,9 +517,6 @@ fn run_lint(args: &LintArgs, stdout: &mut dyn Write) -> i32 {
         );
         usage_error = true;
     }
-    for err in &outcome.input_errors {
-        eprintln!("error: cannot read {}: {}", err.path.display(), err.message);
-    }
     if usage_error {
         EXIT_USAGE
     } else if (args.diff && run.fixes.files > 0) || (!args.diff && run.failed) {
@@ -480,6 +524,20 @@ fn run_lint(args: &LintArgs, stdout: &mut dyn Write) -> i32 {
     } else {
         EXIT_OK
     }
+}
+
+/// The paths a run was given, as the empty-run message names them.
+fn shown_paths(args: &LintArgs) -> String {
+    let shown: Vec<String> = args
+        .paths
+        .iter()
+        .map(|p| match (p.as_os_str() == "-", &args.stdin_filename) {
+            (true, Some(name)) => format!("standard input ({name})"),
+            (true, None) => "standard input".to_string(),
+            (false, _) => p.display().to_string(),
+        })
+        .collect();
+    shown.join(", ")
 }
 
 /// The named file `target` is (the same file by any name), if any.
@@ -529,10 +587,15 @@ impl OutputState {
     }
 }
 
-fn reporter(format: Format) -> Box<dyn Reporter> {
+fn reporter(format: Format, color: ColorArg) -> Box<dyn Reporter> {
+    let choice = match color {
+        ColorArg::Auto => color::Choice::Auto,
+        ColorArg::Always => color::Choice::Always,
+        ColorArg::Never => color::Choice::Never,
+    };
     match format {
         Format::Human => Box::new(human::Human::new(human::Style {
-            color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            color: color::from_env(choice, std::io::stdout().is_terminal()),
             width: terminal_width(),
         })),
         Format::Json => Box::new(json::Json::default()),
@@ -556,7 +619,7 @@ fn mistyped_subcommand(paths: &[PathBuf]) -> Option<String> {
     ))
 }
 
-const SUBCOMMANDS: &[&str] = &["rules", "explain", "graph", "lsp"];
+const SUBCOMMANDS: &[&str] = &["rules", "explain", "graph", "lsp", "version"];
 
 /// What the command line does with each report as the engine hands it over.
 struct LintRun<'a> {
@@ -571,6 +634,8 @@ struct LintRun<'a> {
     fixes: FixCounts,
     /// Problems found while handling reports (a bad baseline, a file that cannot be written).
     errors: Vec<String>,
+    /// Files reported: none means the paths hold no state machine.
+    reported_files: usize,
     /// Every file the run read, which no output may replace.
     inputs: HashSet<files::FileId>,
     output: OutputState,
@@ -579,6 +644,7 @@ struct LintRun<'a> {
 impl LintRun<'_> {
     fn report(&mut self, mut report: FileReport, reporter: &mut dyn Reporter, out: &mut dyn Write) {
         let args = self.args;
+        self.reported_files += 1;
         let is_stdin = args.paths.iter().any(|p| p.as_os_str() == "-")
             && report.source.name == args.stdin_filename.as_deref().unwrap_or("<stdin>");
         if !is_stdin {

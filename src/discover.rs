@@ -171,6 +171,20 @@ fn ends_with_ignore_case(name: &[u8], suffix: &str) -> bool {
         && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
+/// The name a file is reported under: its path as given or found, without `.` components
+/// (`./sls/./flow.asl.json` is `sls/flow.asl.json`), which annotations on a diff (GitHub's)
+/// would not match. `..` stays: removing it would change the file a symbolic link leads to.
+pub fn display_name(path: &Path) -> String {
+    let clean: PathBuf = path
+        .components()
+        .filter(|c| *c != std::path::Component::CurDir)
+        .collect();
+    if clean.as_os_str().is_empty() {
+        return path.to_string_lossy().into_owned();
+    }
+    clean.to_string_lossy().into_owned()
+}
+
 /// Files named `*.asl.json`, `*.asl.yaml` or `*.asl.yml` are definitions by name.
 pub fn is_definition_name(path: &Path) -> bool {
     path.file_name().is_some_and(is_definition_file_name)
@@ -248,6 +262,17 @@ mod tests {
         use std::os::unix::ffi::OsStrExt;
         let name = std::ffi::OsStr::from_bytes(b"caf\xe9.asl.json");
         assert_eq!(selection_for(Path::new(name)), Some(Selection::Always));
+    }
+
+    #[test]
+    fn display_names_drop_dot_components() {
+        assert_eq!(
+            display_name(Path::new("./sls/./flow.asl.json")),
+            "sls/flow.asl.json"
+        );
+        assert_eq!(display_name(Path::new("sls/../a.json")), "sls/../a.json");
+        assert_eq!(display_name(Path::new("/abs/./a.json")), "/abs/a.json");
+        assert_eq!(display_name(Path::new(".")), ".");
     }
 
     #[test]

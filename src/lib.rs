@@ -25,6 +25,7 @@ pub mod lsp;
 pub mod model;
 pub mod outline;
 pub mod placeholder;
+pub mod quote;
 pub mod report;
 pub mod rules;
 pub mod source;

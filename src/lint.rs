@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use crate::config::{Level, LintOptions};
 use crate::dataflow::DataFlow;
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::document::{json, pointer_to, Document, Node, ParseError};
 use crate::graph::StateGraph;
@@ -15,6 +14,7 @@ use crate::hash::FastMap;
 use crate::jsonata_sites::JsonataSites;
 use crate::model::Machine;
 use crate::model::WorkflowType;
+use crate::quote::abbreviate;
 use crate::rules::UNREADABLE_DEFINITION as UNREADABLE;
 use crate::rules::{self, Context, Rule, RULES};
 use crate::source::{SourceFile, Span, WideText};
@@ -85,7 +85,8 @@ pub fn lint_bytes(
 
 /// Lints a definition file that templates deploy, once in each template's context. `own` are
 /// the options configured for the file's own path: its rule settings apply, and its workflow
-/// type unless the template declares one (or the command line gave one).
+/// type unless the template declares one (and neither an override nor the command line gave
+/// one).
 pub fn lint_referenced(
     name: &str,
     bytes: Vec<u8>,
@@ -97,7 +98,7 @@ pub fn lint_referenced(
         let mut options = own.clone();
         if let (Some(declared), false) = (
             context.declared_workflow_type,
-            own.workflow_type_from_command_line,
+            own.workflow_type_beats_template,
         ) {
             options.workflow_type = declared;
         }
@@ -294,10 +295,8 @@ pub(crate) fn lint_embedded(
     references: &mut Vec<Reference>,
 ) {
     let mut options = options.clone();
-    if let (Some(declared), false) = (
-        embedded.workflow_type,
-        options.workflow_type_from_command_line,
-    ) {
+    if let (Some(declared), false) = (embedded.workflow_type, options.workflow_type_beats_template)
+    {
         options.workflow_type = declared;
     }
     let name = embedded.name.as_str();
@@ -479,7 +478,7 @@ pub(crate) fn lint_machine(
         flow: &flow,
         jsonata: &jsonata,
         variables: &variables,
-        options,
+        workflow_type: options.workflow_type,
     };
     let threads = if machine.states.len() >= PARALLEL_RULES_MIN_STATES {
         std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
@@ -492,7 +491,7 @@ pub(crate) fn lint_machine(
         let next = AtomicUsize::new(0);
         std::thread::scope(|scope| {
             let workers: Vec<_> = (0..threads)
-                .map(|_| scope.spawn(|| run_rules(&cx, source, &next)))
+                .map(|_| scope.spawn(|| run_rules(&cx, options, source, &next)))
                 .collect();
             workers
                 .into_iter()
@@ -503,7 +502,7 @@ pub(crate) fn lint_machine(
                 .collect()
         })
     } else {
-        run_rules(&cx, source, &AtomicUsize::new(0))
+        run_rules(&cx, options, source, &AtomicUsize::new(0))
     };
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.rule, &a.message).cmp(&(b.span.start, b.rule, &b.message))
@@ -524,7 +523,12 @@ pub(crate) fn lint_machine(
 const PARALLEL_RULES_MIN_STATES: usize = 2_000;
 
 /// Runs rules, taking each next one from `next`, until none are left.
-fn run_rules(cx: &Context, source: &SourceFile, next: &AtomicUsize) -> Vec<Diagnostic> {
+fn run_rules(
+    cx: &Context,
+    options: &LintOptions,
+    source: &SourceFile,
+    next: &AtomicUsize,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut findings = Vec::new();
     loop {
@@ -534,7 +538,7 @@ fn run_rules(cx: &Context, source: &SourceFile, next: &AtomicUsize) -> Vec<Diagn
         let Some(check) = rule.check else { continue };
         // Configured off: skip. A configured severity replaces the rule's default and any
         // severity a finding sets for itself.
-        let configured = match cx.options.rules.level(rule) {
+        let configured = match options.rules.level(rule) {
             Some(Level::Off) => continue,
             Some(Level::On(severity)) => Some(severity),
             None => None,

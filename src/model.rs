@@ -1,9 +1,9 @@
 //! The ASL model: a typed view of a state machine over its spanned document.
 //! Building it never fails; whatever is malformed is left for the `schema` rule to report.
 
-use crate::diagnostic::abbreviate;
 use crate::document::{Member, Node};
 use crate::hash::FastMap;
+use crate::quote::abbreviate;
 use crate::source::Span;
 
 pub type StateId = usize;

@@ -70,6 +70,26 @@ pub fn did_you_mean_within<'c>(
     best.map(|(_, c)| c)
 }
 
+/// `did_you_mean`, else the one candidate that starts with `word` (at least 3 characters, any
+/// case): `catch-replace` means `catch-replaces-input`, `express` means no rule in particular.
+pub fn did_you_mean_or_prefix<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str> + Clone,
+) -> Option<&'c str> {
+    if let Some(close) = did_you_mean(word, candidates.clone()) {
+        return Some(close);
+    }
+    if word.chars().count() < 3 || word.len() > 4 * MAX_CHARS {
+        return None;
+    }
+    let lower = word.to_lowercase();
+    let mut starting = candidates
+        .into_iter()
+        .filter(|c| c.len() > word.len() && c.to_lowercase().starts_with(&lower));
+    let first = starting.next()?;
+    starting.next().is_none().then_some(first)
+}
+
 /// The one candidate closest to `word`, when no other is as close: a suggestion certain enough
 /// to apply as a fix. `did_you_mean` picks the first of equally close candidates for its hint.
 pub fn single_suggestion<'c>(
@@ -118,6 +138,29 @@ mod tests {
         // A swap of two neighbours is one edit.
         assert_eq!(did_you_mean("Wiat", ["Wait", "Done"]), Some("Wait"));
         assert_eq!(did_you_mean("Nxet", fields), Some("Next"));
+    }
+
+    #[test]
+    fn a_prefix_of_one_candidate_suggests_it() {
+        let ids = [
+            "catch-replaces-input",
+            "express-duration",
+            "express-unsupported-integration",
+        ];
+        assert_eq!(
+            did_you_mean_or_prefix("catch-replace", ids),
+            Some("catch-replaces-input")
+        );
+        assert_eq!(
+            did_you_mean_or_prefix("Catch", ids),
+            Some("catch-replaces-input")
+        );
+        assert_eq!(did_you_mean_or_prefix("express", ids), None);
+        assert_eq!(did_you_mean_or_prefix("ca", ids), None);
+        assert_eq!(
+            did_you_mean_or_prefix("express-duratoin", ids),
+            Some("express-duration")
+        );
     }
 
     #[test]

@@ -275,6 +275,58 @@ fn workflow_type_from_the_command_line_beats_the_configuration() {
     );
 }
 
+/// Issue 20, point 10. Precedence of the workflow type, lowest first: the default, the top
+/// level of `.asl-lint.toml`, the type a template declares, a matching `[[overrides]]` entry,
+/// `--workflow-type`.
+#[test]
+fn a_template_beats_the_top_level_and_an_override_beats_the_template() {
+    let dir = scratch("workflow_type_template");
+    fs::create_dir_all(dir.join(".git")).unwrap();
+    // Serverless says EXPRESS, for a machine inline and for one in its own file.
+    write(
+        &dir,
+        "serverless.yml",
+        "service: s\nstepFunctions:\n  stateMachines:\n    inline:\n      type: EXPRESS\n      definition:\n        StartAt: W\n        States:\n          W:\n            Type: Wait\n            Seconds: 600\n            End: true\n    nightly:\n      type: EXPRESS\n      definition: ${file(./nightly.asl.json)}\n",
+    );
+    write(&dir, "nightly.asl.json", WAIT_600);
+    let both = [
+        f("nightly.asl.json", "express-duration", "warning"),
+        f("serverless.yml", "express-duration", "warning"),
+    ];
+    assert_eq!(findings(&run_in(&dir, &["."])), both);
+    // The top level is a default for what no template declares.
+    write(&dir, ".asl-lint.toml", "workflow_type = \"standard\"\n");
+    assert_eq!(findings(&run_in(&dir, &["."])), both);
+    // An override names the files: it beats the template, for the files it matches.
+    write(
+        &dir,
+        ".asl-lint.toml",
+        "workflow_type = \"standard\"\n[[overrides]]\nfiles = [\"serverless.yml\"]\nworkflow_type = \"standard\"\n",
+    );
+    assert_eq!(
+        findings(&run_in(&dir, &["."])),
+        [f("nightly.asl.json", "express-duration", "warning")]
+    );
+    write(
+        &dir,
+        ".asl-lint.toml",
+        "[[overrides]]\nfiles = [\"*.asl.json\"]\nworkflow_type = \"standard\"\n",
+    );
+    assert_eq!(
+        findings(&run_in(&dir, &["."])),
+        [f("serverless.yml", "express-duration", "warning")]
+    );
+    // The command line beats them all.
+    assert_eq!(
+        findings(&run_in(&dir, &["--workflow-type", "express", "."])),
+        both
+    );
+    assert_eq!(
+        findings(&run_in(&dir, &["--workflow-type", "standard", "."])),
+        []
+    );
+}
+
 #[test]
 fn exclude_skips_what_walking_finds_but_not_what_is_named() {
     let dir = scratch("exclude");

@@ -398,7 +398,7 @@ fn concise_github_and_gitlab_formats() {
     let concise = run_in(&dir, &["--format", "concise", "."]);
     assert_eq!(
         String::from_utf8_lossy(&concise.stdout).lines().next().unwrap(),
-        "./a, b: c.asl.json:1:59: error[unknown-target] Next of state 'A' names 'Nope', but there is no state with that name in the top-level States"
+        "a, b: c.asl.json:1:59: error[unknown-target] Next of state 'A' names 'Nope', but there is no state with that name in the top-level States"
     );
     let github = run_in(&dir, &["--format", "github", "."]);
     let line = String::from_utf8_lossy(&github.stdout)

@@ -73,16 +73,12 @@ fn check_outcome(name: &str, before: &[Diagnostic], out: &Outcome) -> Vec<String
 }
 
 fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("ASL_LINT_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/corpus"));
-    dir.join("asl").is_dir().then_some(dir)
+    common::shared_data("ASL_LINT_CORPUS", "../shared/corpus", "asl")
 }
 
 #[test]
 fn corpus_fixes_keep_files_parseable_and_remove_what_they_claim() {
     let Some(corpus) = corpus_dir() else {
-        eprintln!("skipping: no corpus at ../shared/corpus (set ASL_LINT_CORPUS to point at one)");
         return;
     };
     // The corpus, and the other checkers' labelled fixtures beside it (full of mistakes).

@@ -35,7 +35,9 @@ fn in_ci() -> bool {
 fn require(tool: &str, available: bool, install: &str) -> bool {
     if !available {
         assert!(!in_ci(), "{tool} is missing in CI: .ci/run must {install}");
-        eprintln!("SKIPPED: {tool} is not installed here ({install} to run this test)");
+        common::skip(&format!(
+            "{tool} is not installed here ({install} to run this test)"
+        ));
     }
     available
 }

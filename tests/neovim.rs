@@ -6,7 +6,8 @@
 //! Without `nvim` the test skips with a note, except under CI (`CI` set), where it fails:
 //! `.ci/run` installs Debian's `neovim` package.
 
-use std::io::Write;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -54,10 +55,8 @@ fn neovim_shows_diagnostics_hover_definitions_and_fixes() {
         if std::env::var_os("CI").is_some() {
             panic!("nvim is not installed; .ci/run installs it with apt-get install neovim");
         }
-        // Straight to stderr, past the test harness's capture, so the skip is seen.
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED neovim_shows_diagnostics_hover_definitions_and_fixes: nvim is not installed (apt-get install neovim)"
+        common::skip(
+            "neovim_shows_diagnostics_hover_definitions_and_fixes: nvim is not installed (apt-get install neovim)",
         );
         return;
     };

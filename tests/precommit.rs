@@ -20,6 +20,10 @@ fn pre_commit() -> Option<PathBuf> {
     if bin.exists() {
         return Some(bin);
     }
+    common::note(&format!(
+        "precommit: installing pre-commit with pip into {} (once)",
+        venv.display()
+    ));
     let installed = Command::new("python3")
         .args(["-m", "venv"])
         .arg(&venv)
@@ -36,7 +40,7 @@ fn pre_commit() -> Option<PathBuf> {
         std::env::var_os("CI").is_none(),
         "CI is set but pre-commit could not be installed"
     );
-    eprintln!("SKIPPED: pre-commit could not be installed with pip");
+    common::skip("pre-commit could not be installed with pip");
     None
 }
 
@@ -117,6 +121,9 @@ fn the_hook_fails_on_the_broken_definition_only() {
     );
     git(&dir, &["add", "-A"]);
 
+    common::note(
+        "precommit: pre-commit builds asl-lint from HEAD with cargo (minutes the first time; target/precommit-build keeps the build)",
+    );
     let o = Command::new(&pre_commit)
         .current_dir(&dir)
         .args(["run", "--all-files", "--color", "never"])

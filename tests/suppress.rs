@@ -489,6 +489,93 @@ States:
     assert_eq!(rules, ["unused-suppression", "choice-without-default"]);
 }
 
+/// Issue 20, point 6: a directive at the end of a key's line covers that key, as a comment
+/// line above it would; where it covers nothing, it is reported as such.
+#[test]
+fn yaml_comments_at_the_end_of_a_line_cover_its_key() {
+    let text = |comment_on: &str| {
+        format!(
+            "\
+StartAt: Route
+States:
+  Route:{route}
+    Type: Choice{ty}
+    Choices:
+      - Variable: $.a
+        StringEquals: x
+        Next: Done
+  Done:
+    Type: Succeed
+",
+            route = if comment_on == "Route" {
+                "  # asl-lint-disable choice-without-default"
+            } else {
+                ""
+            },
+            ty = if comment_on == "Type" {
+                "  # asl-lint-disable choice-without-default"
+            } else {
+                ""
+            },
+        )
+    };
+    let rules = |text: &str| -> Vec<&'static str> {
+        lint_named("t.asl.yaml", text)
+            .iter()
+            .map(|d| d.rule)
+            .collect()
+    };
+    assert_eq!(rules(&text("none")), ["choice-without-default"]);
+    // On the state's own line: the state's findings.
+    assert_eq!(rules(&text("Route")), Vec::<&str>::new());
+    // On a field's line: only what lies in that field, so here nothing, which is said.
+    let on_type = lint_named("t.asl.yaml", &text("Type"));
+    let described: Vec<String> = on_type
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {} {}",
+                d.start.line, d.start.column, d.rule, d.message
+            )
+        })
+        .collect();
+    assert_eq!(
+        described,
+        [
+            "3:3 choice-without-default Choice 'Route' has no Default: when no rule matches its input, the execution fails with States.NoChoiceMatched",
+            "4:38 unused-suppression 'choice-without-default' is suppressed for 'Type' and everything under it, but it reports nothing there",
+        ],
+    );
+    // A comment after a value that is not a key's, or inside a quoted string, is not a
+    // directive for anything: the first is reported, the second is text.
+    let item = "\
+StartAt: A
+States:
+  A:
+    Type: Pass
+    Result:
+      - one  # asl-lint-disable no-dollar
+    End: true
+";
+    let got: Vec<String> = lint_named("t.asl.yaml", item)
+        .iter()
+        .map(|d| format!("{}:{} {}", d.start.line, d.start.column, d.message))
+        .collect();
+    assert_eq!(
+        got,
+        ["6:16 this asl-lint-disable comment is not on a key's line or directly above a key, so it silences nothing"]
+    );
+    let quoted = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Comment: \"x # asl-lint-disable no-dollar\"\n    End: true\n";
+    assert_eq!(
+        lint_named("t.asl.yaml", quoted)
+            .iter()
+            .map(|d| d.rule)
+            .collect::<Vec<_>>(),
+        ["unused-suppression"],
+        "a state's Comment field is a directive of its own"
+    );
+}
+
 /// A directive for a rule the configuration turns off is dormant, not unused.
 #[test]
 fn directive_for_a_rule_turned_off_by_config_is_not_unused() {

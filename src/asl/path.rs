@@ -26,7 +26,7 @@
 use std::ops::Range;
 
 use super::{char_at, char_range, SyntaxError};
-use crate::diagnostic::abbreviate;
+use crate::quote::abbreviate;
 
 /// What a path starts from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,8 +4,8 @@
 use std::ops::Range;
 
 use super::SyntaxError;
-use crate::diagnostic::abbreviate;
 use crate::placeholder;
+use crate::quote::abbreviate;
 
 /// How Step Functions waits for an integration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

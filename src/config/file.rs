@@ -10,9 +10,10 @@ use toml::Spanned;
 
 use super::glob::Glob;
 use super::Level;
-use crate::diagnostic::{abbreviate, Severity};
+use crate::diagnostic::Severity;
 use crate::model::WorkflowType;
-use crate::rules::{self, RULES};
+use crate::quote::abbreviate;
+use crate::rules;
 use crate::suggest::did_you_mean;
 
 /// The file name looked for in each directory, from the linted file's up to the root.
@@ -263,7 +264,7 @@ impl Reader<'_> {
         for (key, setting) in table.iter() {
             let id = key.get_ref().as_ref();
             let Some(rule) = rules::find(id) else {
-                let hint = did_you_mean(id, RULES.iter().map(|r| r.id))
+                let hint = rules::closest_id(id)
                     .map(|s| format!(" (did you mean '{s}'?)"))
                     .unwrap_or_default();
                 self.error(

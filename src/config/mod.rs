@@ -77,8 +77,9 @@ impl RuleSettings {
 #[derive(Clone, Debug, Default)]
 pub struct LintOptions {
     pub workflow_type: WorkflowType,
-    /// Given with `--workflow-type`: it then beats what a template declares.
-    pub workflow_type_from_command_line: bool,
+    /// Given with `--workflow-type`, or by an `[[overrides]]` entry that matches the file:
+    /// it then beats what a template declares (which beats the top level of the file).
+    pub workflow_type_beats_template: bool,
     pub rules: RuleSettings,
     /// The baseline file the governing configuration names (absolute), if any.
     pub baseline: Option<std::path::PathBuf>,

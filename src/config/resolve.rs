@@ -259,11 +259,15 @@ fn build(
             }
         }
     };
+    // A type an override or the command line names for the file beats the template's; the
+    // top level's is a default for what no template declares.
+    let mut beats_template = command_line.workflow_type.is_some();
     if let Some(config) = config {
         apply(config.workflow_type, &config.rules);
         for &i in overrides {
             let o = &config.overrides[i];
             apply(o.workflow_type, &o.rules);
+            beats_template |= o.workflow_type.is_some();
         }
     }
     if let Some(wt) = command_line.workflow_type {
@@ -289,7 +293,7 @@ fn build(
     }
     LintOptions {
         workflow_type,
-        workflow_type_from_command_line: command_line.workflow_type.is_some(),
+        workflow_type_beats_template: beats_template,
         rules: settings,
         baseline: config.and_then(|c| c.baseline.clone()),
     }

@@ -3,7 +3,7 @@
 //! Recursion is bounded by `MAX_DEPTH`.
 
 use super::{Document, DuplicateKey, Member, Node, Number, ParseError, Text, Value, MAX_DEPTH};
-use crate::diagnostic::abbreviate;
+use crate::quote::abbreviate;
 use crate::source::Span;
 
 pub fn parse(text: &str) -> Result<Document, ParseError> {

@@ -68,7 +68,7 @@ impl Number {
 impl std::fmt::Display for Number {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.written {
-            Some(written) => crate::diagnostic::abbreviate(written).fmt(f),
+            Some(written) => crate::quote::abbreviate(written).fmt(f),
             None => self.value.fmt(f),
         }
     }
@@ -394,7 +394,7 @@ mod tests {
                 .to_string()
                 .chars()
                 .count()
-                <= crate::diagnostic::MAX_QUOTED_CHARS
+                <= crate::quote::MAX_QUOTED_CHARS
         );
     }
 

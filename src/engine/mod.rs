@@ -374,7 +374,7 @@ impl Engine {
             Input::Stdin => {
                 let name = stdin_name.unwrap_or("<stdin>").to_string();
                 match stdin {
-                    Some(Ok(bytes)) => (name, bytes.clone(), Selection::Always),
+                    Some(Ok(bytes)) => (name, bytes.clone(), stdin_selection(stdin_name)),
                     Some(Err(err)) => return vec![self.unread(&name, Path::new("-"), err)],
                     None => return Vec::new(),
                 }
@@ -382,7 +382,7 @@ impl Engine {
             Input::File {
                 path, selection, ..
             } => {
-                let name = path.to_string_lossy().into_owned();
+                let name = discover::display_name(path);
                 match read_file(path, self.max_file_size) {
                     Ok(bytes) => (name, bytes, *selection),
                     Err(err) => return vec![self.unread(&name, path, &err)],
@@ -407,7 +407,7 @@ impl Engine {
                 continue;
             }
             let options = self.resolver().options_for_file(&reference.path);
-            let name = reference.path.to_string_lossy().into_owned();
+            let name = discover::display_name(&reference.path);
             out.push(match read_file(&reference.path, self.max_file_size) {
                 Ok(bytes) => Ok((
                     Some(key),
@@ -536,6 +536,14 @@ impl Engine {
         lock(&self.roots).clear();
         lock(&self.resolver).reset().map_err(ConfigErrors)
     }
+}
+
+/// Standard input named with `--stdin-filename` is selected as a file of that name would be
+/// (an editor piping `package.json` gets nothing); without a name, what is piped is linted.
+fn stdin_selection(name: Option<&str>) -> Selection {
+    name.map_or(Selection::Always, |n| {
+        discover::named_selection(Path::new(n))
+    })
 }
 
 fn job_path(job: &Job) -> PathBuf {

@@ -1,9 +1,11 @@
 //! `asl-lint lsp`: a Language Server Protocol server on stdin and stdout.
 //!
-//! Threads: a reader parses messages, the main thread answers them in order, a worker lints
-//! the documents edits queue (see `worker`), a writer writes what the others send. Findings
-//! come from the same engine as the command line's, with the same content detection,
-//! configuration and template contexts.
+//! Built on rust-analyzer's `lsp-server`: an `lsp_server::Connection` carries the messages,
+//! and this module is the dispatch loop over it. Threads: a reader parses messages (see
+//! `transport`), the main thread answers them in order, a worker lints the documents edits
+//! queue (see `worker`), a writer writes what the others send. Findings come from the same
+//! engine as the command line's, with the same content detection, configuration and template
+//! contexts.
 
 mod convert;
 mod documents;
@@ -13,10 +15,12 @@ mod requests;
 mod transport;
 mod worker;
 
-use std::io::{self, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
+
+use crossbeam_channel::Sender;
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, DidChangeTextDocumentParams,
@@ -37,7 +41,6 @@ use crate::engine::Engine;
 use crate::files::{read_file, DEFAULT_MAX_FILE_SIZE};
 use documents::Document;
 use position::Encoding;
-use transport::{code, error, response, Frame, Message, Outgoing};
 use worker::Shared;
 
 /// Runs the server until the client says `exit` or closes stdin; returns the exit code: 0 after
@@ -49,39 +52,32 @@ pub fn run() -> i32 {
 /// The server on any pair of streams (the fuzz target feeds it bytes); returns as `run` does,
 /// once every message is written and the lint worker has stopped.
 pub fn serve(input: impl Read + Send + 'static, output: impl Write + Send + 'static) -> i32 {
-    let (out, writer) = transport::spawn_writer(output);
-    let (frames_in, frames) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut reader = transport::Reader::new(BufReader::new(input));
-        loop {
-            let frame = reader.next_frame();
-            let end = matches!(frame, Frame::End);
-            if frames_in.send(frame).is_err() || end {
-                return;
-            }
+    let (connection, writer) = transport::connect(input, output);
+    let code = {
+        let mut server = Server {
+            out: connection.sender.clone(),
+            shared: None,
+            worker: None,
+            shut_down: false,
+            watch: false,
+        };
+        let code = server.serve(&connection);
+        if let Some(shared) = &server.shared {
+            shared.stop();
         }
-    });
-    let mut server = Server {
-        out: out.clone(),
-        shared: None,
-        worker: None,
-        shut_down: false,
-        watch: false,
+        if let Some(worker) = server.worker.take() {
+            let _ = worker.join();
+        }
+        code
     };
-    let code = server.serve(&frames);
-    if let Some(shared) = &server.shared {
-        shared.stop();
-    }
-    if let Some(worker) = server.worker.take() {
-        let _ = worker.join();
-    }
-    let _ = out.send(Outgoing::Stop);
+    // The last senders go with the connection: the writer writes what is left, then ends.
+    drop(connection);
     let _ = writer.join();
     code
 }
 
 struct Server {
-    out: mpsc::Sender<Outgoing>,
+    out: Sender<Message>,
     /// Set by `initialize`.
     shared: Option<Arc<Shared>>,
     worker: Option<std::thread::JoinHandle<()>>,
@@ -91,42 +87,43 @@ struct Server {
 }
 
 /// A request that could not be answered with a result.
-type Failure = (i32, String);
+type Failure = (ErrorCode, String);
 
 impl Server {
-    fn send(&self, message: Value) {
-        let _ = self.out.send(Outgoing::Message(message));
-    }
-
-    fn serve(&mut self, frames: &Receiver<Frame>) -> i32 {
+    fn serve(&mut self, connection: &Connection) -> i32 {
         let exit_code = |shut_down: bool| if shut_down { 0 } else { 1 };
-        while let Ok(frame) = frames.recv() {
-            match frame {
-                Frame::End => break,
-                Frame::Invalid(answer) => self.send(answer),
-                Frame::Message(Message::Request { id, method, params }) => {
-                    let answer = match self.request(&method, params) {
-                        Ok(result) => response(id, result),
-                        Err((code, message)) => error(id, code, &message),
-                    };
-                    self.send(answer);
+        while let Ok(message) = connection.receiver.recv() {
+            match message {
+                Message::Request(Request { id, method, params }) => {
+                    let response = self.answer(id, &method, params);
+                    transport::send(&self.out, response);
                 }
-                Frame::Message(Message::Notification { method, .. }) if method == "exit" => {
+                Message::Notification(n) if n.method == "exit" => {
                     return exit_code(self.shut_down);
                 }
-                Frame::Message(Message::Notification { method, params }) => {
+                Message::Notification(Notification { method, params }) => {
                     self.notification(&method, params);
                 }
-                Frame::Message(Message::Response) => {}
+                Message::Response(_) => {}
             }
         }
         exit_code(self.shut_down)
     }
 
+    fn answer(&mut self, id: RequestId, method: &str, params: Value) -> Response {
+        match self.request(method, params) {
+            Ok(result) => Response {
+                id,
+                response_result: Ok(result),
+            },
+            Err((code, message)) => Response::new_err(id, code as i32, message),
+        }
+    }
+
     fn request(&mut self, method: &str, params: Value) -> Result<Value, Failure> {
         if self.shut_down {
             return Err((
-                code::INVALID_REQUEST,
+                ErrorCode::InvalidRequest,
                 format!("{method}: the server is shutting down"),
             ));
         }
@@ -135,7 +132,7 @@ impl Server {
                 return self.initialize(parse(params)?);
             }
             return Err((
-                code::SERVER_NOT_INITIALIZED,
+                ErrorCode::ServerNotInitialized,
                 format!("{method}: the server is not initialized yet"),
             ));
         };
@@ -145,7 +142,7 @@ impl Server {
             Ok(match method {
                 "initialize" => {
                     return Err((
-                        code::INVALID_REQUEST,
+                        ErrorCode::InvalidRequest,
                         "initialize was sent twice".to_string(),
                     ))
                 }
@@ -160,7 +157,7 @@ impl Server {
                 "textDocument/codeAction" => requests::code_actions(shared, parse(params)?),
                 _ => {
                     return Err((
-                        code::METHOD_NOT_FOUND,
+                        ErrorCode::MethodNotFound,
                         format!("asl-lint does not handle {method}"),
                     ))
                 }
@@ -168,7 +165,7 @@ impl Server {
         }));
         outcome.unwrap_or_else(|panic| {
             Err((
-                code::INTERNAL_ERROR,
+                ErrorCode::InternalError,
                 format!(
                     "internal error, please report it: {method} crashed ({})",
                     panic_message(&panic)
@@ -196,7 +193,7 @@ impl Server {
             .and_then(|w| w.dynamic_registration)
             == Some(true);
         let engine = Engine::new(CommandLine::default(), None)
-            .map_err(|e| (code::INTERNAL_ERROR, e.0.join("; ")))?;
+            .map_err(|e| (ErrorCode::InternalError, e.0.join("; ")))?;
         let shared = Arc::new(Shared::new(engine, encoding, self.out.clone()));
         self.worker = Some(worker::spawn(Arc::clone(&shared)));
         self.shared = Some(shared);
@@ -231,7 +228,7 @@ impl Server {
                 version: Some(env!("CARGO_PKG_VERSION").to_string()),
             }),
         };
-        serde_json::to_value(result).map_err(|e| (code::INTERNAL_ERROR, e.to_string()))
+        serde_json::to_value(result).map_err(|e| (ErrorCode::InternalError, e.to_string()))
     }
 
     fn notification(&mut self, method: &str, params: Value) {
@@ -290,18 +287,18 @@ impl Server {
                 register_options: serde_json::to_value(options).ok(),
             }],
         };
-        let params = serde_json::to_value(params).unwrap_or(Value::Null);
-        self.send(transport::request(
-            json!("asl-lint-watch"),
-            "client/registerCapability",
-            params,
-        ));
+        let request = Request {
+            id: RequestId::from("asl-lint-watch".to_string()),
+            method: "client/registerCapability".to_string(),
+            params: serde_json::to_value(params).unwrap_or(Value::Null),
+        };
+        transport::send(&self.out, request);
     }
 }
 
 fn parse<T: DeserializeOwned>(params: Value) -> Result<T, Failure> {
     serde_json::from_value(params)
-        .map_err(|e| (code::INVALID_PARAMS, format!("invalid params: {e}")))
+        .map_err(|e| (ErrorCode::InvalidParams, format!("invalid params: {e}")))
 }
 
 fn did_open(shared: &Shared, params: DidOpenTextDocumentParams) {

@@ -1,23 +1,15 @@
-//! JSON-RPC 2.0 over the LSP base protocol: messages framed by a `Content-Length` header, read
-//! from stdin and written to stdout. Our own rather than `lsp-server`'s stdio transport, whose
-//! reader thread ends the connection on the first malformed message: here a message that is
-//! not JSON, or not JSON-RPC, gets an error response and the server reads on.
+//! The connection: `lsp-server`'s `Connection` (its message types and channels), with a reader
+//! of our own. lsp-server's stdio reader ends the connection on the first malformed message and
+//! sizes its buffer by whatever `Content-Length` says; here a message that is not JSON, or not
+//! JSON-RPC, or too large, gets an error response and the server reads on. Messages are written
+//! with lsp-server's framing.
 
-use std::io::{self, BufRead, Read, Write};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::thread::JoinHandle;
 
+use crossbeam_channel::{Receiver, Sender};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use serde_json::{json, Value};
-
-/// JSON-RPC and LSP error codes.
-pub mod code {
-    pub const PARSE_ERROR: i32 = -32700;
-    pub const INVALID_REQUEST: i32 = -32600;
-    pub const METHOD_NOT_FOUND: i32 = -32601;
-    pub const INVALID_PARAMS: i32 = -32602;
-    pub const INTERNAL_ERROR: i32 = -32603;
-    pub const SERVER_NOT_INITIALIZED: i32 = -32002;
-}
 
 /// Messages larger than this are skipped unread (a definition AWS accepts is at most 1 MB; a
 /// document several times that, sent whole, still fits).
@@ -25,28 +17,12 @@ pub const MAX_MESSAGE: usize = 64 << 20;
 /// A header line longer than this is not a header.
 const MAX_HEADER_LINE: u64 = 8 << 10;
 
-/// One message from the client.
-#[derive(Debug)]
-pub enum Message {
-    /// `id` is a number or a string, echoed back in the response.
-    Request {
-        id: Value,
-        method: String,
-        params: Value,
-    },
-    Notification {
-        method: String,
-        params: Value,
-    },
-    /// The client's answer to a request of ours.
-    Response,
-}
-
-/// What the reader hands over.
+/// What the reader reads.
 #[derive(Debug)]
 pub enum Frame {
     Message(Message),
-    /// A malformed message, already answered by this error response.
+    /// A malformed message, and the error response that answers it (its id may be null,
+    /// which an lsp-server `Response` cannot say).
     Invalid(Value),
     /// The input ended.
     End,
@@ -84,12 +60,12 @@ impl<R: BufRead> Reader<R> {
         };
         let frame = match body {
             Ok(body) => parse(&body),
-            Err(problem) => return invalid(code::PARSE_ERROR, &problem),
+            Err(problem) => return invalid(ErrorCode::ParseError, &problem),
         };
         match stray {
             Some(problem) => {
                 self.queued = Some(frame);
-                invalid(code::PARSE_ERROR, &problem)
+                invalid(ErrorCode::ParseError, &problem)
             }
             None => frame,
         }
@@ -178,7 +154,7 @@ impl<R: BufRead> Reader<R> {
     }
 }
 
-fn invalid(code: i32, problem: &str) -> Frame {
+fn invalid(code: ErrorCode, problem: &str) -> Frame {
     Frame::Invalid(error(Value::Null, code, problem))
 }
 
@@ -188,14 +164,14 @@ fn parse(body: &[u8]) -> Frame {
         Ok(value) => value,
         Err(err) => {
             return invalid(
-                code::PARSE_ERROR,
+                ErrorCode::ParseError,
                 &format!("the message is not JSON: {err}"),
             )
         }
     };
     match classify(value) {
         Ok(message) => Frame::Message(message),
-        Err((id, problem)) => Frame::Invalid(error(id, code::INVALID_REQUEST, &problem)),
+        Err((id, problem)) => Frame::Invalid(error(id, ErrorCode::InvalidRequest, &problem)),
     }
 }
 
@@ -205,9 +181,10 @@ fn classify(value: Value) -> Result<Message, (Value, String)> {
     let Value::Object(mut object) = value else {
         return Err((Value::Null, "a JSON-RPC message is an object".to_string()));
     };
-    let id = match object.remove("id") {
-        Some(id @ (Value::Number(_) | Value::String(_))) => Some(id),
-        None | Some(Value::Null) => None,
+    let raw_id = object.remove("id").filter(|id| !id.is_null());
+    let reply_to = match &raw_id {
+        Some(id @ (Value::Number(_) | Value::String(_))) => id.clone(),
+        None => Value::Null,
         Some(_) => {
             return Err((
                 Value::Null,
@@ -215,15 +192,34 @@ fn classify(value: Value) -> Result<Message, (Value, String)> {
             ))
         }
     };
-    let reply_to = id.clone().unwrap_or(Value::Null);
     if object.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
         return Err((reply_to, "\"jsonrpc\": \"2.0\" is missing".to_string()));
     }
-    let Some(method) = object.remove("method") else {
-        return match id {
-            Some(_) if object.contains_key("result") || object.contains_key("error") => {
-                Ok(Message::Response)
+    // LSP ids are 32-bit integers or strings.
+    let id = match &raw_id {
+        None => None,
+        Some(Value::String(s)) => Some(RequestId::from(s.clone())),
+        Some(n) => match n.as_i64().and_then(|n| i32::try_from(n).ok()) {
+            Some(n) => Some(RequestId::from(n)),
+            None => {
+                return Err((
+                    reply_to,
+                    "the id must be a 32-bit integer or a string".to_string(),
+                ))
             }
+        },
+    };
+    let Some(method) = object.remove("method") else {
+        let result = match (object.remove("result"), object.remove("error")) {
+            (Some(result), None) => Some(Ok(result)),
+            (None, Some(error)) => serde_json::from_value(error).ok().map(Err),
+            _ => None,
+        };
+        return match (id, result) {
+            (Some(id), Some(response_result)) => Ok(Message::Response(Response {
+                id,
+                response_result,
+            })),
             _ => Err((
                 reply_to,
                 "the message has no method and is not a response".to_string(),
@@ -239,51 +235,84 @@ fn classify(value: Value) -> Result<Message, (Value, String)> {
         Some(_) => return Err((reply_to, "params must be an object or an array".to_string())),
     };
     Ok(match id {
-        Some(id) => Message::Request { id, method, params },
-        None => Message::Notification { method, params },
+        Some(id) => Message::Request(Request { id, method, params }),
+        None => Message::Notification(Notification { method, params }),
     })
 }
 
-pub fn response(id: Value, result: Value) -> Value {
-    json!({"jsonrpc": "2.0", "id": id, "result": result})
+/// An error response to a message that lsp-server's `Response` cannot answer: its id is null
+/// or not an LSP id.
+pub fn error(id: Value, code: ErrorCode, message: &str) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "error": {"code": code as i32, "message": message}})
 }
 
-pub fn error(id: Value, code: i32, message: &str) -> Value {
-    json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}})
-}
-
-pub fn notification(method: &str, params: Value) -> Value {
-    json!({"jsonrpc": "2.0", "method": method, "params": params})
-}
-
-pub fn request(id: Value, method: &str, params: Value) -> Value {
-    json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})
-}
-
-/// What the writer thread is given.
-pub enum Outgoing {
-    Message(Value),
-    /// Write nothing more; everything sent before is written.
-    Stop,
-}
-
-/// A thread that writes messages in the order they are sent, from any thread.
-pub fn spawn_writer(mut output: impl Write + Send + 'static) -> (Sender<Outgoing>, JoinHandle<()>) {
-    let (sender, receiver): (Sender<Outgoing>, Receiver<Outgoing>) = mpsc::channel();
-    let handle = std::thread::spawn(move || {
-        for outgoing in receiver {
-            let Outgoing::Message(value) = outgoing else {
-                break;
+/// A connection over `input` and `output`, as `lsp_server::Connection::stdio()` makes one:
+/// the client's messages arrive on `receiver` (which closes when the input ends), and what is
+/// sent on `sender` is written in order. The reader answers malformed messages itself. Once
+/// every sender is dropped the writer finishes; join it to know everything was written.
+pub fn connect(
+    input: impl Read + Send + 'static,
+    output: impl Write + Send + 'static,
+) -> (Connection, JoinHandle<()>) {
+    let (to_writer, messages) = crossbeam_channel::unbounded();
+    let (answer_invalid, invalid_answers) = crossbeam_channel::unbounded();
+    let (to_server, receiver) = crossbeam_channel::unbounded();
+    let writer = std::thread::spawn(move || write_all(output, &messages, &invalid_answers));
+    // Not joined: it may wait on an input the client never closes.
+    std::thread::spawn(move || {
+        let mut reader = Reader::new(BufReader::new(input));
+        loop {
+            let sent = match reader.next_frame() {
+                Frame::End => return,
+                Frame::Message(message) => to_server.send(message).is_ok(),
+                Frame::Invalid(answer) => answer_invalid.send(answer).is_ok(),
             };
-            let body = value.to_string();
-            let written = write!(output, "Content-Length: {}\r\n\r\n{body}", body.len())
-                .and_then(|()| output.flush());
-            if written.is_err() {
-                break;
+            if !sent {
+                return;
             }
         }
     });
-    (sender, handle)
+    let connection = Connection {
+        sender: to_writer,
+        receiver,
+    };
+    (connection, writer)
+}
+
+/// Writes messages as they come, until the server's senders are gone (the reader's answers to
+/// malformed messages are written as they come too, but do not keep the writer alive).
+fn write_all(mut output: impl Write, messages: &Receiver<Message>, invalid: &Receiver<Value>) {
+    let mut invalid = invalid.clone();
+    loop {
+        let written = crossbeam_channel::select! {
+            recv(messages) -> message => match message {
+                Ok(message) => message.write(&mut output),
+                Err(_) => return,
+            },
+            recv(invalid) -> answer => match answer {
+                Ok(answer) => write_value(&mut output, &answer),
+                Err(_) => {
+                    invalid = crossbeam_channel::never();
+                    Ok(())
+                }
+            },
+        };
+        if written.is_err() {
+            return;
+        }
+    }
+}
+
+/// A JSON value framed as lsp-server frames its messages.
+fn write_value(output: &mut impl Write, value: &Value) -> io::Result<()> {
+    let body = value.to_string();
+    write!(output, "Content-Length: {}\r\n\r\n{body}", body.len())?;
+    output.flush()
+}
+
+/// Sends on a connection whose other end may be gone (the client left: nothing to do).
+pub fn send(sender: &Sender<Message>, message: impl Into<Message>) {
+    let _ = sender.send(message.into());
 }
 
 #[cfg(test)]
@@ -320,17 +349,9 @@ mod tests {
             + "Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n"
             + &framed(r#"{"jsonrpc":"2.0","id":"a","result":null}"#);
         let got = frames(&input);
-        assert!(
-            matches!(&got[0], Frame::Message(Message::Request { method, .. }) if method == "initialize")
-        );
-        assert!(matches!(
-            &got[1],
-            Frame::Message(Message::Notification {
-                params: Value::Null,
-                ..
-            })
-        ));
-        assert!(matches!(&got[2], Frame::Message(Message::Response)));
+        assert!(matches!(&got[0], Frame::Message(Message::Request(r)) if r.method == "initialize"));
+        assert!(matches!(&got[1], Frame::Message(Message::Notification(n)) if n.params.is_null()));
+        assert!(matches!(&got[2], Frame::Message(Message::Response(_))));
     }
 
     #[test]
@@ -347,23 +368,56 @@ mod tests {
             + "Content-Length: 2\r\n\r\n{}}}"
             + &ok;
         let got = frames(&input);
-        assert_eq!(error_code(&got[0]), code::PARSE_ERROR as i64);
+        assert_eq!(error_code(&got[0]), ErrorCode::ParseError as i64);
         assert!(matches!(got[1], Frame::Message(_)));
-        assert_eq!(error_code(&got[2]), code::INVALID_REQUEST as i64);
-        assert_eq!(error_code(&got[3]), code::INVALID_REQUEST as i64);
+        assert_eq!(error_code(&got[2]), ErrorCode::InvalidRequest as i64);
+        assert_eq!(error_code(&got[3]), ErrorCode::InvalidRequest as i64);
         let Frame::Invalid(v) = &got[4] else { panic!() };
         assert_eq!(v["id"], 8);
-        assert_eq!(error_code(&got[5]), code::INVALID_REQUEST as i64);
+        assert_eq!(error_code(&got[5]), ErrorCode::InvalidRequest as i64);
         // No length: the header block is answered, then the body is read as a stray line
         // and the next message is found.
-        assert_eq!(error_code(&got[6]), code::PARSE_ERROR as i64);
+        assert_eq!(error_code(&got[6]), ErrorCode::ParseError as i64);
         assert!(matches!(got[7], Frame::Message(_)));
         // A length too short: the message is invalid, the bytes left over are reported, and
         // the message after them is read.
-        assert_eq!(error_code(&got[8]), code::INVALID_REQUEST as i64);
-        assert_eq!(error_code(&got[9]), code::PARSE_ERROR as i64);
+        assert_eq!(error_code(&got[8]), ErrorCode::InvalidRequest as i64);
+        assert_eq!(error_code(&got[9]), ErrorCode::ParseError as i64);
         assert!(matches!(got[10], Frame::Message(_)));
         assert_eq!(got.len(), 11);
+    }
+
+    #[test]
+    fn ids_are_lsp_ids() {
+        let got = frames(
+            &(framed(r#"{"jsonrpc":"2.0","id":4294967296,"method":"x"}"#)
+                + &framed(r#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#)
+                + &framed(r#"{"jsonrpc":"2.0","id":"a","error":{"code":1,"message":"no"}}"#)),
+        );
+        let Frame::Invalid(v) = &got[0] else { panic!() };
+        assert_eq!(v["id"], 4294967296_i64);
+        assert_eq!(error_code(&got[0]), ErrorCode::InvalidRequest as i64);
+        assert_eq!(error_code(&got[1]), ErrorCode::InvalidRequest as i64);
+        assert!(
+            matches!(&got[2], Frame::Message(Message::Response(r)) if r.response_result.is_err())
+        );
+    }
+
+    /// Why the reader is ours: lsp-server's gives up on what ours reads past (and its stdio
+    /// transport ends the connection when it does).
+    #[test]
+    fn the_scaffold_reader_gives_up_where_ours_reads_on() {
+        let ok = framed(r#"{"jsonrpc":"2.0","method":"initialized"}"#);
+        for bad in [
+            framed("{not json"),
+            framed(r#"{"jsonrpc":"2.0","id":41,"method":7}"#),
+            "Content-Length: many\r\n\r\n".to_string(),
+        ] {
+            let input = bad + &ok;
+            assert!(Message::read(&mut input.as_bytes()).is_err());
+            let got = frames(&input);
+            assert!(matches!(got.last(), Some(Frame::Message(_))), "{got:?}");
+        }
     }
 
     #[test]

@@ -5,15 +5,17 @@
 //! reach the editor.
 
 use std::collections::{HashSet, VecDeque};
-use std::sync::mpsc::Sender;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+use crossbeam_channel::Sender;
+use lsp_server::{Message, Notification};
 
 use lsp_types::{MessageType, PublishDiagnosticsParams, ShowMessageParams, Uri};
 use serde_json::Value;
 
 use super::documents::{self, Document, Linted};
 use super::position::Encoding;
-use super::transport::{notification, Outgoing};
+use super::transport;
 use crate::engine::Engine;
 use crate::hash::FastMap;
 
@@ -23,13 +25,13 @@ pub struct Shared {
     pub encoding: Encoding,
     pub documents: Mutex<FastMap<Uri, Document>>,
     queue: Queue,
-    out: Sender<Outgoing>,
+    out: Sender<Message>,
     /// Configuration errors already shown, so each is shown once.
     reported: Mutex<HashSet<String>>,
 }
 
 impl Shared {
-    pub fn new(engine: Engine, encoding: Encoding, out: Sender<Outgoing>) -> Shared {
+    pub fn new(engine: Engine, encoding: Encoding, out: Sender<Message>) -> Shared {
         Shared {
             engine,
             encoding,
@@ -38,10 +40,6 @@ impl Shared {
             out,
             reported: Mutex::default(),
         }
-    }
-
-    pub fn send(&self, message: Value) {
-        let _ = self.out.send(Outgoing::Message(message));
     }
 
     pub fn documents(&self) -> MutexGuard<'_, FastMap<Uri, Document>> {
@@ -171,7 +169,8 @@ impl Shared {
 
     pub fn notify(&self, method: &str, params: impl serde::Serialize) {
         let params = serde_json::to_value(params).unwrap_or(Value::Null);
-        self.send(notification(method, params));
+        let method = method.to_string();
+        transport::send(&self.out, Notification { method, params });
     }
 
     pub fn show(&self, typ: MessageType, message: String) {

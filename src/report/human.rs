@@ -9,8 +9,9 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode, So
 
 use super::excerpt::{Excerpt, Room, CONTEXT_LINES};
 use super::{Reporter, Summary};
-use crate::diagnostic::{abbreviate, Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::FileReport;
+use crate::quote::abbreviate;
 use crate::source::Span;
 
 /// Terminal widths outside this range are taken as its nearest end.

@@ -31,7 +31,7 @@ impl Reporter for Json {
         for d in &report.diagnostics {
             out.write_all(if self.first { b"\n    " } else { b",\n    " })?;
             self.first = false;
-            write_indented(&diagnostic(&report.source.name, d), out)?;
+            write_indented(&diagnostic(&report.source.name, d), "    ", out)?;
         }
         Ok(())
     }
@@ -51,16 +51,16 @@ impl Reporter for Json {
             counts["stale"] = json!(b.stale);
         }
         out.write_all(b"  \"summary\": ")?;
-        write_indented(&counts, out)?;
+        write_indented(&counts, "  ", out)?;
         out.write_all(b"\n}\n")
     }
 }
 
-/// Pretty JSON nested two levels deep: strings never hold a raw newline, so indenting every
-/// line is safe.
-fn write_indented(value: &Value, out: &mut dyn Write) -> io::Result<()> {
+/// Pretty JSON nested at `indent` (what comes before its first line is already written):
+/// strings never hold a raw newline, so indenting every line is safe.
+fn write_indented(value: &Value, indent: &str, out: &mut dyn Write) -> io::Result<()> {
     let text = serde_json::to_string_pretty(value).unwrap_or_default();
-    out.write_all(text.replace('\n', "\n    ").as_bytes())
+    out.write_all(text.replace('\n', &format!("\n{indent}")).as_bytes())
 }
 
 pub fn render(reports: &[FileReport]) -> String {

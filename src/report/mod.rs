@@ -3,6 +3,7 @@
 //! over, so output streams and memory stays flat.
 
 pub mod ci;
+pub mod color;
 pub mod concise;
 mod excerpt;
 pub mod graph;

@@ -1,9 +1,9 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::{Pattern, Resource};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::{Node, Value};
 use crate::model::QueryLanguage;
+use crate::quote::abbreviate;
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {

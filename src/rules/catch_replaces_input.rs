@@ -1,9 +1,10 @@
 use super::{rule_doc, Category, Context, FixSpec, Rule};
 use crate::dataflow::{reads, Access, Shape};
-use crate::diagnostic::{abbreviate, Applicability, Edit, Finding, Fix, Severity};
+use crate::diagnostic::{Applicability, Edit, Finding, Fix, Severity};
 use crate::document::Node;
 use crate::edits;
 use crate::model::QueryLanguage;
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "catch-replaces-input",

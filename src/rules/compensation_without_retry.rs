@@ -1,11 +1,11 @@
 use std::collections::VecDeque;
 
 use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
 use crate::graph::EdgeKind;
 use crate::model::{State, StateId, StateType};
+use crate::quote::abbreviate;
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {

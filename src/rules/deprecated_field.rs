@@ -1,7 +1,8 @@
 use super::{rule_doc, Category, Context, FixSpec, Rule};
-use crate::diagnostic::{abbreviate, Applicability, Finding, Fix, Severity};
+use crate::diagnostic::{Applicability, Finding, Fix, Severity};
 use crate::edits;
 use crate::model::StateType;
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "deprecated-field",

@@ -1,6 +1,6 @@
 use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "duplicate-key",

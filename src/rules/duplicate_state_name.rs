@@ -1,8 +1,8 @@
 use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::hash::FastMap;
 use crate::model::StateId;
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "duplicate-state-name",

@@ -1,9 +1,9 @@
 use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Member;
 use crate::model::StateType;
 use crate::model::WorkflowType;
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "express-duration",
@@ -23,7 +23,7 @@ const HELP: &str =
                     timeout, or run long waits in a STANDARD workflow";
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let express_machine = cx.options.workflow_type == WorkflowType::Express;
+    let express_machine = cx.workflow_type == WorkflowType::Express;
     let top = over_limit(cx.machine.root.member("TimeoutSeconds")).filter(|_| express_machine);
     if let Some(member) = top {
         out.push(

@@ -1,9 +1,9 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::{Pattern, Resource};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::StateType;
 use crate::model::WorkflowType;
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "express-unsupported-integration",

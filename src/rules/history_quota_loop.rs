@@ -1,10 +1,10 @@
 use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::{descendants, Node};
 use crate::graph::StateGraph;
 use crate::model::WorkflowType;
 use crate::model::{Machine, QueryLanguage, StateId, StateType};
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "history-quota-loop",
@@ -21,7 +21,7 @@ const SHOWN: usize = 6;
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     // Express executions keep no history in Step Functions, so there is no limit to reach.
-    if cx.options.workflow_type == WorkflowType::Express {
+    if cx.workflow_type == WorkflowType::Express {
         return;
     }
     let (machine, graph) = (cx.machine, cx.graph);

@@ -1,10 +1,11 @@
 use super::{rule_doc, Category, Context, FixSpec, Rule};
 use crate::asl::integrations::{Call, Kind, Parameters, Shape};
-use crate::diagnostic::{abbreviate, Applicability, Finding, Fix, Severity};
+use crate::diagnostic::{Applicability, Finding, Fix, Severity};
 use crate::document::{Member, Node, Value};
 use crate::edits;
 use crate::model::{QueryLanguage, State, StateType};
 use crate::placeholder;
+use crate::quote::abbreviate;
 use crate::suggest::did_you_mean;
 
 pub static RULE: Rule = Rule {

@@ -1,10 +1,11 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::integrations::{Kind, Shape};
 use crate::dataflow::{self, path_steps, reads, simple_path, Incoming, Step};
-use crate::diagnostic::{abbreviate, Finding, Severity};
+use crate::diagnostic::{Finding, Severity};
 use crate::document::descendants;
 use crate::jsonata_sites::Owner;
 use crate::model::{QueryLanguage, State, StateId, StateType};
+use crate::quote::abbreviate;
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {

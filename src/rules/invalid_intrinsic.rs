@@ -2,11 +2,11 @@ use super::invalid_path::{is_placeholder, visit, Field, Item};
 use super::{rule_doc, Category, Context, FixSpec, Rule};
 use crate::asl::intrinsic::{self, Usage};
 use crate::asl::{char_position, path};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Applicability, Edit, Finding, Fix, Severity};
 use crate::document::Node;
 use crate::edits;
 use crate::model::{QueryLanguage, State};
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "invalid-intrinsic",

@@ -81,14 +81,13 @@ pub(super) fn exact_site_span(cx: &Context, site: &Site, range: Range<usize>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::LintOptions;
     use crate::rules::run_check;
 
     fn findings(state: &str) -> Vec<(String, String)> {
         let text = format!(
             r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{"A": {state}}}}}"#
         );
-        run_check(check, &text, &LintOptions::default())
+        run_check(check, &text)
             .into_iter()
             .map(|f| (text[f.span.start..f.span.end].to_string(), f.message))
             .collect()

@@ -287,14 +287,13 @@ fn check_hash(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::LintOptions;
     use crate::rules::run_check;
 
     fn findings(output: &str) -> Vec<(String, String, Option<String>)> {
         let text = format!(
             r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{"A": {{"Type": "Pass", "Output": {output}, "End": true}}}}}}"#
         );
-        run_check(check, &text, &LintOptions::default())
+        run_check(check, &text)
             .into_iter()
             .map(|f| {
                 (
@@ -354,7 +353,7 @@ mod tests {
     #[test]
     fn fixes_rewrite_the_source_and_only_where_it_is_safe() {
         let text = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": {"a": "{% $toUpper($x) & $hash($x, 'SHA256') %}", "b": "{% \"\u00e9\" & $lenght($x) %}", "c": "{% $len($x, 1) %}"}, "End": true}}}"#;
-        let found = run_check(check, text, &LintOptions::default());
+        let found = run_check(check, text);
         let mut fixed = text.to_string();
         let mut edits: Vec<Edit> = found
             .iter()

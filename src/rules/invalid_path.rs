@@ -2,10 +2,10 @@ use super::{rule_doc, Category, Context, Rule};
 pub(super) use crate::asl::fields::{visit, Field, Item, Kind, Template};
 use crate::asl::path::{self, Root};
 use crate::asl::{char_position, SyntaxError};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
 use crate::model::{QueryLanguage, State};
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "invalid-path",
@@ -159,13 +159,12 @@ pub(super) fn is_placeholder(s: &str) -> bool {
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
-    use crate::config::LintOptions;
     use crate::document::json;
     use crate::model::Machine;
 
     pub(crate) fn run(rule: &Rule, text: &str) -> Vec<Finding> {
         let check = rule.check.expect("the rule has a check");
-        crate::rules::run_check(check, text, &LintOptions::default())
+        crate::rules::run_check(check, text)
     }
 
     fn machine(state: &str) -> String {

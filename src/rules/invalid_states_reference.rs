@@ -150,12 +150,11 @@ fn unknown(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::LintOptions;
     use crate::rules::run_check;
 
     fn findings(states: &str) -> Vec<(String, String)> {
         let text = format!(r#"{{"QueryLanguage": "JSONata", "StartAt": "T", "States": {states}}}"#);
-        run_check(check, &text, &LintOptions::default())
+        run_check(check, &text)
             .into_iter()
             .map(|f| (text[f.span.start..f.span.end].to_string(), f.message))
             .collect()
@@ -193,7 +192,7 @@ mod tests {
     #[test]
     fn unknown_members_get_a_fix() {
         let text = r#"{"QueryLanguage": "JSONata", "StartAt": "T", "States": {"T": {"Type": "Pass", "Output": "{% $states.inputs.a & $states.weird & $states %}", "End": true}}}"#;
-        let got = run_check(check, text, &LintOptions::default());
+        let got = run_check(check, text);
         assert_eq!(got.len(), 2);
         assert_eq!(&text[got[0].span.start..got[0].span.end], "inputs");
         assert_eq!(

@@ -1,10 +1,10 @@
 use super::invalid_path::{is_placeholder, Field};
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::timestamp;
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
 use crate::model::{QueryLanguage, State, StateType};
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "invalid-timestamp",

@@ -22,7 +22,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let at = format!(
             "{} of state '{}'",
             literal.location,
-            crate::diagnostic::abbreviate(state.name)
+            crate::quote::abbreviate(state.name)
         );
         let finding = match &literal.why {
             NotEvaluated::TextAround { segments } => text_around(cx, literal, s, segments, &at),
@@ -106,12 +106,11 @@ fn text_around(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::LintOptions;
     use crate::rules::run_check;
 
     fn findings(state: &str) -> Vec<(String, String, String)> {
         let text = format!(r#"{{"StartAt": "A", "States": {{"A": {state}}}}}"#);
-        run_check(check, &text, &LintOptions::default())
+        run_check(check, &text)
             .into_iter()
             .map(|f| {
                 (

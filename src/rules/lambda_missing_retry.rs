@@ -1,8 +1,8 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::Resource;
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
+use crate::quote::abbreviate;
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {

@@ -1,6 +1,5 @@
 //! The rule engine: one file per rule, one registry (`RULES`), one shared `Context`.
 
-use crate::config::LintOptions;
 use crate::dataflow::DataFlow;
 use crate::diagnostic::{Applicability, Finding, Severity};
 use crate::document::Document;
@@ -115,7 +114,8 @@ pub struct Context<'a, 'd> {
     pub jsonata: &'a JsonataSites<'d>,
     /// Workflow variables: assignments, reads, and what is assigned on entry to each state.
     pub variables: &'a Variables<'d>,
-    pub options: &'a LintOptions,
+    /// How the machine is deployed (the command line, configuration or template decided).
+    pub workflow_type: WorkflowType,
 }
 
 impl<'d> Context<'_, 'd> {
@@ -141,7 +141,7 @@ impl<'d> Context<'_, 'd> {
     pub fn workflow_of(&self, state: &State) -> (WorkflowType, Option<&State<'d>>) {
         match self.machine.scope(state.scope).child_execution {
             Some((map, ty)) => (ty, Some(self.machine.state(map))),
-            None => (self.options.workflow_type, None),
+            None => (self.workflow_type, None),
         }
     }
 }
@@ -231,6 +231,12 @@ pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.id == id)
 }
 
+/// The rule id a mistyped or shortened `id` most likely means, for "did you mean" wherever a
+/// rule id is typed (command line, configuration, suppressions).
+pub fn closest_id(id: &str) -> Option<&'static str> {
+    crate::suggest::did_you_mean_or_prefix(id, RULES.iter().map(|r| r.id))
+}
+
 pub const PARSE_ERROR: &str = "parse-error";
 
 /// Reported by the template stage, not by a check.
@@ -255,7 +261,7 @@ pub fn markdown_table() -> String {
 
 /// Runs one check over a definition, for unit tests of rules.
 #[cfg(test)]
-pub(crate) fn run_check(check: Check, text: &str, options: &LintOptions) -> Vec<Finding> {
+pub(crate) fn run_check(check: Check, text: &str) -> Vec<Finding> {
     let source = SourceFile::new("test.json", text.to_string());
     let document = crate::document::json::parse(text).expect("test input parses");
     let machine = Machine::build(&document.root);
@@ -274,7 +280,7 @@ pub(crate) fn run_check(check: Check, text: &str, options: &LintOptions) -> Vec<
         flow: &flow,
         jsonata: &jsonata,
         variables: &variables,
-        options,
+        workflow_type: WorkflowType::Standard,
     };
     let mut out = Vec::new();
     check(&cx, &mut out);

@@ -1,10 +1,11 @@
 use super::invalid_path::{is_placeholder, Template};
 use super::{rule_doc, Category, Context, FixSpec, Rule};
 use crate::asl::{intrinsic, path};
-use crate::diagnostic::{abbreviate, Applicability, Finding, Fix, Severity};
+use crate::diagnostic::{Applicability, Finding, Fix, Severity};
 use crate::document::{Node, Value};
 use crate::edits;
 use crate::model::QueryLanguage;
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "no-dollar",

@@ -1,7 +1,7 @@
 use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::StateId;
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "no-terminal",

@@ -1,8 +1,8 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::dataflow::{reads, Access, Shape};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::{QueryLanguage, StateType};
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "parallel-output-array",

@@ -1,9 +1,9 @@
 use super::no_dollar::looks_evaluated;
 use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::{Node, Value};
 use crate::model::{QueryLanguage, StateType};
+use crate::quote::abbreviate;
 use crate::source::Span;
 
 pub static RULE: Rule = Rule {

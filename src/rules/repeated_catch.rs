@@ -1,11 +1,11 @@
 use std::fmt::Write;
 
 use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::{Node, Value};
 use crate::hash::FastMap;
 use crate::model::{ScopeId, StateId};
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "repeated-catch",

@@ -1,8 +1,8 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::Resource;
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::QueryLanguage;
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "start-execution-without-name",

@@ -1,8 +1,8 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::{Pattern, Resource};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::WorkflowType;
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "task-without-timeout",
@@ -37,7 +37,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             Some(limit) => format!(
                 "until the machine's TimeoutSeconds ({limit} s) fails the whole execution, which no Catch can handle"
             ),
-            None if cx.options.workflow_type == WorkflowType::Express => {
+            None if cx.workflow_type == WorkflowType::Express => {
                 "until the EXPRESS execution is stopped at 5 minutes".to_string()
             }
             None => "until the execution itself times out (up to a year)".to_string(),

@@ -1,8 +1,8 @@
 use super::{rule_doc, Category, Context, FixSpec, Rule};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Applicability, Edit, Finding, Fix, Severity};
 use crate::hash::FastMap;
 use crate::model::QueryLanguage;
+use crate::quote::abbreviate;
 use crate::suggest::{did_you_mean, single_suggestion};
 use crate::variables::{Read, Status, VarId};
 
@@ -240,11 +240,10 @@ fn outside_child(cx: &Context, read: &Read, map: usize) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::LintOptions;
     use crate::rules::run_check;
 
     fn messages(text: &str) -> Vec<String> {
-        run_check(check, text, &LintOptions::default())
+        run_check(check, text)
             .into_iter()
             .map(|f| f.message)
             .collect()

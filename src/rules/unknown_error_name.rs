@@ -1,8 +1,9 @@
 use super::{rule_doc, Category, Context, FixSpec, Rule};
 use crate::asl::integrations::{Call, Errors};
-use crate::diagnostic::{abbreviate, Applicability, Finding, Fix, Severity};
+use crate::diagnostic::{Applicability, Finding, Fix, Severity};
 use crate::document::Node;
 use crate::edits;
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "unknown-error-name",

@@ -1,10 +1,11 @@
 use super::{rule_doc, Category, Context, FixSpec, Rule};
 use crate::asl::integrations::{self, Call, SdkService, Status};
 use crate::asl::resource::{integration_parts, IntegrationParts, Resource};
-use crate::diagnostic::{abbreviate, Applicability, Finding, Fix, Severity};
+use crate::diagnostic::{Applicability, Finding, Fix, Severity};
 use crate::document::Node;
 use crate::edits;
 use crate::model::State;
+use crate::quote::abbreviate;
 use crate::suggest::{did_you_mean, single_suggestion};
 
 pub static RULE: Rule = Rule {

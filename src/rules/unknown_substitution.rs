@@ -1,7 +1,7 @@
 use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Edit, Finding, Fix, Severity};
 use crate::document::pointer_to;
+use crate::quote::abbreviate;
 use crate::template::{DefinedBy, UnknownSubstitution};
 
 pub static RULE: Rule = Rule {

@@ -1,8 +1,9 @@
 use super::{rule_doc, Category, Context, FixSpec, Rule};
-use crate::diagnostic::{abbreviate, Applicability, Finding, Fix, Severity};
+use crate::diagnostic::{Applicability, Finding, Fix, Severity};
 use crate::edits;
 use crate::hash::FastMap;
 use crate::model::{Machine, Scope, StateId, TransitionKind};
+use crate::quote::abbreviate;
 use crate::source::Span;
 use crate::suggest::{did_you_mean_within, single_suggestion, Budget};
 

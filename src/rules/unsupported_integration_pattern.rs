@@ -1,7 +1,8 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::integrations;
 use crate::asl::resource::{integration_parts, Pattern, Resource};
-use crate::diagnostic::{abbreviate, Finding, Severity};
+use crate::diagnostic::{Finding, Severity};
+use crate::quote::abbreviate;
 
 pub static RULE: Rule = Rule {
     id: "unsupported-integration-pattern",

@@ -1,7 +1,7 @@
 use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::{ScopeKind, State};
+use crate::quote::abbreviate;
 use crate::variables::{Assignment, Placement, Seen};
 
 pub static RULE: Rule = Rule {
@@ -102,7 +102,6 @@ fn ends(cx: &Context, a: &Assignment, state: &State, name: &str) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::LintOptions;
     use crate::rules::run_check;
 
     #[test]
@@ -114,8 +113,7 @@ mod tests {
               "B": {"Type": "Pass", "Assign": {"twice": 2}, "Next": "M"},
               "M": {"Type": "Map", "Next": "C", "ItemProcessor": {"StartAt": "I", "States": {
                 "I": {"Type": "Pass", "Assign": {"done": true}, "End": true}}}},
-              "C": {"Type": "Pass", "Output": "{% $twice + $used %}", "Assign": {"late": 1}, "End": true}}}"#,
-            &LintOptions::default(),
+              "C": {"Type": "Pass", "Output": "{% $twice + $used %}", "Assign": {"late": 1}, "End": true}}}"#
         )
         .into_iter()
         .map(|f| f.message)

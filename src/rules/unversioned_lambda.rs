@@ -1,10 +1,10 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::asl::resource::Resource;
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::document::Node;
 use crate::model::QueryLanguage;
 use crate::placeholder;
+use crate::quote::abbreviate;
 use crate::source::Span;
 use crate::template::Tool;
 

@@ -1,6 +1,6 @@
 use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
+use crate::quote::abbreviate;
 use crate::variables::{Status, Step, UnassignedPaths};
 
 pub static RULE: Rule = Rule {
@@ -81,7 +81,6 @@ fn show(cx: &Context, path: &[Step]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::LintOptions;
     use crate::rules::run_check;
 
     #[test]
@@ -91,8 +90,7 @@ mod tests {
             r#"{"QueryLanguage": "JSONata", "StartAt": "Check", "States": {
               "Check": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.big %}", "Next": "Big"}], "Default": "Fetch"},
               "Big": {"Type": "Pass", "Assign": {"limit": 100}, "Next": "Fetch"},
-              "Fetch": {"Type": "Task", "Resource": "r", "Arguments": {"limit": "{% $limit %}"}, "End": true}}}"#,
-            &LintOptions::default(),
+              "Fetch": {"Type": "Task", "Resource": "r", "Arguments": {"limit": "{% $limit %}"}, "End": true}}}"#
         )
         .into_iter()
         .map(|f| f.message)
@@ -119,7 +117,7 @@ mod tests {
               {states}
               "S20": {{"Type": "Pass", "Output": "{{% $v %}}", "End": true}}}}}}"#
         );
-        let got = run_check(check, &text, &LintOptions::default());
+        let got = run_check(check, &text);
         assert_eq!(got.len(), 1);
         assert!(
             got[0]

@@ -1,9 +1,9 @@
 use super::undefined_variable::place;
 use super::{rule_doc, Category, Context, Rule};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::{Finding, Severity};
 use crate::hash::FastMap;
 use crate::model::{QueryLanguage, ScopeId, ScopeKind};
+use crate::quote::abbreviate;
 use crate::variables::{encloses, Assignment, Read, Status};
 
 pub static RULE: Rule = Rule {
@@ -161,11 +161,10 @@ fn read_outside(cx: &Context, read: &Read) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::LintOptions;
     use crate::rules::run_check;
 
     fn messages(text: &str) -> Vec<String> {
-        run_check(check, text, &LintOptions::default())
+        run_check(check, text)
             .into_iter()
             .map(|f| f.message)
             .collect()

@@ -70,7 +70,7 @@ pub struct Deployment {
     pub substitution_names: Vec<String>,
     pub unknown_substitutions: Vec<UnknownSubstitution>,
     /// For a file Terraform reads as a definition: how it reads it.
-    pub terraform: Option<crate::template::terraform::FileUse>,
+    pub terraform: Option<super::file_use::FileUse>,
 }
 
 /// Which names a definition's placeholders may use.

@@ -86,12 +86,23 @@ pub fn write(dir: &Path, rel: &str, text: impl AsRef<[u8]>) -> PathBuf {
     path
 }
 
+/// Says that a test is skipped, and why, where `cargo test` shows it: written to the process's
+/// stderr, past the test harness's output capture (which swallows `eprintln!`).
+pub fn skip(message: &str) {
+    note(&format!("SKIPPED: {message}"));
+}
+
+/// A line about what a slow test is doing (installing a tool, building), shown as it happens.
+pub fn note(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{message}");
+}
+
 /// A directory of shared test data: `$env` if set, else `root()/<default>`, when `probe` exists
 /// in it. When it is missing the test is skipped, visibly (written past the test harness's
 /// output capture), except under CI (`CI` set), where a silent pass would hide that the gate
 /// did not run: there it fails.
 pub fn shared_data(env: &str, default: &str, probe: &str) -> Option<PathBuf> {
-    use std::io::Write;
     let dir = std::env::var_os(env)
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join(default));
@@ -106,7 +117,7 @@ pub fn shared_data(env: &str, default: &str, probe: &str) -> Option<PathBuf> {
         std::env::var_os("CI").is_none(),
         "CI is set but there is {message}"
     );
-    let _ = writeln!(std::io::stderr(), "SKIPPED: {message}");
+    skip(&message);
     None
 }
 

@@ -9,8 +9,9 @@ use super::super::{Document, DuplicateKey, Member, Node, ParseError, Text, Value
 use super::errors::*;
 use super::lenient::*;
 use super::scalar::*;
+use super::scan::*;
 use super::{ALIAS_BUDGET, ANCHOR_COPY_BUDGET};
-use crate::diagnostic::abbreviate;
+use crate::quote::abbreviate;
 use crate::source::Span;
 
 /// Converts saphyr's character indices to byte offsets. Events arrive in document order, so a
@@ -597,43 +598,6 @@ impl<'t> Builder<'t> {
         }
         end
     }
-}
-
-pub(super) fn skip_separation(bytes: &[u8], mut at: usize) -> usize {
-    while let Some(&b) = bytes.get(at) {
-        match b {
-            b' ' | b'\t' | b'\r' | b'\n' => at += 1,
-            b'#' => at = line_end(bytes, at),
-            _ => break,
-        }
-    }
-    at
-}
-
-pub(super) fn line_end(bytes: &[u8], at: usize) -> usize {
-    bytes[at..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |n| at + n)
-}
-
-/// End of a tag or anchor token starting at `at`.
-pub(super) fn token_end(bytes: &[u8], at: usize) -> usize {
-    if bytes.get(at + 1) == Some(&b'<') {
-        // A verbatim tag: `!<tag:example.com,2000:x>`.
-        if let Some(n) = bytes[at..].iter().position(|&b| b == b'>') {
-            return at + n + 1;
-        }
-    }
-    bytes[at..]
-        .iter()
-        .position(|b| {
-            matches!(
-                b,
-                b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
-            )
-        })
-        .map_or(bytes.len(), |n| at + n)
 }
 
 /// A key's text: a string as is, anything else as written.

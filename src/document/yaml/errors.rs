@@ -1,16 +1,9 @@
 //! Saying what is wrong where saphyr stops: plain messages at the exact position.
 
 use super::super::{ParseError, MAX_DEPTH};
-use super::builder::*;
+use super::scan::{char_span, token_end};
 use super::DEPTH_HELP;
 use crate::source::Span;
-
-/// Span of the character at `at` (empty at the end of the text).
-pub(super) fn char_span(text: &str, at: usize) -> Span {
-    let at = at.min(text.len());
-    let len = text[at..].chars().next().map_or(0, char::len_utf8);
-    Span::new(at, at + len)
-}
 
 pub(super) fn too_deep(text: &str, at: usize) -> ParseError {
     ParseError {

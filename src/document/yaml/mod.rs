@@ -23,6 +23,7 @@ mod builder;
 mod errors;
 mod lenient;
 mod scalar;
+mod scan;
 
 use builder::Builder;
 use errors::describe_scan_error;

@@ -1,69 +1,14 @@
 //! Choice rules: JSONPath data tests and boolean combinations, JSONata conditions.
 
-use super::fields::{check_members, same, sub, Field, LangContext};
+use super::fields::{check_members, sub, Field, LangContext};
+use super::names::{is_operator, OPERATORS};
 use super::site::{brace, Part, Site};
 use super::templates;
 use super::values::{check_literal, check_value, non_empty_array, Expect, Lang};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::Finding;
 use crate::document::{Member, Node};
 use crate::model::{ChoiceRule, QueryLanguage};
-
-const NUMBER: Expect = Expect::Num(f64::NEG_INFINITY, f64::INFINITY);
-
-/// Comparison operators and the operand each takes, sorted by name.
-static OPERATORS: &[(&str, Expect)] = &[
-    ("BooleanEquals", Expect::Bool),
-    ("BooleanEqualsPath", Expect::Str),
-    ("IsBoolean", Expect::Bool),
-    ("IsNull", Expect::Bool),
-    ("IsNumeric", Expect::Bool),
-    ("IsPresent", Expect::Bool),
-    ("IsString", Expect::Bool),
-    ("IsTimestamp", Expect::Bool),
-    ("NumericEquals", NUMBER),
-    ("NumericEqualsPath", Expect::Str),
-    ("NumericGreaterThan", NUMBER),
-    ("NumericGreaterThanEquals", NUMBER),
-    ("NumericGreaterThanEqualsPath", Expect::Str),
-    ("NumericGreaterThanPath", Expect::Str),
-    ("NumericLessThan", NUMBER),
-    ("NumericLessThanEquals", NUMBER),
-    ("NumericLessThanEqualsPath", Expect::Str),
-    ("NumericLessThanPath", Expect::Str),
-    ("StringEquals", Expect::Str),
-    ("StringEqualsPath", Expect::Str),
-    ("StringGreaterThan", Expect::Str),
-    ("StringGreaterThanEquals", Expect::Str),
-    ("StringGreaterThanEqualsPath", Expect::Str),
-    ("StringGreaterThanPath", Expect::Str),
-    ("StringLessThan", Expect::Str),
-    ("StringLessThanEquals", Expect::Str),
-    ("StringLessThanEqualsPath", Expect::Str),
-    ("StringLessThanPath", Expect::Str),
-    ("StringMatches", Expect::Str),
-    ("TimestampEquals", Expect::Str),
-    ("TimestampEqualsPath", Expect::Str),
-    ("TimestampGreaterThan", Expect::Str),
-    ("TimestampGreaterThanEquals", Expect::Str),
-    ("TimestampGreaterThanEqualsPath", Expect::Str),
-    ("TimestampGreaterThanPath", Expect::Str),
-    ("TimestampLessThan", Expect::Str),
-    ("TimestampLessThanEquals", Expect::Str),
-    ("TimestampLessThanEqualsPath", Expect::Str),
-    ("TimestampLessThanPath", Expect::Str),
-];
-
-pub(super) fn is_operator(name: &str) -> bool {
-    operator(name).is_some()
-}
-
-fn operator(name: &str) -> Option<Expect> {
-    OPERATORS
-        .iter()
-        .find(|(n, _)| same(n, name))
-        .map(|(_, expect)| *expect)
-}
+use crate::quote::abbreviate;
 
 const RULE_BASE: &[Field] = &[
     sub("Variable", Lang::JsonPath, Expect::Str),

@@ -1,6 +1,7 @@
 //! Field tables and the generic member check: unknown field, field not allowed on this state
 //! type, field not allowed in this query language, wrong value.
 
+use super::names::{is_operator, same};
 use super::site::{Part, Site};
 use super::values::{check_value, Expect, Lang, MAX_SECONDS};
 use crate::diagnostic::{Finding, Fix};
@@ -56,7 +57,7 @@ pub(super) const fn sub(name: &'static str, lang: Lang, value: Expect) -> Field 
     field(name, ANY, lang, value)
 }
 
-use crate::diagnostic::abbreviate;
+use crate::quote::abbreviate;
 use Expect::{Any, Array, Custom, Int, Num, Object, ObjectOrArray, Str, StrOrNull};
 use Lang::{Both, JsonPath, Jsonata};
 
@@ -120,14 +121,6 @@ pub(super) static STATE_FIELDS: &[Field] = &[
     field("ToleratedFailurePercentage", MAP, Both, Num(0.0, 100.0)),
     field("ToleratedFailurePercentagePath", MAP, JsonPath, Str),
 ];
-
-/// `a == b`, checking the length and the first and last bytes before calling `memcmp`: table
-/// lookups compare a key with many names, and almost all of them differ there.
-#[inline]
-pub(super) fn same(a: &str, b: &str) -> bool {
-    let (x, y) = (a.as_bytes(), b.as_bytes());
-    x.len() == y.len() && x.first() == y.first() && x.last() == y.last() && x == y
-}
 
 /// A linear scan with `same`, which measured faster than a binary search (a `memcmp` per probe).
 pub(super) fn state_field(name: &str) -> Option<&'static Field> {
@@ -208,7 +201,7 @@ pub(super) fn language_advice(name: &str, ty: Option<StateType>, part: Part) -> 
                     base = abbreviate(base)
                 ));
             }
-            if super::choice::is_operator(name) {
+            if is_operator(name) {
                 return Some("use \"Condition\" with a JSONata expression".to_string());
             }
             return None;

@@ -3,10 +3,10 @@
 use super::fields::{check_members, exclusive, sub, Field, LangContext};
 use super::site::{Part, Site};
 use super::values::{check_literal, Expect, Lang};
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::Finding;
 use crate::document::Member;
 use crate::model::QueryLanguage;
+use crate::quote::abbreviate;
 
 const POSITIVE: Expect = Expect::Int(1, i64::MAX);
 

@@ -11,6 +11,7 @@
 mod choice;
 mod fields;
 mod map;
+mod names;
 mod retry_catch;
 mod root;
 mod site;

@@ -4,8 +4,9 @@ use super::fields::{check_members, sub, Field, LangContext};
 use super::site::{brace, Part, Site};
 use super::templates;
 use super::values::{check_literal, non_empty_array, with_replacement, Expect, Lang, MAX_SECONDS};
-use crate::diagnostic::{abbreviate, Applicability, Finding, Severity};
+use crate::diagnostic::{Applicability, Finding, Severity};
 use crate::document::{Member, Node};
+use crate::quote::abbreviate;
 use crate::suggest::did_you_mean;
 
 const RETRIER: &[Field] = &[

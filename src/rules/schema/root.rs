@@ -4,10 +4,10 @@ use super::fields::{check_members, sub, Field, LangContext};
 use super::site::{brace, Part, Site};
 use super::values::{check_literal, has_placeholder, with_replacement, Expect, Lang, MAX_SECONDS};
 use super::Context;
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::Finding;
 use crate::document::{Member, Node};
 use crate::model::{QueryLanguage, Scope, ScopeKind};
+use crate::quote::abbreviate;
 use crate::suggest::did_you_mean;
 
 const ROOT_FIELDS: &[Field] = &[

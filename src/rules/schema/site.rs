@@ -1,8 +1,8 @@
 //! Where a finding is, in words: "state 'A'", "Retry[0] of state 'A'", "the state machine".
 
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::Finding;
 use crate::document::Node;
+use crate::quote::abbreviate;
 use crate::source::Span;
 
 /// The part of a state (or machine) an object sits in.

@@ -9,11 +9,11 @@ use super::site::Site;
 use super::values::{check_literal, is_jsonata, non_empty_array, with_replacement, Expect};
 use super::{choice, map, retry_catch, templates, Context};
 use crate::asl::resource::lambda_function_error;
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::Finding;
 use crate::document::{Member, Node};
 use crate::model::{QueryLanguage, State, StateType};
 use crate::placeholder;
+use crate::quote::abbreviate;
 use crate::suggest::did_you_mean;
 
 /// Names that belong at the top level of a machine, not among its states.

@@ -3,10 +3,10 @@
 use super::site::Site;
 use super::values::{check_literal, Expect};
 use crate::asl::variable::invalid_name as invalid_variable;
-use crate::diagnostic::abbreviate;
 use crate::diagnostic::Finding;
 use crate::document::{descendants, Member, Node};
 use crate::model::QueryLanguage;
+use crate::quote::abbreviate;
 
 /// In a JSONPath payload template every `key.$` holds a path or intrinsic (a string), and
 /// no object has both `key` and `key.$`.

@@ -1,10 +1,9 @@
 use super::check;
-use crate::config::LintOptions;
 use crate::diagnostic::{Finding, Severity};
 use crate::rules::run_check;
 
 fn findings(text: &str) -> Vec<Finding> {
-    run_check(check, text, &LintOptions::default())
+    run_check(check, text)
 }
 
 fn messages(text: &str) -> Vec<String> {

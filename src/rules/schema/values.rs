@@ -1,10 +1,11 @@
 //! Value kinds, ranges and enums, checked without schema jargon in the messages.
 
 use super::site::Site;
-use crate::diagnostic::{abbreviate, Finding, Fix};
+use crate::diagnostic::{Finding, Fix};
 use crate::document::{Node, Number, Value};
 use crate::edits;
 use crate::model::QueryLanguage;
+use crate::quote::abbreviate;
 use crate::suggest::{did_you_mean, single_suggestion};
 
 /// Upper bound AWS accepts for every seconds field (and retry counts).

@@ -27,8 +27,7 @@ use crate::template::{
     UnknownSubstitution,
 };
 
-pub use module::FileUse;
-pub use value::Val;
+pub use crate::template::file_use::{FileUse, Val};
 
 use module::{Module, Unreadable};
 use render::{Inserted, Renderer, Structural};
@@ -326,7 +325,7 @@ fn directive_finding(
         at,
         format!(
             "the definition of state machine '{}' is not linted: a template directive (%{{ if }} or %{{ for }}) builds its JSON here, so the text is known only when Terraform renders it",
-            crate::diagnostic::abbreviate(machine)
+            crate::quote::abbreviate(machine)
         ),
     )
     .help("build the definition with jsonencode() to have it linted, or keep directives inside JSON string values");

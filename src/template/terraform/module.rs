@@ -10,7 +10,7 @@ use crate::model::WorkflowType;
 use crate::source::Span;
 
 use super::syntax::{self, Block, Body, Expr, Kind};
-use super::value::Val;
+use crate::template::file_use::{FileUse, Val};
 
 /// Sibling files read for one module, at most; a directory with more is not a module anyone
 /// writes by hand, and reading them all for each file would cost more than the lint.
@@ -76,16 +76,6 @@ impl File {
 pub struct Module {
     /// The file being linted first, then its siblings.
     pub files: Vec<File>,
-}
-
-/// How a definition file is used.
-#[derive(Clone, Debug, PartialEq)]
-pub enum FileUse {
-    /// `file()`: read as it is; a `${…}` in it reaches Step Functions as text.
-    Verbatim,
-    /// `templatefile()` or a `template_file` data source: rendered with these variables
-    /// (`None` when the map is not written out here).
-    Template(Option<Vec<(String, Val)>>),
 }
 
 /// Where a machine's definition is written.
@@ -398,7 +388,7 @@ impl Module {
             }
             Val::Str(p) => Definition::Unavailable(format!(
                 "the definition file's path \"{}\" is known only when Terraform runs",
-                crate::diagnostic::abbreviate(&p)
+                crate::quote::abbreviate(&p)
             )),
             _ => Definition::Unavailable(
                 "the definition file's path is an expression this linter does not evaluate".into(),

@@ -9,7 +9,7 @@ use crate::source::Span;
 use super::module::Module;
 use super::render::describe;
 use super::syntax::{Block, Body, Expr, Kind, Part};
-use super::value::Val;
+use crate::template::file_use::Val;
 
 /// The document of file `file` of the module.
 pub fn document(module: &Module, file: usize) -> Node {

@@ -12,7 +12,7 @@ use crate::source::Span;
 use crate::template::{DefinedBy, Rebuilt, UnknownSubstitution};
 
 use super::syntax::{Expr, Literals, Part};
-use super::value::Val;
+use crate::template::file_use::Val;
 
 /// What an interpolation inserts.
 pub enum Inserted {

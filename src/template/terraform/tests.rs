@@ -1,8 +1,9 @@
 //! Unit tests of the Terraform reader: the forms of a definition, values, rendering.
 
-use super::module::{Definition, FileUse, Module};
+use super::module::{Definition, Module};
 use super::*;
 use crate::model::WorkflowType;
+use crate::template::file_use::FileUse;
 
 fn module(text: &str) -> Module {
     // A name without a directory of real files: no siblings are read.

@@ -8,43 +8,13 @@ use crate::source::Span;
 use super::module::Module;
 use super::render::describe;
 use super::syntax::{Block, Expr, Kind, Part};
+use crate::template::file_use::Val;
 
 pub(super) const REGION: &str = "us-east-1";
 pub(super) const ACCOUNT: &str = "123456789012";
 
 /// Locals referring to locals: deeper chains are left unknown.
 const MAX_DEPTH: usize = 16;
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Val {
-    Str(String),
-    /// A number as written.
-    Num(String),
-    Bool(bool),
-    Null,
-    /// Known only at apply time; the name describes it (`var.table`).
-    Unknown(String),
-}
-
-impl Val {
-    /// As text inside a string: unknown parts as `${…}`.
-    pub fn text(&self) -> String {
-        match self {
-            Val::Str(s) | Val::Num(s) => s.clone(),
-            Val::Bool(b) => b.to_string(),
-            Val::Null => String::new(),
-            Val::Unknown(name) => format!("${{{name}}}"),
-        }
-    }
-
-    /// A string without unknown parts.
-    pub fn known_str(&self) -> Option<&str> {
-        match self {
-            Val::Str(s) if !crate::placeholder::has(s) => Some(s),
-            _ => None,
-        }
-    }
-}
 
 fn function_arn(name: &str) -> String {
     format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}")
