@@ -23,6 +23,7 @@ pub mod lint;
 pub mod lsp;
 pub mod model;
 pub mod outline;
+pub mod permissions;
 pub mod placeholder;
 pub mod report;
 pub mod rules;
