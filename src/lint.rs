@@ -139,21 +139,23 @@ pub fn template_references(name: &str, text: &str) -> Vec<Reference> {
         .unwrap_or_default()
         .iter()
         .filter_map(|embedded| match &embedded.definition {
-            Definition::File { path, .. } => Some(reference(name, path, embedded)),
+            Definition::File { path, .. } => Some(reference(name, text, path, embedded)),
             _ => None,
         })
         .collect()
 }
 
-fn reference(template: &str, path: &str, embedded: &Embedded) -> Reference {
+fn reference(template: &str, text: &str, path: &str, embedded: &Embedded) -> Reference {
     let base = Path::new(template).parent().unwrap_or(Path::new(""));
+    let mut deployment = embedded.deployment.clone();
+    deployment.permissions = deployment.permissions.map(|p| p.located(template, text));
     Reference {
         path: base.join(path),
         context: MachineContext {
             machine: Some(embedded.name.clone()),
             declared_workflow_type: embedded.workflow_type,
             substitutions: embedded.substitutions.clone(),
-            deployment: Some(embedded.deployment.clone()),
+            deployment: Some(deployment),
         },
     }
 }
@@ -302,6 +304,11 @@ fn lint_embedded(
             out.extend(lint_machine(source, document, &resolved, &options, origin));
         }
         Definition::Text { rebuilt, node } => {
+            // Findings are placed from the rebuilt text: the role's place is said in words.
+            let mut deployment = embedded.deployment.clone();
+            deployment.permissions = deployment
+                .permissions
+                .map(|p| p.located(&source.name, &source.text));
             out.extend(lint_rebuilt(
                 source,
                 document,
@@ -309,11 +316,11 @@ fn lint_embedded(
                 rebuilt,
                 &options,
                 name,
-                &embedded.deployment,
+                &deployment,
             ));
         }
         Definition::File { path, node } => {
-            let reference = reference(&source.name, path, embedded);
+            let reference = reference(&source.name, &source.text, path, embedded);
             let problem = match std::fs::metadata(&reference.path) {
                 Ok(m) if m.is_file() && same_file(&reference.path, Path::new(&source.name)) => {
                     Some("names the template itself, not a definition file")

@@ -63,6 +63,8 @@ pub struct Deployment {
     /// The names `DefinitionSubstitutions` defines, sorted.
     pub substitution_names: Vec<String>,
     pub unknown_substitutions: Vec<UnknownSubstitution>,
+    /// The execution role and what the template turns on, for `missing-permission`.
+    pub permissions: Option<std::sync::Arc<crate::permissions::MachinePermissions>>,
 }
 
 /// Which names a definition's placeholders may use.

@@ -146,6 +146,9 @@ pub fn find(root: &Node) -> Option<Vec<Embedded<'_>>> {
             },
         });
     }
+    for m in &mut machines {
+        m.deployment.permissions = crate::permissions::MachinePermissions::read(root, m);
+    }
     if machines.is_empty() {
         machines = embedded_definitions(root);
     }
@@ -261,6 +264,7 @@ fn cloudformation_machine<'d>(
             functions: resolver.declared_functions(),
             substitution_names,
             unknown_substitutions,
+            permissions: None,
         },
     }
 }
