@@ -56,8 +56,34 @@ enum Command {
     },
     /// Print a state machine's graph as Mermaid (renders on GitHub and GitLab) or Graphviz DOT
     Graph(GraphArgs),
+    /// Print the least-privilege IAM policy a state machine's execution role needs
+    Policy(PolicyArgs),
     /// Run a Language Server Protocol server on stdin and stdout, for editors
     Lsp,
+}
+
+#[derive(Args, Debug)]
+struct PolicyArgs {
+    /// A definition file, or a template that declares state machines
+    #[arg(value_name = "PATH")]
+    path: PathBuf,
+    /// The machine, by its logical id, when the file declares several (or a definition is
+    /// deployed by several templates)
+    #[arg(long, value_name = "ID")]
+    machine: Option<String>,
+    /// Output: an IAM policy document (json, yaml) or SAM Policies entries (sam)
+    #[arg(long, value_enum, default_value_t = PolicyFormat::Json)]
+    format: PolicyFormat,
+    /// Configuration file to use, instead of the nearest .asl-lint.toml
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum PolicyFormat {
+    Json,
+    Yaml,
+    Sam,
 }
 
 #[derive(Args, Debug)]
@@ -194,6 +220,7 @@ pub fn main() -> i32 {
         }
         Some(Command::Explain { rule }) => explain(&rule, &mut stdout),
         Some(Command::Graph(args)) => graph(&args, &mut stdout),
+        Some(Command::Policy(args)) => policy(&args, &mut stdout),
         Some(Command::Lsp) => {
             // The server writes from its own thread, which this lock would block.
             drop(stdout);
@@ -411,7 +438,7 @@ fn mistyped_subcommand(paths: &[PathBuf]) -> Option<String> {
     ))
 }
 
-const SUBCOMMANDS: &[&str] = &["rules", "explain", "graph", "lsp"];
+const SUBCOMMANDS: &[&str] = &["rules", "explain", "graph", "policy", "lsp"];
 
 /// What the command line does with each report as the engine hands it over.
 struct LintRun<'a> {
@@ -638,6 +665,38 @@ fn graph(args: &GraphArgs, out: &mut impl Write) -> i32 {
     };
     let _ = out.write_all(chosen.render(format).as_bytes());
     EXIT_OK
+}
+
+/// `asl-lint policy`: prints the least-privilege policy of one machine.
+fn policy(args: &PolicyArgs, out: &mut impl Write) -> i32 {
+    use crate::permissions::command::{self, Format};
+    let engine = match Engine::new(CommandLine::default(), args.config.as_deref()) {
+        Ok(engine) => engine,
+        Err(ConfigErrors(errors)) => {
+            for err in errors {
+                eprintln!("error: {err}");
+            }
+            return EXIT_USAGE;
+        }
+    };
+    let format = match args.format {
+        PolicyFormat::Json => Format::Json,
+        PolicyFormat::Yaml => Format::Yaml,
+        PolicyFormat::Sam => Format::Sam,
+    };
+    match command::run(&engine, &args.path, args.machine.as_deref(), format) {
+        Ok(printed) => {
+            for note in &printed.notes {
+                eprintln!("note: {note}");
+            }
+            let _ = out.write_all(printed.text.as_bytes());
+            EXIT_OK
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            EXIT_USAGE
+        }
+    }
 }
 
 fn terminal_width() -> usize {
