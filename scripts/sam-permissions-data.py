@@ -7,7 +7,7 @@ the connector profiles whose source is a state machine (what a `Connectors` entr
 Usage: scripts/sam-permissions-data.py [--wheel PATH]
 Without --wheel, the pinned wheel is downloaded with pip into a temporary directory. Either way its
 SHA-256 must be the pinned one. The output is written with its own SHA-256 beside it
-(sam-permissions.json.sha256), which tests/sam_data.rs checks together with the pin below.
+(sam-permissions.json.sha256), which tests/sam_data.rs checks together with the pins below.
 To move to a newer SAM: change PINNED_VERSION and WHEEL_SHA256, run this, review the diff.
 """
 
