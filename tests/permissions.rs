@@ -80,15 +80,24 @@ fn policy_asks_which_machine_and_says_why_it_cannot() {
     let two = "fixtures/missing-permission/good-known-managed-policy.yaml";
     let (code, _, err) = asl_lint(&["policy", two], &dir);
     assert_eq!(code, 2);
-    assert!(err.contains("has 2 state machines (Child, Parent); choose one with --machine"), "{err}");
+    assert!(
+        err.contains("has 2 state machines (Child, Parent); choose one with --machine"),
+        "{err}"
+    );
     let (code, _, err) = asl_lint(&["policy", two, "--machine", "Parnet"], &dir);
     assert_eq!(code, 2);
-    assert!(err.contains("no state machine 'Parnet' (did you mean 'Parent'?)"), "{err}");
+    assert!(
+        err.contains("no state machine 'Parnet' (did you mean 'Parent'?)"),
+        "{err}"
+    );
     let (code, out, _) = asl_lint(&["policy", two, "--machine", "Child"], &dir);
     assert_eq!(code, 0);
     assert!(out.contains("\"Sid\": \"NoPermissionsNeeded\""), "{out}");
     let (code, _, err) = asl_lint(
-        &["policy", "fixtures/unreadable-definition/bad-missing-file.json"],
+        &[
+            "policy",
+            "fixtures/unreadable-definition/bad-missing-file.json",
+        ],
         &dir,
     );
     assert_eq!(code, 2);
@@ -105,8 +114,14 @@ fn readme_policy_example_is_current() {
     assert_eq!(code, 0);
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let start = "<!-- policy:start -->\n```json\n";
-    let at = readme.find(start).expect("README has a policy:start marker") + start.len();
-    let end = readme[at..].find("```\n<!-- policy:end -->").expect("policy:end") + at;
+    let at = readme
+        .find(start)
+        .expect("README has a policy:start marker")
+        + start.len();
+    let end = readme[at..]
+        .find("```\n<!-- policy:end -->")
+        .expect("policy:end")
+        + at;
     if common::updating() {
         let updated = format!("{}{}{}", &readme[..at], out, &readme[end..]);
         std::fs::write(root().join("README.md"), updated).unwrap();
@@ -173,7 +188,9 @@ fn is_action(s: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !action.is_empty()
-        && action.chars().all(|c| c.is_ascii_alphanumeric() || c == '*')
+        && action
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '*')
         && action.starts_with(|c: char| c.is_ascii_uppercase() || c == '*')
 }
 
@@ -274,7 +291,11 @@ fn policy_on_every_corpus_template_is_a_valid_iam_policy() {
                 None => "not a template's machine".to_string(),
             };
             *roles.entry(role).or_default() += 1;
-            let shown = path.strip_prefix(path.ancestors().nth(3).unwrap()).unwrap().display().to_string();
+            let shown = path
+                .strip_prefix(path.ancestors().nth(3).unwrap())
+                .unwrap()
+                .display()
+                .to_string();
             let readable = match &e.definition {
                 Definition::File { path: file, .. } => path.parent().unwrap().join(file).is_file(),
                 Definition::Unavailable { .. } => false,
@@ -282,7 +303,14 @@ fn policy_on_every_corpus_template_is_a_valid_iam_policy() {
             };
             for format in ["json", "yaml", "sam"] {
                 let (code, out, err) = asl_lint(
-                    &["policy", &path.display().to_string(), "--machine", &e.name, "--format", format],
+                    &[
+                        "policy",
+                        &path.display().to_string(),
+                        "--machine",
+                        &e.name,
+                        "--format",
+                        format,
+                    ],
                     Path::new(env!("CARGO_TARGET_TMPDIR")),
                 );
                 if !readable {
@@ -294,7 +322,10 @@ fn policy_on_every_corpus_template_is_a_valid_iam_policy() {
                     continue;
                 }
                 if code != 0 {
-                    problems.push(format!("{shown} ({}) --format {format}: exit {code}, {err}", e.name));
+                    problems.push(format!(
+                        "{shown} ({}) --format {format}: exit {code}, {err}",
+                        e.name
+                    ));
                     continue;
                 }
                 match format {
@@ -315,7 +346,10 @@ fn policy_on_every_corpus_template_is_a_valid_iam_policy() {
                     _ => {
                         // The YAML forms parse, and say the same as the JSON.
                         if let Err(err) = asl_lint::document::yaml::parse(&out) {
-                            problems.push(format!("{shown} ({}) --format {format}: {}", e.name, err.message));
+                            problems.push(format!(
+                                "{shown} ({}) --format {format}: {}",
+                                e.name, err.message
+                            ));
                         }
                     }
                 }
