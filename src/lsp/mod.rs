@@ -8,6 +8,7 @@
 mod convert;
 mod documents;
 mod navigation;
+mod permissions;
 pub mod position;
 mod requests;
 mod transport;

@@ -3,6 +3,7 @@
 //! the least-privilege policy (`policy`). The `missing-permission` rule, `asl-lint policy` and
 //! the language server's code action are built on this.
 
+pub mod amend;
 pub mod command;
 pub mod expr;
 pub mod iam;
