@@ -79,7 +79,7 @@ pub fn run(
         Some(p) => (p.needs(&model), p.env.clone(), Names::Intrinsics),
         None => (
             super::standalone_needs(&model),
-            Default::default(),
+            std::sync::Arc::default(),
             Names::Plain,
         ),
     };

@@ -2,9 +2,10 @@
 //! kept as tokens, so that `!GetAtt Table.Arn` in a policy and `TableName: !Ref Table` in a
 //! definition are recognised as the same table, and a parameter stands for any text.
 //!
-//! Values arrive as the template stage resolves them (`template::resolve`): literal strings,
-//! with what is unknown before deployment left as `${…}` placeholders (`${Ref:Table}`,
-//! `${GetAtt:Queue.Arn}`, or `${Table}` from an `Fn::Sub`). Each placeholder that names a
+//! A definition's values arrive as the template stage resolves them (`template::resolve`):
+//! literal strings, with what is unknown before deployment left as `${…}` placeholders
+//! (`${Ref:Table}`, `${GetAtt:Queue.Arn}`, or `${Table}` from an `Fn::Sub`). A policy's values
+//! are written the same way by `written`. Each placeholder that names a
 //! template resource is rewritten to the resource's name in one canonical form per type (a
 //! table's name, a queue's `QueueName`), and the region, account and partition that the
 //! resolver fills in (`us-east-1`, `123456789012`, `aws`) become unknowns: a template is
@@ -203,8 +204,8 @@ pub struct Env {
 pub struct Declared {
     pub ty: String,
     /// The physical name from its name property (`TableName`, `QueueName`, `FunctionName`…),
-    /// when that is a literal.
-    pub name: Option<String>,
+    /// when it has one (an `Fn::Sub` or `Fn::Join` of pseudo parameters included).
+    pub name: Option<Expr>,
     /// The roles its properties name (a task definition's task and execution roles).
     pub roles: Vec<RoleRef>,
 }
@@ -254,13 +255,14 @@ impl Env {
             .into_iter()
             .chain(root.get("resources").and_then(|r| r.get("Resources")))
             .flat_map(|r| r.as_object().unwrap_or(&[]));
+        let mut names: Vec<(String, &Node)> = Vec::new();
         for m in declared {
             let ty = m.value.get_str("Type").unwrap_or("").to_string();
             let props = m.value.get("Properties");
-            let name = naming(&ty)
-                .and_then(|(key, _)| props?.get_str(key))
-                .filter(|n| !n.contains("${"))
-                .map(str::to_string);
+            if let Some(node) = naming(&ty).and_then(|(key, _)| props?.get(key)) {
+                names.push((m.key.to_string(), node));
+            }
+            let name = None;
             let mut roles = Vec::new();
             if ty == "AWS::ECS::TaskDefinition" {
                 for key in ["TaskRoleArn", "ExecutionRoleArn"] {
@@ -298,7 +300,31 @@ impl Env {
             .iter()
             .map(|m| m.key.to_string())
             .collect();
+        // Names are read once every resource is known (one may name another's attribute).
+        let named: Vec<(String, Expr)> = names
+            .into_iter()
+            .filter_map(|(id, node)| {
+                // A literal the template stage takes as the name; anything else (which it
+                // names by the logical id) read as what it may be.
+                let expr = match node.as_str() {
+                    Some(s) if !s.contains("${") => Expr::text(s),
+                    Some(s) => env.parse(s),
+                    None => env.parse(written(node).as_str()?),
+                };
+                Some((id, expr))
+            })
+            .collect();
+        for (id, name) in named {
+            if let Some(d) = env.resources.get_mut(&id) {
+                d.name = Some(name);
+            }
+        }
         env
+    }
+
+    /// The name property of resource `id`, when it is plain text.
+    fn literal_name(&self, id: &str) -> Option<&str> {
+        self.resource(id)?.name.as_ref()?.as_text()
     }
 
     fn resource(&self, id: &str) -> Option<&Declared> {
@@ -310,7 +336,7 @@ impl Env {
         let declared = self.resource(id)?;
         let (_, attr) = naming(&declared.ty)?;
         if let Some(name) = &declared.name {
-            return Some(Expr::text(name.clone()));
+            return Some(name.clone());
         }
         let sub = match attr {
             NameAttr::Ref => id.to_string(),
@@ -550,7 +576,7 @@ impl Env {
             if let Some(id) = segments.get(i).and_then(Expr::as_text).map(str::to_string) {
                 let is_target = self.resource(&id).is_some_and(|d| match service {
                     "lambda" => {
-                        d.name.is_none()
+                        self.literal_name(&id).is_none()
                             && matches!(
                                 d.ty.as_str(),
                                 "AWS::Lambda::Function" | "AWS::Serverless::Function"
@@ -595,6 +621,80 @@ impl Env {
         }
         None
     }
+}
+
+/// `node` with its intrinsic functions written as `Fn::Sub` text (`${AWS::Region}`,
+/// `${Table}`, `${Table.Arn}`), which `Env::parse` reads; a choice (`Fn::If`) keeps both
+/// branches, and what has no such form (`Fn::ImportValue`, `Fn::Select`…) becomes an unknown.
+/// Cheaper than the template stage's resolver, which copies the template for each value.
+pub fn written(node: &Node) -> Node {
+    use super::sam::{array, object, string};
+    if let Some([m]) = node.as_object() {
+        if m.key == "Fn::If" {
+            if let Some([condition, a, b]) = m.value.as_array() {
+                return object(vec![(
+                    "Fn::If",
+                    array(vec![condition.clone(), written(a), written(b)]),
+                )]);
+            }
+        }
+    }
+    if let Some(text) = intrinsic_text(node, 0) {
+        return string(&text);
+    }
+    match &node.value {
+        Value::Object(members) => object(
+            members
+                .iter()
+                .map(|m| (m.key.as_str(), written(&m.value)))
+                .collect(),
+        ),
+        Value::Array(items) => array(items.iter().map(written).collect()),
+        _ => node.clone(),
+    }
+}
+
+fn intrinsic_text(node: &Node, depth: usize) -> Option<String> {
+    const UNKNOWN: &str = "${?}";
+    let [m] = node.as_object()? else {
+        return None;
+    };
+    if depth > 16 {
+        return Some(UNKNOWN.into());
+    }
+    let text = |n: &Node| {
+        n.as_str()
+            .map(str::to_string)
+            .or_else(|| intrinsic_text(n, depth + 1))
+            .unwrap_or_else(|| UNKNOWN.into())
+    };
+    Some(match (m.key.as_str(), &m.value.value) {
+        ("Ref", Value::String(s)) => format!("${{{s}}}"),
+        ("Fn::GetAtt", Value::String(s)) => format!("${{{s}}}"),
+        ("Fn::GetAtt", Value::Array(parts)) => {
+            let parts: Vec<String> = parts.iter().map(text).collect();
+            format!("${{{}}}", parts.join("."))
+        }
+        ("Fn::Sub", Value::String(s)) => s.to_string(),
+        ("Fn::Sub", Value::Array(parts)) => {
+            let mut s = parts.first().and_then(Node::as_str)?.to_string();
+            for v in parts.get(1).and_then(Node::as_object).unwrap_or(&[]) {
+                s = s.replace(&format!("${{{}}}", v.key), &text(&v.value));
+            }
+            s
+        }
+        ("Fn::Join", Value::Array(parts)) => match parts.as_slice() {
+            [sep, list] => list
+                .as_array()?
+                .iter()
+                .map(text)
+                .collect::<Vec<_>>()
+                .join(sep.as_str()?),
+            _ => UNKNOWN.into(),
+        },
+        _ if m.key.starts_with("Fn::") => UNKNOWN.into(),
+        _ => return None,
+    })
 }
 
 /// `arn:${AWS::Partition}:<service>:${AWS::Region}:${AWS::AccountId}:` (no region or account
@@ -692,9 +792,11 @@ impl Atom<'_> {
         matches!(self, Atom::Resource(_) | Atom::Pseudo(_))
     }
 
-    /// A character a segment value may hold.
+    /// What a segment value may hold: a character other than a separator, or a pseudo
+    /// parameter's value.
     fn in_segment(self) -> bool {
-        matches!(self, Atom::Char(c) if c != ':' && c != '/') || self == Atom::One
+        matches!(self, Atom::Char(c) if c != ':' && c != '/')
+            || matches!(self, Atom::One | Atom::Pseudo(_))
     }
 }
 

@@ -30,7 +30,8 @@ pub struct MachinePermissions {
     /// The machine's logical id (or Serverless key).
     pub machine: String,
     pub tool: Tool,
-    pub env: Env,
+    /// The template's resources and parameters (shared by its machines).
+    pub env: Arc<Env>,
     pub role: Role,
     pub facts: MachineFacts,
     /// The `Logging` / `LoggingConfiguration` key that turns logging on.
@@ -53,15 +54,21 @@ pub struct Location {
 }
 
 impl MachinePermissions {
-    /// Reads the permissions of a machine a template declares; `None` for a definition found
-    /// inside some other document.
-    pub fn read(root: &Node, embedded: &Embedded) -> Option<Arc<MachinePermissions>> {
-        if !embedded.template {
-            return None;
+    /// Attaches to each machine of the template at `root` what it says about its permissions
+    /// (not to definitions found inside some other document).
+    pub fn attach(root: &Node, machines: &mut [Embedded]) {
+        if !machines.iter().any(|m| m.template) {
+            return;
         }
+        let env = Arc::new(Env::of_template(root));
+        for m in machines.iter_mut().filter(|m| m.template) {
+            m.deployment.permissions = Some(Self::read(root, m, &env));
+        }
+    }
+
+    fn read(root: &Node, embedded: &Embedded, env: &Arc<Env>) -> Arc<MachinePermissions> {
         let tool = embedded.deployment.tool;
-        let env = Env::of_template(root);
-        let role = role::read(root, &embedded.name, tool, &env);
+        let role = role::read(root, &embedded.name, tool, env);
         let props = match tool {
             Tool::Serverless => root
                 .get("stepFunctions")
@@ -120,7 +127,7 @@ impl MachinePermissions {
                 let own = env.parse(&format!("${{GetAtt:{}.Name}}", embedded.name));
                 own.has_vars().then_some(own)
             });
-        Some(Arc::new(MachinePermissions {
+        Arc::new(MachinePermissions {
             machine: embedded.name.clone(),
             tool,
             facts: MachineFacts {
@@ -128,12 +135,12 @@ impl MachinePermissions {
                 logging: logging.is_some(),
                 tracing: tracing.is_some(),
             },
-            env,
+            env: Arc::clone(env),
             role,
             logging: logging.map(|m| m.key_span),
             tracing: tracing.map(|m| m.key_span),
             location: None,
-        }))
+        })
     }
 
     /// A copy that knows where its template is, for a definition file linted in its context.
@@ -152,7 +159,7 @@ impl MachinePermissions {
         Arc::new(MachinePermissions {
             machine: self.machine.clone(),
             tool: self.tool,
-            env: self.env.clone(),
+            env: Arc::clone(&self.env),
             role: self.role.clone(),
             facts: self.facts.clone(),
             logging: self.logging,

@@ -409,7 +409,8 @@ fn optimized(
                     }
                 }
                 "stopQueryExecution" | "getQueryExecution" | "getQueryResults" => {
-                    add(&format!("athena:{}", pascal(action)), on_workgroup, true);
+                    // On the workgroup the query ran in, which the execution id does not say.
+                    add(&format!("athena:{}", pascal(action)), any(), true);
                     if action == "getQueryResults" {
                         add("s3:GetObject", any(), false);
                     }

@@ -8,7 +8,7 @@ use super::expr::{Env, Expr, Part, VarKind};
 use super::iam;
 use super::needs::{Group, Need};
 use super::sam;
-use crate::document::{Node, Value};
+use crate::document::Node;
 
 /// A value of the printed policy: CloudFormation intrinsics are kept as such.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -396,7 +396,7 @@ fn covering_template(resource: &Expr, needs: &[&Need], env: &Env) -> Option<SamE
         let Some(document) = sam::expand(name, &args) else {
             continue;
         };
-        let Ok(statements) = iam::read_document(&evaluate(&document), env) else {
+        let Ok(statements) = iam::read_document(&super::expr::written(&document), env) else {
             continue;
         };
         if !needs
@@ -423,66 +423,6 @@ fn covering_template(resource: &Expr, needs: &[&Need], env: &Env) -> Option<SamE
         }
     }
     best.map(|(_, e)| e)
-}
-
-/// A policy template's statements with their intrinsic functions written as the template
-/// stage writes resolved values (`${AWS::Region}`, `${Table}`), for `Env::parse`.
-fn evaluate(node: &Node) -> Node {
-    if let Some(text) = intrinsic_text(node, 0) {
-        return sam::string(&text);
-    }
-    match &node.value {
-        Value::Object(members) => sam::object(
-            members
-                .iter()
-                .map(|m| (m.key.as_str(), evaluate(&m.value)))
-                .collect(),
-        ),
-        Value::Array(items) => sam::array(items.iter().map(evaluate).collect()),
-        _ => node.clone(),
-    }
-}
-
-fn intrinsic_text(node: &Node, depth: usize) -> Option<String> {
-    let [m] = node.as_object()? else {
-        return None;
-    };
-    if depth > 8 {
-        return Some("${?}".into());
-    }
-    let text = |n: &Node| {
-        n.as_str()
-            .map(str::to_string)
-            .or_else(|| intrinsic_text(n, depth + 1))
-            .unwrap_or_else(|| "${?}".into())
-    };
-    Some(match (m.key.as_str(), &m.value.value) {
-        ("Ref", Value::String(s)) => format!("${{{s}}}"),
-        ("Fn::GetAtt", Value::String(s)) => format!("${{{s}}}"),
-        ("Fn::GetAtt", Value::Array(parts)) => {
-            let parts: Vec<String> = parts.iter().map(text).collect();
-            format!("${{{}}}", parts.join("."))
-        }
-        ("Fn::Sub", Value::String(s)) => s.to_string(),
-        ("Fn::Sub", Value::Array(parts)) => {
-            let mut s = parts.first().and_then(Node::as_str)?.to_string();
-            for v in parts.get(1).and_then(Node::as_object).unwrap_or(&[]) {
-                s = s.replace(&format!("${{{}}}", v.key), &text(&v.value));
-            }
-            s
-        }
-        ("Fn::Join", Value::Array(parts)) => match parts.as_slice() {
-            [sep, list] => list
-                .as_array()?
-                .iter()
-                .map(text)
-                .collect::<Vec<_>>()
-                .join(sep.as_str()?),
-            _ => return None,
-        },
-        _ if m.key.starts_with("Fn::") => "${?}".into(),
-        _ => return None,
-    })
 }
 
 /// Renders as JSON, indented by two spaces.

@@ -12,7 +12,7 @@ use super::managed;
 use super::sam;
 use crate::document::{Member, Node, Value};
 use crate::source::Span;
-use crate::template::{self, Tool};
+use crate::template::Tool;
 
 /// The execution role of one machine.
 #[derive(Clone, Debug)]
@@ -106,7 +106,7 @@ fn read_inner(root: &Node, machine: &str, tool: Tool, env: &Env) -> Result<Known
         }
     };
     resource_policies(root, &mut gathered);
-    let statements = resolve(root, gathered, env)?;
+    let statements = resolve(gathered, env)?;
     Ok(KnownRole { statements, source })
 }
 
@@ -178,34 +178,15 @@ fn resource<'a>(root: &'a Node, id: &str) -> Option<&'a Node> {
 }
 
 /// The resolved statements of everything gathered.
-fn resolve(root: &Node, gathered: Gathered, env: &Env) -> Result<Vec<Statement>, Unknown> {
+fn resolve(gathered: Gathered, env: &Env) -> Result<Vec<Statement>, Unknown> {
     let mut statements = gathered.statements;
     if gathered.documents.is_empty() {
         return Ok(statements);
     }
-    let all = sam::array(gathered.documents);
-    let resolved = template::resolve(&all, &placeholder_machine(&all), root);
-    for document in resolved.as_array().unwrap_or(&[]) {
-        statements.extend(iam::read_document(document, env)?);
+    for document in &gathered.documents {
+        statements.extend(iam::read_document(&super::expr::written(document), env)?);
     }
     Ok(statements)
-}
-
-/// `template::resolve` resolves a value in the context of a machine (for its
-/// `DefinitionSubstitutions`); policies have none.
-fn placeholder_machine(node: &Node) -> template::Embedded<'_> {
-    template::Embedded {
-        name: String::new(),
-        anchor: Span::new(0, 0),
-        workflow_type: None,
-        definition: template::Definition::Unavailable {
-            reason: String::new(),
-            node,
-        },
-        substitutions: Default::default(),
-        template: true,
-        deployment: Default::default(),
-    }
 }
 
 fn sam_machine(
@@ -411,10 +392,10 @@ fn managed_arn(root: &Node, role: &str, arn: &Node, out: &mut Gathered) -> Resul
     let text = match arn.as_str() {
         Some(s) => s.to_string(),
         None => {
-            let resolved = template::resolve(arn, &placeholder_machine(arn), root);
-            resolved
+            let written = super::expr::written(arn);
+            written
                 .as_str()
-                .filter(|s| !s.contains("${Ref:") && !s.contains("${ImportValue"))
+                .filter(|s| !s.replace("${AWS::Partition}", "aws").contains("${"))
                 .ok_or_else(|| {
                     format!(
                         "a managed policy of role '{role}' is given by a parameter or an import"

@@ -146,9 +146,7 @@ pub fn find(root: &Node) -> Option<Vec<Embedded<'_>>> {
             },
         });
     }
-    for m in &mut machines {
-        m.deployment.permissions = crate::permissions::MachinePermissions::read(root, m);
-    }
+    crate::permissions::MachinePermissions::attach(root, &mut machines);
     if machines.is_empty() {
         machines = embedded_definitions(root);
     }
