@@ -46,6 +46,7 @@ pub fn amendment(
         _ => return None,
     };
     let model = Machine::build(&resolved);
+    let budget = super::expr::Budget::default();
     let missing: Vec<Group> = permissions
         .needs(&model)
         .into_iter()
@@ -54,7 +55,10 @@ pub fn amendment(
             let needs: Vec<_> = g
                 .needs
                 .iter()
-                .filter(|n| n.required && !iam::allows(&role.statements, &n.action, &n.resource))
+                .filter(|n| {
+                    n.required
+                        && !iam::allows_within(&role.statements, &n.action, &n.resource, &budget)
+                })
                 .cloned()
                 .collect();
             (!needs.is_empty()).then_some(Group { needs, ..g })

@@ -828,14 +828,56 @@ pub enum Certainty {
     Must,
 }
 
-/// Longest names compared exactly; longer ones count as matching (an Allow) or not (a Deny).
+/// Longest names compared exactly (IAM allows ARNs of 2048 characters); longer ones count as
+/// matching (an Allow) or not (a Deny).
 const MAX_ATOMS: usize = 2048;
+
+/// How much comparing one machine's needs with its role may cost, in cells of the matching
+/// table: a hostile template (thousands of long patterns, thousands of Tasks) gets answers in
+/// doubt, not a hang. Real templates use a few thousand cells per Task.
+#[derive(Debug)]
+pub struct Budget(std::cell::Cell<usize>);
+
+impl Budget {
+    pub const DEFAULT: usize = 50_000_000;
+
+    pub fn new(cells: usize) -> Budget {
+        Budget(std::cell::Cell::new(cells))
+    }
+
+    /// Takes `cells` from the budget; `false` when it is spent.
+    fn take(&self, cells: usize) -> bool {
+        let left = self.0.get();
+        self.0.set(left.saturating_sub(cells));
+        left >= cells
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget::new(Budget::DEFAULT)
+    }
+}
 
 /// Whether the IAM resource pattern `pattern` (with `*` and `?`) matches `resource`.
 pub fn matches(pattern: &Expr, resource: &Expr, certainty: Certainty) -> bool {
+    matches_within(pattern, resource, certainty, &Budget::default())
+}
+
+/// `matches`, charged to `budget`; when it is spent, the answer in doubt (an Allow matches, a
+/// Deny does not).
+pub fn matches_within(
+    pattern: &Expr,
+    resource: &Expr,
+    certainty: Certainty,
+    budget: &Budget,
+) -> bool {
+    if pattern.as_text() == Some("*") || (pattern == resource && !pattern.has_vars()) {
+        return true;
+    }
     let p = atoms(pattern, true);
     let n = atoms(resource, false);
-    if p.len() > MAX_ATOMS || n.len() > MAX_ATOMS {
+    if p.len() > MAX_ATOMS || n.len() > MAX_ATOMS || !budget.take((p.len() + 1) * (n.len() + 1)) {
         return certainty == Certainty::May;
     }
     let may = certainty == Certainty::May;

@@ -5,7 +5,7 @@
 //! whose values cannot be read allows whatever they could be, and a Deny counts only when it
 //! has no `Condition` and surely covers the action and resource.
 
-use super::expr::{action_matches, matches, Certainty, Env, Expr};
+use super::expr::{action_matches, matches_within, Budget, Certainty, Env, Expr};
 use crate::document::{Node, Value};
 
 /// One statement, with its values resolved.
@@ -50,16 +50,20 @@ impl Statement {
         }
     }
 
-    fn resource(&self, resource: &Expr, certainty: Certainty) -> bool {
+    fn resource(&self, resource: &Expr, certainty: Certainty, budget: &Budget) -> bool {
         let (positive, patterns) = &self.resources;
         if *positive {
-            patterns.iter().any(|p| matches(p, resource, certainty))
+            patterns
+                .iter()
+                .any(|p| matches_within(p, resource, certainty, budget))
         } else {
             let other = match certainty {
                 Certainty::May => Certainty::Must,
                 Certainty::Must => Certainty::May,
             };
-            !patterns.iter().any(|p| matches(p, resource, other))
+            !patterns
+                .iter()
+                .any(|p| matches_within(p, resource, other, budget))
         }
     }
 }
@@ -67,15 +71,27 @@ impl Statement {
 /// Whether `statements` allow `action` on `resource` (an unknown resource is
 /// `Expr::unknown("")`).
 pub fn allows(statements: &[Statement], action: &str, resource: &Expr) -> bool {
+    allows_within(statements, action, resource, &Budget::default())
+}
+
+/// `allows`, charged to `budget` (one per machine: see `Budget`).
+pub fn allows_within(
+    statements: &[Statement],
+    action: &str,
+    resource: &Expr,
+    budget: &Budget,
+) -> bool {
     let denied = statements.iter().any(|s| {
         !s.allow
             && !s.conditional
             && s.action(action, Certainty::Must)
-            && s.resource(resource, Certainty::Must)
+            && s.resource(resource, Certainty::Must, budget)
     });
     !denied
         && statements.iter().any(|s| {
-            s.allow && s.action(action, Certainty::May) && s.resource(resource, Certainty::May)
+            s.allow
+                && s.action(action, Certainty::May)
+                && s.resource(resource, Certainty::May, budget)
         })
 }
 
@@ -193,6 +209,32 @@ mod tests {
             "lambda:InvokeFunction",
             "arn:aws:lambda:eu-west-1:111122223333:function:admin-reset"
         ));
+    }
+
+    #[test]
+    fn a_spent_budget_answers_in_doubt() {
+        let long = format!("arn:aws:s3:::{}", "a*".repeat(1000));
+        let statements: Vec<Statement> = (0..1000)
+            .map(|_| Statement::allow(&["s3:GetObject"], vec![Expr::text(long.clone())]))
+            .collect();
+        let resource = Expr::text(format!("arn:aws:s3:::{}", "b".repeat(2000)));
+        let budget = Budget::new(10_000_000);
+        let start = std::time::Instant::now();
+        // No pattern matches; after a few comparisons the budget is spent: allowed, in doubt.
+        assert!(allows_within(
+            &statements,
+            "s3:GetObject",
+            &resource,
+            &budget
+        ));
+        assert!(allows_within(
+            &statements,
+            "s3:GetObject",
+            &resource,
+            &budget
+        ));
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        assert!(!allows(&statements[..1], "s3:GetObject", &resource));
     }
 
     #[test]

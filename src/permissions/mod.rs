@@ -147,9 +147,14 @@ impl MachinePermissions {
     pub fn located(&self, name: &str, text: &str) -> Arc<MachinePermissions> {
         let name = relative(name);
         let at = |span: Span| {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let mut start = span.start.min(text.len());
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let before = &text.as_bytes()[..start];
+            let line = memchr::memchr_iter(b'\n', before).count() + 1;
+            let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+            let column = text[line_start..start].chars().count() + 1;
             format!("{name}:{line}:{column}")
         };
         let role = match &self.role {

@@ -273,6 +273,7 @@ impl SamEntry {
 /// SAM `Policies` entries for `groups`: for each resource, the narrowest policy template that
 /// allows all the actions on it, else a statement.
 pub fn sam_entries(groups: &[Group], env: &Env) -> Vec<SamEntry> {
+    let budget = super::expr::Budget::default();
     let mut entries: Vec<SamEntry> = Vec::new();
     let mut rest: Vec<Group> = Vec::new();
     for g in groups {
@@ -286,7 +287,7 @@ pub fn sam_entries(groups: &[Group], env: &Env) -> Vec<SamEntry> {
             }
         }
         for (resource, needs) in by_resource {
-            match covering_template(&resource, &needs, env) {
+            match covering_template(&resource, &needs, env, &budget) {
                 Some(entry) => {
                     if !entries.contains(&entry) {
                         entries.push(entry);
@@ -373,7 +374,12 @@ fn template_values(resource: &Expr) -> Vec<(&'static str, Expr)> {
 }
 
 /// The narrowest SAM policy template allowing every action of `needs` on `resource`.
-fn covering_template(resource: &Expr, needs: &[&Need], env: &Env) -> Option<SamEntry> {
+fn covering_template(
+    resource: &Expr,
+    needs: &[&Need],
+    env: &Env,
+    budget: &super::expr::Budget,
+) -> Option<SamEntry> {
     let values = template_values(resource);
     let mut best: Option<(usize, SamEntry)> = None;
     for name in sam::template_names() {
@@ -401,7 +407,7 @@ fn covering_template(resource: &Expr, needs: &[&Need], env: &Env) -> Option<SamE
         };
         if !needs
             .iter()
-            .all(|n| iam::allows(&statements, &n.action, &n.resource))
+            .all(|n| iam::allows_within(&statements, &n.action, &n.resource, budget))
         {
             continue;
         }

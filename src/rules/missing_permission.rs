@@ -1,5 +1,6 @@
 use super::{rule_doc, Category, Context, Rule};
 use crate::diagnostic::{abbreviate, Finding, Severity};
+use crate::permissions::expr::Budget;
 use crate::permissions::needs::{Group, Need};
 use crate::permissions::policy::{self, Names, Out, SamEntry};
 use crate::permissions::role::{KnownRole, Role, Source};
@@ -25,11 +26,14 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     let Role::Known(role) = &permissions.role else {
         return;
     };
+    let budget = Budget::default();
     for group in permissions.needs(cx.machine) {
         let missing: Vec<&Need> = group
             .needs
             .iter()
-            .filter(|n| n.required && !iam::allows(&role.statements, &n.action, &n.resource))
+            .filter(|n| {
+                n.required && !iam::allows_within(&role.statements, &n.action, &n.resource, &budget)
+            })
             .collect();
         if missing.is_empty() {
             continue;
