@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::normalize;
 use crate::diagnostic::Diagnostic;
+use crate::files::{read_text, write_file, DEFAULT_MAX_FILE_SIZE};
 use crate::lint::FileReport;
 
 /// The version of the baseline file format.
@@ -117,7 +118,9 @@ impl Baseline {
 
     /// Findings recorded, duplicates counted.
     pub fn len(&self) -> usize {
-        self.entries.values().map(|e| e.count).sum()
+        self.entries
+            .values()
+            .fold(0usize, |n, e| n.saturating_add(e.count))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -160,7 +163,8 @@ impl Baseline {
                 &entry.pointer,
             );
             match entries.get_mut(&fingerprint) {
-                Some(existing) => existing.count += entry.count,
+                // Saturating: two huge counts must not wrap around to a small one.
+                Some(existing) => existing.count = existing.count.saturating_add(entry.count),
                 None => {
                     entries.insert(
                         fingerprint.clone(),
@@ -176,7 +180,7 @@ impl Baseline {
     }
 
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
+        let text = read_text(path, DEFAULT_MAX_FILE_SIZE)
             .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
         Baseline::from_json(&text)
             .map_err(|e| format!("baseline {} is not valid: {e}", path.display()))
@@ -195,14 +199,21 @@ impl Baseline {
         }
     }
 
-    /// Recorded findings of the files `matcher` saw that no longer occur (fixed, or moved:
-    /// a new `--write-baseline` drops them).
-    pub fn stale(&self, matcher: &Matcher) -> usize {
+    /// Recorded findings that no longer occur (fixed, or moved: a new `--write-baseline`
+    /// drops them): those of the files `matcher` saw, and all of a file that is gone. `dir` is
+    /// the baseline's directory, which entry paths are relative to.
+    pub fn stale(&self, matcher: &Matcher, dir: &Path) -> usize {
+        let mut gone: HashMap<&str, bool> = HashMap::new();
         self.entries
             .iter()
-            .filter(|(_, e)| matcher.files.contains(&e.path))
+            .filter(|(_, e)| {
+                matcher.files.contains(&e.path)
+                    || *gone
+                        .entry(e.path.as_str())
+                        .or_insert_with(|| std::fs::symlink_metadata(dir.join(&e.path)).is_err())
+            })
             .map(|(k, _)| matcher.left.get(k).copied().unwrap_or(0))
-            .sum()
+            .fold(0usize, usize::saturating_add)
     }
 }
 
@@ -283,9 +294,12 @@ impl Baselines {
         (!self.loaded.is_empty()).then(|| {
             self.loaded
                 .iter()
-                .fold(Applied::default(), |sum, (_, baseline, matcher)| Applied {
-                    baselined: sum.baselined + matcher.baselined(),
-                    stale: sum.stale + baseline.stale(matcher),
+                .fold(Applied::default(), |sum, (path, baseline, matcher)| {
+                    let dir = path.parent().unwrap_or(Path::new(""));
+                    Applied {
+                        baselined: sum.baselined.saturating_add(matcher.baselined()),
+                        stale: sum.stale.saturating_add(baseline.stale(matcher, dir)),
+                    }
                 })
         })
     }
@@ -313,7 +327,7 @@ impl Recorder {
             self.baseline
                 .entries
                 .entry(key)
-                .and_modify(|e| e.count += entry.count)
+                .and_modify(|e| e.count = e.count.saturating_add(entry.count))
                 .or_insert(entry);
         }
     }
@@ -325,8 +339,7 @@ impl Recorder {
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
-        std::fs::write(&self.path, self.baseline.to_json())
-            .map_err(|e| format!("cannot write baseline {}: {e}", self.path.display()))?;
+        write_file(&self.path, self.baseline.to_json().as_bytes()).map_err(|e| e.to_string())?;
         Ok(self.baseline.len())
     }
 }
@@ -424,7 +437,9 @@ mod tests {
             .collect();
         assert_eq!(new, ["C", "C"]);
         assert_eq!(matcher.baselined(), 1);
-        assert_eq!(reread.stale(&matcher), 1);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("m.json"), "").unwrap();
+        assert_eq!(reread.stale(&matcher, dir.path()), 1);
     }
 
     #[test]
@@ -436,11 +451,37 @@ mod tests {
         assert!(matcher.is_baselined("m.json", d));
         assert!(matcher.is_baselined("m.json", d));
         assert!(!matcher.is_baselined("m.json", d));
-        // Another file's entries are not stale when that file was not linted.
-        let other = Baseline::record([("other.json", d)]);
+        // Another file's entries are not stale when that file was not linted, unless the
+        // file is gone.
+        let dir = tempfile::tempdir().unwrap();
+        let other = Baseline::record([("other.json", d), ("other.json", d)]);
         let mut matcher = other.matcher();
         matcher.file("m.json");
-        assert_eq!(other.stale(&matcher), 0);
+        assert_eq!(other.stale(&matcher, dir.path()), 2);
+        std::fs::write(dir.path().join("other.json"), "").unwrap();
+        assert_eq!(other.stale(&matcher, dir.path()), 0);
+    }
+
+    #[test]
+    fn huge_counts_saturate() {
+        let d = &lint(BEFORE)[0];
+        let fp = d.fingerprint("m.json");
+        let entry = |count: &str| {
+            format!(
+                r#"{{"fingerprint": "{fp}", "rule": "{}", "path": "m.json", "state": "A", "pointer": "{}", "count": {count}}}"#,
+                d.rule, d.pointer
+            )
+        };
+        let text = format!(
+            r#"{{"version": 1, "findings": [{}, {}]}}"#,
+            entry("18446744073709551615"),
+            entry("2")
+        );
+        let baseline = Baseline::from_json(&text).unwrap();
+        assert_eq!(baseline.len(), usize::MAX);
+        let mut matcher = baseline.matcher();
+        assert!(matcher.is_baselined("m.json", d));
+        assert!(matcher.is_baselined("m.json", d));
     }
 
     #[test]

@@ -1,14 +1,16 @@
 //! Command line: argument parsing, reading inputs, choosing the reporter, exit codes.
 
+use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::baseline;
-use crate::config::CommandLine;
+use crate::config::{normalize, CommandLine};
 use crate::diagnostic::Severity;
-use crate::engine::{read::DEFAULT_MAX_FILE_SIZE, ConfigErrors, Engine};
+use crate::engine::{ConfigErrors, Engine};
+use crate::files::{self, DEFAULT_MAX_FILE_SIZE};
 use crate::fix;
 use crate::lint::FileReport;
 use crate::model::WorkflowType;
@@ -88,9 +90,12 @@ enum PolicyFormat {
 
 #[derive(Args, Debug)]
 struct GraphArgs {
-    /// A definition file, or a template that declares state machines
+    /// A definition file, or a template that declares state machines; `-` reads standard input
     #[arg(value_name = "PATH")]
     path: PathBuf,
+    /// Name to use for standard input (its configuration and template context)
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
     format: GraphFormat,
@@ -116,7 +121,8 @@ struct LintArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Write the report to FILE; the terminal still gets the one-line summary
+    /// Write the report to FILE (completely or not at all; never over an input of the run);
+    /// the terminal still gets the one-line summary
     #[arg(long, value_name = "FILE")]
     output_file: Option<PathBuf>,
     /// Workflow type the definitions are deployed as (used by rules that depend on it)
@@ -141,7 +147,9 @@ struct LintArgs {
     /// Inputs larger than this many bytes are reported, not read
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
-    /// Apply safe fixes to the files in place, then report what remains
+    /// Apply safe fixes in place, then report what remains. Writes only the named files and
+    /// the files under named directories, each completely or not at all; never standard input
+    /// or YAML under an anchor or alias (see rules/FIXES.md)
     #[arg(long)]
     fix: bool,
     /// Also apply fixes that change behaviour (with --fix or --diff)
@@ -201,7 +209,23 @@ impl FailOn {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    // Not locked for the whole run: the language server writes from its own thread.
+    let mut stdout = std::io::stdout();
+    let code = run(std::env::args_os(), &mut stdout);
+    match stdout.flush() {
+        Ok(()) => code,
+        Err(err) => write_failed(&err).max(code),
+    }
+}
+
+/// Runs the command line `args` (the program's name first) with `stdout` as its standard
+/// output; the fix_roundtrip fuzz target drives `--fix` through here in-process.
+pub fn run<I, T>(args: I, stdout: &mut dyn Write) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
@@ -212,24 +236,31 @@ pub fn main() -> i32 {
             };
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    let code = match cli.command {
-        Some(Command::Rules) => {
-            let _ = stdout.write_all(rules_table().as_bytes());
-            EXIT_OK
-        }
-        Some(Command::Explain { rule }) => explain(&rule, &mut stdout),
-        Some(Command::Graph(args)) => graph(&args, &mut stdout),
-        Some(Command::Policy(args)) => policy(&args, &mut stdout),
-        Some(Command::Lsp) => {
-            // The server writes from its own thread, which this lock would block.
-            drop(stdout);
-            return crate::lsp::run();
-        }
-        None => run_lint(&cli.lint, &mut stdout),
-    };
-    let _ = stdout.flush();
-    code
+    match cli.command {
+        Some(Command::Rules) => match stdout.write_all(rules_table().as_bytes()) {
+            Ok(()) => EXIT_OK,
+            Err(err) => write_failed(&err),
+        },
+        Some(Command::Explain { rule }) => explain(&rule, stdout),
+        Some(Command::Graph(args)) => graph(&args, stdout),
+        Some(Command::Policy(args)) => policy(&args, stdout),
+        // The server speaks on the process's own standard streams, from its own threads.
+        Some(Command::Lsp) => crate::lsp::run(),
+        None => run_lint(&cli.lint, stdout),
+    }
+}
+
+/// The exit code after output to standard output failed: a closed pipe (`| head`) is the
+/// reader's choice and ends quietly; anything else (a full disk) is an error.
+fn write_failed(err: &std::io::Error) -> i32 {
+    if err.kind() == std::io::ErrorKind::BrokenPipe {
+        return EXIT_OK;
+    }
+    eprintln!(
+        "error: cannot write to standard output: {}",
+        files::io_message(err)
+    );
+    EXIT_USAGE
 }
 
 fn rules_table() -> String {
@@ -255,12 +286,12 @@ fn rules_table() -> String {
     out
 }
 
-fn explain(id: &str, out: &mut impl Write) -> i32 {
+fn explain(id: &str, out: &mut dyn Write) -> i32 {
     match rules::find(id) {
-        Some(rule) => {
-            let _ = out.write_all(rule.doc.as_bytes());
-            EXIT_OK
-        }
+        Some(rule) => match out.write_all(rule.doc.as_bytes()) {
+            Ok(()) => EXIT_OK,
+            Err(err) => write_failed(&err),
+        },
         None => {
             let hint = did_you_mean(id, RULES.iter().map(|r| r.id))
                 .map(|s| format!(" (did you mean '{s}'?)"))
@@ -319,6 +350,23 @@ fn run_lint(args: &LintArgs, stdout: &mut dyn Write) -> i32 {
         eprintln!("error: {message}");
         return EXIT_USAGE;
     }
+    // Writing over a named input would destroy it: refused before anything runs (inputs found
+    // by walking are checked again before the report replaces anything).
+    for (flag, target) in [
+        ("--output-file", &args.output_file),
+        ("--write-baseline", &args.write_baseline),
+    ] {
+        if let Some(target) = target {
+            if let Some(input) = named_input(&args.paths, target) {
+                eprintln!(
+                    "error: {flag} {} would overwrite {}, an input of this run; choose another file",
+                    target.display(),
+                    input.display()
+                );
+                return EXIT_USAGE;
+            }
+        }
+    }
     let engine = match command_line(args)
         .map_err(|e| ConfigErrors(vec![e]))
         .and_then(|cl| Engine::new(cl, args.config.as_deref()))
@@ -331,34 +379,39 @@ fn run_lint(args: &LintArgs, stdout: &mut dyn Write) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let mut file_out;
-    let out: &mut dyn Write = match &args.output_file {
-        Some(path) => match std::fs::File::create(path) {
-            Ok(file) => {
-                file_out = std::io::BufWriter::new(file);
-                &mut file_out
-            }
+    let mut report_file = match &args.output_file {
+        Some(path) => match files::PendingFile::create(path) {
+            Ok(file) => Some(file),
             Err(err) => {
-                eprintln!("error: cannot write {}: {err}", path.display());
+                eprintln!("error: {err}");
                 return EXIT_USAGE;
             }
         },
-        None => stdout,
+        None => None,
     };
     let mut reporter = reporter(args.format);
     let mut run = LintRun {
         args,
         engine: &engine,
+        scope: FixScope::new(&args.paths),
         summary: Summary::default(),
         failed: false,
         baselines: baseline::Baselines::default(),
         recorder: args.write_baseline.as_deref().map(baseline::Recorder::new),
         fixes: FixCounts::default(),
         errors: Vec::new(),
+        inputs: HashSet::new(),
+        output: OutputState::default(),
     };
-    let outcome = engine.run(&args.paths, args.stdin_filename.as_deref(), &mut |report| {
-        run.report(report, &mut *reporter, out)
-    });
+    let outcome = {
+        let out: &mut dyn Write = match &mut report_file {
+            Some(file) => file,
+            None => &mut *stdout,
+        };
+        engine.run(&args.paths, args.stdin_filename.as_deref(), &mut |report| {
+            run.report(report, &mut *reporter, out)
+        })
+    };
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(ConfigErrors(errors)) => {
@@ -370,6 +423,9 @@ fn run_lint(args: &LintArgs, stdout: &mut dyn Write) -> i32 {
     };
     let mut summary = run.summary;
     summary.baseline = run.baselines.applied();
+    for path in engine.configuration_files() {
+        run.inputs.extend(files::FileId::of(&path));
+    }
     let mut usage_error = !outcome.input_errors.is_empty() || !run.errors.is_empty();
     for err in &run.errors {
         eprintln!("error: {err}");
@@ -378,26 +434,62 @@ fn run_lint(args: &LintArgs, stdout: &mut dyn Write) -> i32 {
         run.fixes.print(args.diff, args.unsafe_fixes);
     }
     if let Some(recorder) = run.recorder {
-        match recorder.write() {
-            Ok(n) => eprintln!(
-                "recorded {} in {}",
-                plural(n, "finding", "findings"),
-                args.write_baseline
-                    .as_deref()
-                    .unwrap_or(Path::new(""))
-                    .display()
-            ),
-            Err(err) => {
-                eprintln!("error: {err}");
-                usage_error = true;
+        let target = args.write_baseline.as_deref().unwrap_or(Path::new(""));
+        if let Some(err) = overwrites_input(&run.inputs, "--write-baseline", target) {
+            eprintln!("error: {err}; nothing was written there");
+            usage_error = true;
+        } else {
+            match recorder.write() {
+                Ok(n) => eprintln!(
+                    "recorded {} in {}",
+                    plural(n, "finding", "findings"),
+                    target.display()
+                ),
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    usage_error = true;
+                }
             }
         }
     } else if !args.diff {
-        let _ = reporter.finish(&summary, out);
-        let _ = out.flush();
-        if args.output_file.is_some() {
-            let _ = writeln!(stdout, "{}", summary.line());
+        let out: &mut dyn Write = match &mut report_file {
+            Some(file) => file,
+            None => &mut *stdout,
+        };
+        run.output
+            .record(reporter.finish(&summary, out).and_then(|()| out.flush()));
+    }
+    // The report replaces its file only now, complete, and never over an input.
+    if let (Some(file), Some(path)) = (report_file, &args.output_file) {
+        let refused = overwrites_input(&run.inputs, "--output-file", path);
+        let result = match (refused, run.output.failed.take()) {
+            (Some(err), _) => Err(err),
+            (None, Some(err)) => Err(format!(
+                "cannot write {}: {}",
+                path.display(),
+                files::io_message(&err)
+            )),
+            (None, None) => file.commit().map_err(|e| e.to_string()),
+        };
+        match result {
+            Ok(()) if args.write_baseline.is_none() && !args.diff => {
+                if let Err(err) = writeln!(stdout, "{}", summary.line()) {
+                    run.output.record(Err(err));
+                }
+            }
+            Ok(()) => {}
+            Err(err) => {
+                eprintln!("error: {err}; nothing was written there");
+                usage_error = true;
+            }
         }
+    }
+    if let Some(err) = run.output.failed.take() {
+        eprintln!(
+            "error: cannot write the report to standard output: {}",
+            files::io_message(&err)
+        );
+        usage_error = true;
     }
     for err in &outcome.input_errors {
         eprintln!("error: cannot read {}: {}", err.path.display(), err.message);
@@ -408,6 +500,53 @@ fn run_lint(args: &LintArgs, stdout: &mut dyn Write) -> i32 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// The named file `target` is (the same file by any name), if any.
+fn named_input<'p>(paths: &'p [PathBuf], target: &Path) -> Option<&'p Path> {
+    let id = files::FileId::of(target)?;
+    paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .find(|p| files::FileId::of(p) == Some(id))
+        .map(PathBuf::as_path)
+}
+
+/// Why `target` must not be written, when it is one of the run's inputs.
+fn overwrites_input(inputs: &HashSet<files::FileId>, flag: &str, target: &Path) -> Option<String> {
+    let id = files::FileId::of(target)?;
+    inputs.contains(&id).then(|| {
+        format!(
+            "{flag} {} is also an input of this run (a linted file, a configuration or a baseline)",
+            target.display()
+        )
+    })
+}
+
+/// What happened to the report's output: the first write error stops further writing. A
+/// closed pipe (`asl-lint . | head`) is not an error: the reader has all it wanted.
+#[derive(Default)]
+struct OutputState {
+    failed: Option<std::io::Error>,
+    closed: bool,
+}
+
+impl OutputState {
+    fn writable(&self) -> bool {
+        self.failed.is_none() && !self.closed
+    }
+
+    fn record(&mut self, result: std::io::Result<()>) {
+        match result {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => self.closed = true,
+            Err(e) => {
+                if self.failed.is_none() {
+                    self.failed = Some(e);
+                }
+            }
+        }
     }
 }
 
@@ -444,6 +583,8 @@ const SUBCOMMANDS: &[&str] = &["rules", "explain", "graph", "policy", "lsp"];
 struct LintRun<'a> {
     args: &'a LintArgs,
     engine: &'a Engine,
+    /// Which files `--fix` may write.
+    scope: FixScope,
     summary: Summary,
     failed: bool,
     baselines: baseline::Baselines,
@@ -451,6 +592,9 @@ struct LintRun<'a> {
     fixes: FixCounts,
     /// Problems found while handling reports (a bad baseline, a file that cannot be written).
     errors: Vec<String>,
+    /// Every file the run read, which no output may replace.
+    inputs: HashSet<files::FileId>,
+    output: OutputState,
 }
 
 impl LintRun<'_> {
@@ -458,6 +602,10 @@ impl LintRun<'_> {
         let args = self.args;
         let is_stdin = args.paths.iter().any(|p| p.as_os_str() == "-")
             && report.source.name == args.stdin_filename.as_deref().unwrap_or("<stdin>");
+        if !is_stdin {
+            self.inputs
+                .extend(files::FileId::of(Path::new(&report.source.name)));
+        }
         if args.fix || args.diff {
             self.fix(&mut report, is_stdin, out);
         }
@@ -479,6 +627,7 @@ impl LintRun<'_> {
                 .clone(),
         };
         if let Some(path) = baseline {
+            self.inputs.extend(files::FileId::of(&path));
             if let Err(err) = self.baselines.filter(&mut report, &path) {
                 if !self.errors.contains(&err) {
                     self.errors.push(err);
@@ -490,8 +639,8 @@ impl LintRun<'_> {
             .fail_on
             .threshold()
             .is_some_and(|t| report.diagnostics.iter().any(|d| d.severity >= t));
-        if !args.diff {
-            let _ = reporter.file(&report, out);
+        if !args.diff && self.output.writable() {
+            self.output.record(reporter.file(&report, out));
         }
     }
 
@@ -511,10 +660,15 @@ impl LintRun<'_> {
                 .filter(|d| d.fix.as_ref().is_some_and(|f| !fix::allowed(f, false)))
                 .count();
         }
-        if !report.diagnostics.iter().any(wanted) {
+        let fixable = report.diagnostics.iter().filter(|d| wanted(d)).count();
+        if fixable == 0 {
             return;
         }
         let name = report.source.name.clone();
+        if !is_stdin && !self.scope.covers(Path::new(&name)) {
+            self.fixes.skipped.push((name, fixable));
+            return;
+        }
         let engine = self.engine;
         // The fixed text is linted exactly as the file was: same project, same templates.
         let relint = |text: &str| {
@@ -535,10 +689,12 @@ impl LintRun<'_> {
         }
         if self.args.diff {
             let shown = name.strip_prefix("./").unwrap_or(&name);
-            let _ = out
-                .write_all(fix::unified_diff(shown, &report.source.text, &outcome.text).as_bytes());
-        } else if let Err(err) = std::fs::write(&name, &outcome.text) {
-            self.errors.push(format!("cannot write {name}: {err}"));
+            if self.output.writable() {
+                let diff = fix::unified_diff(shown, &report.source.text, &outcome.text);
+                self.output.record(out.write_all(diff.as_bytes()));
+            }
+        } else if let Err(err) = files::write_file(Path::new(&name), outcome.text.as_bytes()) {
+            self.errors.push(format!("{err}; the file is unchanged"));
             return;
         }
         self.fixes.files += 1;
@@ -560,12 +716,48 @@ impl LintRun<'_> {
     }
 }
 
+/// The files `--fix` may write: those named on the command line and those under a named
+/// directory. A definition file linted only because a named template deploys it lies outside
+/// unless it is also under a named directory, so a fix never reaches into a directory, or
+/// another repository, that the user did not hand over.
+struct FixScope {
+    files: Vec<PathBuf>,
+    dirs: Vec<PathBuf>,
+}
+
+impl FixScope {
+    fn new(paths: &[PathBuf]) -> FixScope {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let mut scope = FixScope {
+            files: Vec::new(),
+            dirs: Vec::new(),
+        };
+        for path in paths.iter().filter(|p| p.as_os_str() != "-") {
+            let absolute = normalize(&cwd.join(path));
+            if path.is_dir() {
+                scope.dirs.push(absolute);
+            } else {
+                scope.files.push(absolute);
+            }
+        }
+        scope
+    }
+
+    fn covers(&self, path: &Path) -> bool {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let absolute = normalize(&cwd.join(path));
+        self.files.contains(&absolute) || self.dirs.iter().any(|d| absolute.starts_with(d))
+    }
+}
+
 #[derive(Default)]
 struct FixCounts {
     files: usize,
     findings: usize,
     rejected: usize,
     unsafe_left: usize,
+    /// Files outside the fix scope, with how many fixes they have.
+    skipped: Vec<(String, usize)>,
 }
 
 impl FixCounts {
@@ -588,11 +780,18 @@ impl FixCounts {
                 plural(self.rejected, "fix", "fixes")
             );
         }
+        for (name, n) in &self.skipped {
+            eprintln!(
+                "{} in {name} not applied: it is linted because a template it was given refers to it, \
+                 but --fix writes only the files and directories named on the command line; name it to fix it",
+                plural(*n, "fix", "fixes")
+            );
+        }
     }
 }
 
 /// `asl-lint graph`: prints one machine of a file as Mermaid or DOT.
-fn graph(args: &GraphArgs, out: &mut impl Write) -> i32 {
+fn graph(args: &GraphArgs, out: &mut dyn Write) -> i32 {
     let engine = match Engine::new(CommandLine::default(), args.config.as_deref()) {
         Ok(engine) => engine,
         Err(ConfigErrors(errors)) => {
@@ -602,21 +801,33 @@ fn graph(args: &GraphArgs, out: &mut impl Write) -> i32 {
             return EXIT_USAGE;
         }
     };
-    engine.options_for_file(&args.path);
+    let stdin = args.path.as_os_str() == "-";
+    let path = match (&args.stdin_filename, stdin) {
+        (Some(name), true) => PathBuf::from(name),
+        (None, true) => PathBuf::from("<stdin>"),
+        _ => args.path.clone(),
+    };
+    engine.options_for_file(&path);
     if let Some(err) = engine.config_errors().first() {
         eprintln!("error: {err}");
         return EXIT_USAGE;
     }
-    let name = args.path.display().to_string();
-    let bytes = match std::fs::read(&args.path) {
+    let name = path.display().to_string();
+    let read = if stdin {
+        files::read_stdin(engine.max_file_size())
+    } else {
+        files::read_file(&path, engine.max_file_size())
+    };
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(err) => {
-            eprintln!("error: cannot read {name}: {err}");
+            let shown = if stdin { "standard input" } else { &name };
+            eprintln!("error: cannot read {shown}: {err}");
             return EXIT_USAGE;
         }
     };
     let mut skipped = Vec::new();
-    let found = match graph::machines(&engine, &args.path, bytes, &mut skipped) {
+    let found = match graph::machines(&engine, &path, bytes, &mut skipped) {
         Ok(found) => found,
         Err(err) => {
             eprintln!("error: {err}");
@@ -663,12 +874,25 @@ fn graph(args: &GraphArgs, out: &mut impl Write) -> i32 {
         GraphFormat::Mermaid => graph::Format::Mermaid,
         GraphFormat::Dot => graph::Format::Dot,
     };
-    let _ = out.write_all(chosen.render(format).as_bytes());
+    let picture = chosen.render(format);
+    if format == graph::Format::Mermaid && picture.len() > MERMAID_MAX_TEXT {
+        eprintln!(
+            "note: this diagram is {} characters long; Mermaid renders at most {MERMAID_MAX_TEXT} \
+             unless its `maxTextSize` is raised (GitHub does not raise it); --format dot has no such limit",
+            picture.len()
+        );
+    }
+    if let Err(err) = out.write_all(picture.as_bytes()).and_then(|()| out.flush()) {
+        return write_failed(&err);
+    }
     EXIT_OK
 }
 
+/// Mermaid's default `maxTextSize`: a longer diagram shows an error instead of the picture.
+const MERMAID_MAX_TEXT: usize = 50_000;
+
 /// `asl-lint policy`: prints the least-privilege policy of one machine.
-fn policy(args: &PolicyArgs, out: &mut impl Write) -> i32 {
+fn policy(args: &PolicyArgs, out: &mut dyn Write) -> i32 {
     use crate::permissions::command::{self, Format};
     let engine = match Engine::new(CommandLine::default(), args.config.as_deref()) {
         Ok(engine) => engine,
@@ -689,8 +913,13 @@ fn policy(args: &PolicyArgs, out: &mut impl Write) -> i32 {
             for note in &printed.notes {
                 eprintln!("note: {note}");
             }
-            let _ = out.write_all(printed.text.as_bytes());
-            EXIT_OK
+            match out
+                .write_all(printed.text.as_bytes())
+                .and_then(|()| out.flush())
+            {
+                Ok(()) => EXIT_OK,
+                Err(err) => write_failed(&err),
+            }
         }
         Err(err) => {
             eprintln!("error: {err}");

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use ignore::WalkBuilder;
 
+use crate::files::io_message;
 use crate::lint::Selection;
 
 /// Directories never entered while walking: VCS data, dependencies and build output
@@ -38,7 +39,7 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
     collect_with(paths, Arc::new(|_, _| false))
 }
 
-/// The inputs `paths` name, in order: files as given, directories walked in file-name order.
+/// The inputs `paths` name, in path order: files as given and the files of directories.
 /// Named files are never excluded; a named file that is not JSON or YAML by name is still
 /// read, and linted only when its content is a definition or template.
 pub fn collect_with(paths: &[PathBuf], excluded: Excluded) -> (Vec<Input>, Vec<InputError>) {
@@ -76,10 +77,18 @@ pub fn collect_with(paths: &[PathBuf], excluded: Excluded) -> (Vec<Input>, Vec<I
             Err(err) => errors.push(err),
         });
     }
-    let mut seen = std::collections::HashSet::new();
-    inputs.retain(|i| match i {
-        Input::File { path, .. } => seen.insert(path.clone()),
-        Input::Stdin => true,
+    // Path order, whatever the order of the arguments (pre-commit passes files in any order):
+    // standard input first, then files by their path's components.
+    inputs.sort_by(|a, b| match (a, b) {
+        (Input::File { path: a, .. }, Input::File { path: b, .. }) => a.cmp(b),
+        (Input::Stdin, Input::Stdin) => std::cmp::Ordering::Equal,
+        (Input::Stdin, _) => std::cmp::Ordering::Less,
+        (_, Input::Stdin) => std::cmp::Ordering::Greater,
+    });
+    inputs.dedup_by(|a, b| match (a, b) {
+        (Input::File { path: a, .. }, Input::File { path: b, .. }) => a == b,
+        (Input::Stdin, Input::Stdin) => true,
+        _ => false,
     });
     (inputs, errors)
 }
@@ -152,14 +161,6 @@ fn error_path(err: &ignore::Error) -> Option<PathBuf> {
             error_path(err)
         }
         _ => None,
-    }
-}
-
-pub fn io_message(err: &std::io::Error) -> String {
-    if err.kind() == std::io::ErrorKind::NotFound {
-        "no such file or directory".to_string()
-    } else {
-        err.to_string()
     }
 }
 

@@ -67,7 +67,9 @@ pub fn fix_text(
     let mut text = text.to_string();
     let mut diagnostics = diagnostics;
     let mut applied = Vec::new();
-    let mut rejected: Vec<Applied> = Vec::new();
+    // Fixes that made things worse, kept out of the passes until another fix lands: on the
+    // changed text they may work (a Type fixed once its misspelt Resource is).
+    let mut rejected: HashMap<FixId, Vec<Applied>> = HashMap::new();
     let mut rejected_ids: HashSet<FixId> = HashSet::new();
     let mut relints = 0;
     'passes: for _ in 0..MAX_PASSES {
@@ -86,21 +88,25 @@ pub fn fix_text(
             let new_diagnostics = relint(&new_text);
             match verdict(&before, &counts(&new_diagnostics), &batch) {
                 Verdict::Keep => {
+                    for c in &batch {
+                        rejected.remove(&c.id);
+                    }
                     applied.extend(batch.iter().flat_map(Candidate::applied));
                     text = new_text;
                     diagnostics = new_diagnostics;
+                    rejected_ids.clear();
                     continue 'passes;
                 }
                 Verdict::Drop(culprits) => {
                     for i in culprits.iter().rev() {
                         let c = batch.remove(*i);
-                        rejected.extend(c.applied());
+                        rejected.insert(c.id.clone(), c.applied());
                         rejected_ids.insert(c.id);
                     }
                 }
                 Verdict::Unknown if batch.len() == 1 => {
                     let c = batch.remove(0);
-                    rejected.extend(c.applied());
+                    rejected.insert(c.id.clone(), c.applied());
                     rejected_ids.insert(c.id);
                 }
                 // The rest comes back in the next pass, with positions from a fresh lint.
@@ -111,11 +117,24 @@ pub fn fix_text(
             }
         }
     }
+    // A fix still offered on the final text that was rejected on it stays rejected; one
+    // whose finding went away with other fixes is no longer a fix at all.
+    let offered: HashSet<FixId> = diagnostics
+        .iter()
+        .filter_map(|d| Some((d, d.fix.as_ref()?)))
+        .filter(|(_, f)| allowed(f, unsafe_fixes))
+        .map(|(d, f)| FixId::of(d, f))
+        .collect();
+    let mut rejected: Vec<(FixId, Vec<Applied>)> = rejected
+        .into_iter()
+        .filter(|(id, _)| offered.contains(id))
+        .collect();
+    rejected.sort_by(|a, b| (&a.0.pointer, &a.0.title).cmp(&(&b.0.pointer, &b.0.title)));
     Outcome {
         text,
         diagnostics,
         applied,
-        rejected,
+        rejected: rejected.into_iter().flat_map(|(_, a)| a).collect(),
     }
 }
 
@@ -140,6 +159,16 @@ struct FixId {
     place: Place,
     pointer: String,
     title: String,
+}
+
+impl FixId {
+    fn of(d: &Diagnostic, fix: &Fix) -> FixId {
+        FixId {
+            place: place(d),
+            pointer: d.pointer.clone(),
+            title: fix.title.clone(),
+        }
+    }
 }
 
 /// One fix to apply, and the findings it claims (several findings may carry the same fix).
@@ -180,11 +209,7 @@ fn select<'d>(
     let mut chosen: Vec<Candidate> = Vec::new();
     let mut taken: Vec<Span> = Vec::new();
     for (d, fix) in fixable {
-        let id = FixId {
-            place: place(d),
-            pointer: d.pointer.clone(),
-            title: fix.title.clone(),
-        };
+        let id = FixId::of(d, fix);
         if rejected.contains(&id) {
             continue;
         }
@@ -295,6 +320,28 @@ fn verdict(
         Verdict::Drop(culprits)
     } else {
         Verdict::Unknown
+    }
+}
+
+/// Drops every fix that would edit YAML text standing for several places: an anchored node
+/// or an alias. Such an edit would change each use at once (a Catcher fixed in one state would
+/// change, through `*all`, the Catch of another), so these findings keep their message and
+/// lose their fix; the user edits the anchor knowing what shares it.
+pub fn drop_fixes_on_shared(shared: &[Span], diagnostics: &mut [Diagnostic]) {
+    if shared.is_empty() {
+        return;
+    }
+    for d in diagnostics {
+        let touches = d.fix.as_ref().is_some_and(|f| {
+            f.edits.iter().any(|e| {
+                shared
+                    .iter()
+                    .any(|s| overlap(e.span, *s) || s.contains(e.span) || e.span.contains(*s))
+            })
+        });
+        if touches {
+            d.fix = None;
+        }
     }
 }
 

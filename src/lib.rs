@@ -14,6 +14,7 @@ pub mod discover;
 pub mod document;
 pub mod edits;
 pub mod engine;
+pub mod files;
 pub mod fix;
 pub mod graph;
 pub mod hash;

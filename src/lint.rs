@@ -432,6 +432,7 @@ fn lint_rebuilt(
     for d in &mut diagnostics {
         d.fix = d.fix.take().and_then(|fix| locator.fix(&fix));
     }
+    crate::fix::drop_fixes_on_shared(&document.shared, &mut diagnostics);
     diagnostics
 }
 
@@ -503,6 +504,7 @@ fn lint_machine(
     let mut diagnostics =
         crate::suppress::apply(source, &document.root, &machine, diagnostics, options);
     crate::fix::drop_fixes_on_resolved(&document.root, root, &mut diagnostics);
+    crate::fix::drop_fixes_on_shared(&document.shared, &mut diagnostics);
     for d in &mut diagnostics {
         d.machine = name.map(str::to_string);
     }

@@ -2,9 +2,10 @@
 //! and DOT, checked against snapshots (`UPDATE_EXPECT=graph` rewrites them), rendered to SVG by
 //! Graphviz, parsed by Mermaid's own parser, and the README's picture kept current.
 
+#[path = "graph/check.rs"]
+mod check;
 mod common;
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -97,71 +98,85 @@ fn findings_colour_states_and_missing_targets_are_drawn() {
     assert!(mermaid.contains("class s2,s3,s7 error") || mermaid.contains(" error\n"));
 }
 
-/// Every id an edge or class names is declared, subgraphs are closed, and labels never hold a
-/// raw quote (which would end them early).
-fn check_mermaid_structure(text: &str) -> Result<(), String> {
-    let mut declared = HashSet::new();
-    let mut depth = 0usize;
-    let id = |s: &str| -> String {
-        s.chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect()
-    };
-    for line in text.lines().skip(1) {
-        let line = line.trim();
-        if line.starts_with("%%") || line.starts_with("classDef ") || line == "direction TB" {
-            continue;
-        }
-        if line.matches('"').count() % 2 != 0 {
-            return Err(format!("odd quotes: {line}"));
-        }
-        if let Some(rest) = line.strip_prefix("subgraph ") {
-            depth += 1;
-            declared.insert(id(rest));
-        } else if line == "end" {
-            depth = depth.checked_sub(1).ok_or("end without subgraph")?;
-        } else if let Some(rest) = line.strip_prefix("class ") {
-            for name in rest.split(' ').next().unwrap_or("").split(',') {
-                if !declared.contains(name) {
-                    return Err(format!("class names undeclared {name}"));
-                }
-            }
-        } else if line.contains("-->") || line.contains("-.->") || line.contains("==>") {
-            let from = id(line);
-            let to = line.rsplit(' ').next().unwrap_or("");
-            for end in [from.as_str(), to] {
-                if !declared.contains(end) {
-                    return Err(format!("edge to undeclared {end}: {line}"));
-                }
-            }
-        } else {
-            let name = id(line);
-            if name.is_empty() || !declared.insert(name.clone()) {
-                return Err(format!("bad or repeated declaration: {line}"));
-            }
-        }
+/// State names that are markup in one language or the other: Mermaid comments and directives
+/// (`%%`), its shape brackets, keywords and arrows; DOT's quotes, escapes and braces; HTML;
+/// line breaks; and one name far over any label limit.
+fn hostile_machine() -> String {
+    let names = [
+        "x %%{init: {'theme':'dark'}}%% y",
+        "A%%{x",
+        "%% comment",
+        "end",
+        "subgraph",
+        "a --> b",
+        "a |label| b",
+        "[/\"quoted\"/]",
+        "{{hex}}",
+        "(round)",
+        "click s0 call alert()",
+        "classDef x fill:#f00",
+        "style s0 fill:#f00",
+        "a;b",
+        "back\\slash \\N \\l",
+        "}",
+        "\"",
+        "line\nbreak\ttab",
+        "<b>html</b> &amp; <br/>",
+        "`code` #35; &#x41;",
+        "Unicode → ✓ \u{1F600}",
+    ];
+    let long = "n".repeat(20_000);
+    let mut all: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    all.push(long);
+    let mut states = serde_json::Map::new();
+    for (i, name) in all.iter().enumerate() {
+        let state = match all.get(i + 1) {
+            // Every other state is a Choice whose condition quotes the next name.
+            Some(next) if i % 2 == 1 => serde_json::json!({
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.x", "StringEquals": name, "Next": next}],
+                "Default": next
+            }),
+            Some(next) => serde_json::json!({"Type": "Pass", "Next": next, "Comment": name}),
+            None => serde_json::json!({"Type": "Succeed"}),
+        };
+        states.insert(name.clone(), state);
     }
-    if depth != 0 {
-        return Err("a subgraph is not closed".into());
-    }
-    Ok(())
+    serde_json::json!({"StartAt": all[0], "States": states}).to_string()
+}
+
+/// The hostile machine as a file, for `draw`.
+fn hostile_file() -> String {
+    let dir = scratch("graph-hostile-machine");
+    let path = dir.join("hostile.asl.json");
+    std::fs::write(&path, hostile_machine()).unwrap();
+    path.to_string_lossy().into_owned()
 }
 
 #[test]
-fn mermaid_is_well_formed() {
-    for rel in [WORKFLOW, SAMPLE] {
+fn mermaid_and_dot_are_well_formed_whatever_the_names() {
+    let hostile = hostile_file();
+    for rel in [WORKFLOW, SAMPLE, hostile.as_str()] {
         let text = draw(rel, Format::Mermaid);
-        if let Err(e) = check_mermaid_structure(&text) {
+        if let Err(e) = check::check_mermaid(&text) {
+            panic!("{rel}: {e}\n{text}");
+        }
+        let text = draw(rel, Format::Dot);
+        if let Err(e) = check::check_dot(&text) {
             panic!("{rel}: {e}\n{text}");
         }
     }
-    assert!(check_mermaid_structure("flowchart TD\n  a --> b\n").is_err());
-    assert!(check_mermaid_structure("flowchart TD\n  subgraph g [\"x\"]\n").is_err());
+    assert!(check::check_mermaid("flowchart TD\n  a --> b\n").is_err());
+    assert!(check::check_mermaid("flowchart TD\n  subgraph g [\"x\"]\n").is_err());
+    assert!(check::check_mermaid("flowchart TD\n  s0[\"a %%{init}%%\"]\n").is_err());
+    assert!(check::check_dot("digraph {\n  a [label=\"x\\\"];\n}\n").is_err());
 }
 
+/// The two checked-in pictures and the hostile one, written out for the real parsers.
 fn write_outputs(format: Format, extension: &str) -> Vec<PathBuf> {
     let dir = scratch(&format!("graph-{extension}"));
-    [WORKFLOW, SAMPLE]
+    let hostile = hostile_file();
+    [WORKFLOW, SAMPLE, hostile.as_str()]
         .iter()
         .map(|rel| {
             let name = Path::new(rel).file_name().unwrap().to_string_lossy();

@@ -10,7 +10,7 @@ use toml::Spanned;
 
 use super::glob::Glob;
 use super::Level;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{abbreviate, Severity};
 use crate::model::WorkflowType;
 use crate::rules::{self, RULES};
 use crate::suggest::did_you_mean;
@@ -61,6 +61,11 @@ impl fmt::Display for ConfigError {
     }
 }
 
+/// Each compiled pattern costs a few kilobytes and every file is matched against all of them;
+/// real configurations hold a handful.
+pub const MAX_PATTERNS: usize = 1000;
+pub const MAX_OVERRIDES: usize = 500;
+
 const TOP_KEYS: &[&str] = &["workflow_type", "exclude", "rules", "overrides", "baseline"];
 const OVERRIDE_KEYS: &[&str] = &["files", "workflow_type", "rules"];
 const RULE_KEYS: &[&str] = &["severity"];
@@ -74,6 +79,7 @@ pub fn parse(text: &str, path: &str, dir: PathBuf) -> Result<ConfigFile, Vec<Con
         text,
         path,
         errors: Vec::new(),
+        patterns: 0,
     };
     let table = match DeTable::parse(text) {
         Ok(table) => table,
@@ -126,6 +132,8 @@ struct Reader<'a> {
     text: &'a str,
     path: &'a str,
     errors: Vec<ConfigError>,
+    /// Glob patterns read so far, `exclude` and overrides together.
+    patterns: usize,
 }
 
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -222,9 +230,25 @@ impl Reader<'_> {
             let Some(pattern) = self.string(&format!("each entry of `{name}`"), item) else {
                 continue;
             };
+            self.patterns += 1;
+            if self.patterns == MAX_PATTERNS + 1 {
+                self.error(
+                    item.span(),
+                    format!(
+                        "more than {MAX_PATTERNS} glob patterns in one configuration file; \
+                         combine them with {{a,b}} or `**`"
+                    ),
+                );
+            }
+            if self.patterns > MAX_PATTERNS {
+                continue;
+            }
             match Glob::new(pattern) {
                 Ok(glob) => globs.push(glob),
-                Err(why) => self.error(item.span(), format!("invalid glob '{pattern}': {why}")),
+                Err(why) => self.error(
+                    item.span(),
+                    format!("invalid glob '{}': {why}", abbreviate(pattern)),
+                ),
             }
         }
         globs
@@ -317,6 +341,17 @@ impl Reader<'_> {
             );
             return Vec::new();
         };
+        if items.len() > MAX_OVERRIDES {
+            self.error(
+                value.span(),
+                format!(
+                    "{} [[overrides]] entries, over the limit of {MAX_OVERRIDES}; entries with the \
+                     same settings can share one entry with several `files` patterns",
+                    items.len()
+                ),
+            );
+            return Vec::new();
+        }
         let mut out = Vec::new();
         for item in items.iter() {
             let Some(table) = self.table("each entry of `overrides`", item) else {

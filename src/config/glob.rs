@@ -17,6 +17,10 @@ use globset::{ErrorKind, GlobBuilder, GlobMatcher};
 /// Brace expansion stops here, so that `{a,b}{c,d}…` cannot blow up.
 const MAX_ALTERNATIVES: usize = 256;
 
+/// Longer patterns are refused: real ones are a few dozen characters, and a huge one would
+/// exceed the size limit of the regex globset compiles it to (which panics).
+pub const MAX_PATTERN_BYTES: usize = 1024;
+
 #[derive(Clone, Debug)]
 pub struct Glob {
     source: String,
@@ -27,9 +31,22 @@ pub struct Glob {
 impl Glob {
     /// Compiles a pattern; the error says what is wrong with it.
     pub fn new(pattern: &str) -> Result<Glob, String> {
+        if pattern.len() > MAX_PATTERN_BYTES {
+            return Err(format!(
+                "the pattern is {} bytes long, over the limit of {MAX_PATTERN_BYTES}",
+                pattern.len()
+            ));
+        }
         let mut alternatives = Vec::new();
-        for alternative in expand_braces(pattern)? {
-            for normalised in normalise(&alternative)? {
+        let expanded = expand_braces(pattern)?;
+        let several = expanded.len() > 1;
+        for alternative in expanded {
+            let normalised = match normalise(&alternative) {
+                // `{a,}`: an empty alternative adds nothing to the others.
+                Err(_) if several && alternative.trim_matches(['/', '.']).is_empty() => continue,
+                other => other?,
+            };
+            for normalised in normalised {
                 let glob = GlobBuilder::new(&normalised)
                     .literal_separator(true)
                     .backslash_escape(true)
@@ -37,6 +54,9 @@ impl Glob {
                     .map_err(|e| describe(e.kind()))?;
                 alternatives.push(glob.compile_matcher());
             }
+        }
+        if alternatives.is_empty() {
+            return Err("the pattern matches no path".into());
         }
         Ok(Glob {
             source: pattern.to_string(),
@@ -307,5 +327,29 @@ mod tests {
         assert!(Glob::new("{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}{o,p}{q,r}")
             .unwrap_err()
             .starts_with("more than 256"));
+        assert_eq!(
+            Glob::new(&"a".repeat(600_000)).unwrap_err(),
+            "the pattern is 600000 bytes long, over the limit of 1024"
+        );
+        assert_eq!(Glob::new("{,}").unwrap_err(), "the pattern matches no path");
+    }
+
+    #[test]
+    fn an_empty_alternative_is_allowed() {
+        assert!(is_match("{a,}", "a"));
+        assert!(is_match("x/{a,}", "x/a"));
+        assert!(is_match("x/{a,}", "x"));
+        assert!(is_match("*.{json,}", "a.json"));
+        assert!(is_match("*.{json,}", "a."));
+    }
+
+    #[test]
+    fn the_longest_patterns_compile() {
+        // The most expensive characters at the length limit: classes that match any character
+        // but `/`, and single-character wildcards.
+        for unit in ["?", "[!a]", "*a", "[a-z0-9]", "\\u"] {
+            let pattern = unit.repeat(MAX_PATTERN_BYTES / unit.len());
+            assert!(Glob::new(&pattern).is_ok(), "{unit}");
+        }
     }
 }

@@ -9,8 +9,13 @@ use std::sync::Arc;
 
 use super::file::{self, ConfigFile, FILE_NAME};
 use super::{Level, LintOptions, RuleSettings};
+use crate::files::read_text;
 use crate::model::WorkflowType;
 use crate::rules::{self, RULES};
+
+/// A configuration file is a few kilobytes; a megabyte is already absurd, and the cap keeps a
+/// device or a runaway file from being read at all.
+pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 
 /// What the command line says, which beats every configuration file.
 #[derive(Clone, Debug, Default)]
@@ -76,6 +81,12 @@ impl Resolver {
     }
 
     /// Problems with configuration files found so far, one message each.
+    /// The configuration files read so far, as shown in messages (relative to the working
+    /// directory where they are inside it).
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.configs.iter().map(|c| c.path.as_str())
+    }
+
     pub fn errors(&self) -> &[String] {
         &self.errors
     }
@@ -187,7 +198,9 @@ impl Resolver {
         }
         let candidate = dir.join(FILE_NAME);
         // A directory that cannot be searched is treated as holding no configuration.
-        let found = if std::fs::metadata(&candidate).is_ok_and(|m| m.is_file()) {
+        // Anything by that name counts, so that a FIFO or a directory called .asl-lint.toml is
+        // reported instead of silently ignored.
+        let found = if std::fs::metadata(&candidate).is_ok() {
             let shown = match candidate.strip_prefix(&self.cwd) {
                 Ok(relative) => relative.display().to_string(),
                 Err(_) => candidate.display().to_string(),
@@ -203,16 +216,11 @@ impl Resolver {
 
     /// Reads and parses a configuration file; on failure records why and returns `None`.
     fn load(&mut self, path: &Path, shown: String) -> Option<usize> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match read_text(path, MAX_CONFIG_SIZE) {
             Ok(text) => text,
             Err(err) => {
-                let why = if err.kind() == std::io::ErrorKind::NotFound {
-                    "no such file".to_string()
-                } else {
-                    err.to_string()
-                };
                 self.errors
-                    .push(format!("cannot read configuration {shown}: {why}"));
+                    .push(format!("cannot read configuration {shown}: {err}"));
                 return None;
             }
         };

@@ -39,6 +39,7 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
     Ok(Document {
         root,
         duplicate_keys: parser.duplicate_keys,
+        shared: Vec::new(),
     })
 }
 

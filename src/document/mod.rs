@@ -100,6 +100,10 @@ pub struct DuplicateKey {
 pub struct Document {
     pub root: Node,
     pub duplicate_keys: Vec<DuplicateKey>,
+    /// YAML text that stands for more than one place: every anchored node (`&a …`, its
+    /// content) and every alias (`*a`). An edit there would change each use at once, so fixes
+    /// stay out of it. Empty for JSON.
+    pub shared: Vec<Span>,
 }
 
 /// Why a text could not be read as a document.

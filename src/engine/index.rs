@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use memchr::memmem;
 
-use super::read::read_file;
 use crate::config::normalize;
+use crate::files::read_file;
 use crate::hash::FastMap;
 use crate::lint::{self, MachineContext, Reference};
 

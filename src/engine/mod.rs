@@ -5,7 +5,6 @@
 
 pub mod index;
 pub mod ordered;
-pub mod read;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -14,13 +13,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::config::{normalize, CommandLine, LintOptions, Resolver};
 use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::discover::{self, Input, InputError};
+pub use crate::files::io_message;
+use crate::files::{read_file, read_stdin, ReadError, DEFAULT_MAX_FILE_SIZE};
 use crate::hash::FastMap;
 use crate::lint::{self, FileReport, MachineContext, Reference, Selection};
 use crate::rules;
 use crate::source::{SourceFile, Span};
-pub use discover::io_message;
 use index::{Scanner, TemplateIndex};
-use read::{read_file, read_stdin, ReadError, DEFAULT_MAX_FILE_SIZE};
 
 /// What to lint and how.
 #[derive(Clone, Debug)]
@@ -59,9 +58,9 @@ pub struct Outcome {
 #[derive(Debug)]
 pub struct ConfigErrors(pub Vec<String>);
 
-/// Lints everything `request` names, calling `sink` with each file's report in order: inputs
-/// in the order given, directories in file-name order, and the definition files a named
-/// template deploys right after that template.
+/// Lints everything `request` names, calling `sink` with each file's report in order: the
+/// files in path order (standard input first), and the definition files a template deploys
+/// that are not themselves inputs right after that template.
 pub fn run(request: &Request, sink: &mut dyn FnMut(FileReport)) -> Result<Outcome, ConfigErrors> {
     let engine = Engine::new(request.command_line.clone(), request.config.as_deref())?
         .with_max_file_size(request.max_file_size);
@@ -103,6 +102,11 @@ impl Engine {
     pub fn with_max_file_size(mut self, limit: u64) -> Engine {
         self.max_file_size = limit;
         self
+    }
+
+    /// Inputs larger than this are reported, not read.
+    pub fn max_file_size(&self) -> u64 {
+        self.max_file_size
     }
 
     fn resolver(&self) -> MutexGuard<'_, Resolver> {
@@ -454,6 +458,11 @@ impl Engine {
 
     pub fn options_for_file(&self, path: &Path) -> Arc<LintOptions> {
         self.resolver().options_for_file(path)
+    }
+
+    /// The configuration files read so far.
+    pub fn configuration_files(&self) -> Vec<PathBuf> {
+        self.resolver().files().map(PathBuf::from).collect()
     }
 
     /// Problems with the configuration files read so far.

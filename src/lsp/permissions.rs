@@ -13,7 +13,7 @@ use super::documents::Linted;
 use super::position::LineIndex;
 use super::worker::Shared;
 use crate::diagnostic::Diagnostic;
-use crate::engine::read::{read_file, DEFAULT_MAX_FILE_SIZE};
+use crate::files::{read_file, DEFAULT_MAX_FILE_SIZE};
 use crate::permissions::amend::{amendment, Amendment};
 
 /// The action for finding `d` of the document at `uri`, if its template can be amended.

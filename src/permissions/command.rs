@@ -7,8 +7,8 @@ use super::needs::Group;
 use super::policy::{self, Names, Out};
 use super::MachinePermissions;
 use crate::document::{self, json, Node};
-use crate::engine::read::{read_file, DEFAULT_MAX_FILE_SIZE};
 use crate::engine::Engine;
+use crate::files::read_file;
 use crate::model::Machine;
 use crate::suggest::did_you_mean;
 use crate::template::{self, Definition};
@@ -46,7 +46,8 @@ pub fn run(
     format: Format,
 ) -> Result<Printed, String> {
     let name = path.display().to_string();
-    let bytes = read_file(path, DEFAULT_MAX_FILE_SIZE)
+    let limit = engine.max_file_size();
+    let bytes = read_file(path, limit)
         .map_err(|e| format!("cannot read {name}: {}", e.message()))?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text"))?;
     let document = document::parse(&name, &text)
@@ -62,7 +63,7 @@ pub fn run(
             .iter()
             .map(|e| Found {
                 id: Some(e.name.clone()),
-                definition: definition_of(path, root, e),
+                definition: definition_of(path, root, e, limit),
                 permissions: e.deployment.permissions.clone(),
             })
             .collect()
@@ -125,7 +126,12 @@ fn definition_file(engine: &Engine, path: &Path, root: &Node) -> Vec<Found> {
 }
 
 /// The definition of a machine a template declares, resolved in the template's context.
-fn definition_of(path: &Path, root: &Node, e: &template::Embedded) -> Result<Node, String> {
+fn definition_of(
+    path: &Path,
+    root: &Node,
+    e: &template::Embedded,
+    limit: u64,
+) -> Result<Node, String> {
     match &e.definition {
         Definition::Object(definition) => Ok(template::resolve(definition, e, root)),
         Definition::Text { rebuilt, .. } => json::parse(&rebuilt.text)
@@ -134,7 +140,7 @@ fn definition_of(path: &Path, root: &Node, e: &template::Embedded) -> Result<Nod
         Definition::File { path: file, .. } => {
             let full = path.parent().unwrap_or(Path::new("")).join(file);
             let shown = full.display().to_string();
-            let bytes = read_file(&full, DEFAULT_MAX_FILE_SIZE)
+            let bytes = read_file(&full, limit)
                 .map_err(|err| format!("cannot read {shown}: {}", err.message()))?;
             let text =
                 String::from_utf8(bytes).map_err(|_| format!("{shown} is not UTF-8 text"))?;

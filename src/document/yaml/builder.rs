@@ -127,6 +127,8 @@ pub(super) struct Builder<'t> {
     document_start: Span,
     root: Option<Node>,
     duplicate_keys: Vec<DuplicateKey>,
+    /// Anchored nodes and aliases (see `Document::shared`).
+    shared: Vec<Span>,
 }
 
 impl<'t> Builder<'t> {
@@ -148,6 +150,7 @@ impl<'t> Builder<'t> {
             document_start: Span::default(),
             root: None,
             duplicate_keys: Vec::new(),
+            shared: Vec::new(),
         }
     }
 
@@ -156,6 +159,7 @@ impl<'t> Builder<'t> {
             Some(root) => Ok(Document {
                 root,
                 duplicate_keys: self.duplicate_keys,
+                shared: self.shared,
             }),
             None => Err(ParseError {
                 message:
@@ -277,6 +281,7 @@ impl<'t> Builder<'t> {
                     value: Value::String(key.clone()),
                 };
                 self.remember(anchor, &node, Shape { height: 0, size: 1 });
+                self.shared.push(span);
             }
             if let Some(frame) = self.frames.last_mut() {
                 frame.key = Some((key, span));
@@ -453,6 +458,7 @@ impl<'t> Builder<'t> {
         self.check_single_document()?;
         let span = self.span(span);
         self.last_end = self.last_end.max(span.end);
+        self.shared.push(span);
         let (node, shape) = match self.anchors.get(id) {
             Some(Some(Anchor::Node(node, shape))) => (node, *shape),
             Some(Some(Anchor::TooLarge)) => return Err(self.over_budget(span)),
@@ -520,6 +526,7 @@ impl<'t> Builder<'t> {
     fn add(&mut self, node: Node, shape: Shape, anchor: usize) {
         if anchor > 0 {
             self.remember(anchor, &node, shape);
+            self.shared.push(node.span);
         }
         let key = self.expecting_key().then(|| key_text(self.text, &node));
         let Some(frame) = self.frames.last_mut() else {

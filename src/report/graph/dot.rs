@@ -98,9 +98,11 @@ pub(super) fn dot_group(group: &Group, indent: usize, out: &mut String) {
     }
 }
 
-/// Text for a double-quoted DOT string: quotes and backslashes escaped (a backslash would
-/// otherwise start an escape such as `\N`), line breaks as spaces.
+/// Text for a double-quoted DOT string, at most `TEXT_MAX` characters (Graphviz rejects a
+/// label over 16,384 bytes): quotes and backslashes escaped (a backslash would otherwise start
+/// an escape such as `\N`), line breaks as spaces.
 pub fn dot_text(s: &str) -> String {
+    let s = fit(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -24,12 +24,24 @@ pub(super) fn edge_label(state: &State, kind: &EdgeKind) -> String {
 }
 
 pub(super) fn shorten(s: &str) -> String {
-    if s.chars().count() <= LABEL_MAX {
-        return s.to_string();
+    shorten_to(s, LABEL_MAX).into_owned()
+}
+
+/// Any text in a picture (a state's name, a branch's title) is cut here, so that a hostile
+/// name cannot make a label Graphviz or Mermaid refuses.
+pub(super) fn fit(s: &str) -> std::borrow::Cow<'_, str> {
+    shorten_to(s, TEXT_MAX)
+}
+
+fn shorten_to(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some(_) => {
+            let mut out: String = s.chars().take(max - 1).collect();
+            out.push('…');
+            std::borrow::Cow::Owned(out)
+        }
     }
-    let mut out: String = s.chars().take(LABEL_MAX - 1).collect();
-    out.push('…');
-    out
 }
 
 /// A Choice rule's condition in short: `$.n >= 5`, `$.s is present`, `not ($.a == true)`.

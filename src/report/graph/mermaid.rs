@@ -117,12 +117,15 @@ pub(super) fn mermaid_group(group: &Group, indent: usize, out: &mut String) {
     }
 }
 
-/// Text for a quoted Mermaid label: characters that end the label or start markup are written
-/// as Mermaid's entity codes.
+/// Text for a quoted Mermaid label, at most `TEXT_MAX` characters: characters that end the
+/// label or start markup are written as Mermaid's entity codes; `%` too, since `%%` starts a
+/// comment or a `%%{init}%%` directive anywhere on a line.
 pub fn mermaid_text(s: &str) -> String {
+    let s = fit(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
+            '%' => out.push_str("#37;"),
             '"' => out.push_str("#quot;"),
             '#' => out.push_str("#35;"),
             '&' => out.push_str("#amp;"),

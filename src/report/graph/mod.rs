@@ -15,6 +15,7 @@ use std::path::Path;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{json, Document, Node, Value};
 use crate::engine::Engine;
+use crate::files::read_file;
 use crate::graph::{EdgeKind, StateGraph};
 use crate::model::{Machine, QueryLanguage, ScopeId, ScopeKind, State, StateType};
 use crate::source::SourceFile;
@@ -111,7 +112,7 @@ pub fn machines(
                 let base = Path::new(name).parent().unwrap_or(Path::new(""));
                 let full = base.join(path);
                 let shown = full.display().to_string();
-                let bytes = match std::fs::read(&full) {
+                let bytes = match read_file(&full, engine.max_file_size()) {
                     Ok(bytes) => bytes,
                     Err(err) => {
                         skipped.push(format!(
@@ -157,6 +158,9 @@ fn parse(name: &str, text: &str) -> Result<Document, String> {
 
 /// Longest edge label before it is shortened with an ellipsis.
 const LABEL_MAX: usize = 48;
+
+/// Longest line of any label (state names are at most 80 characters in valid machines).
+const TEXT_MAX: usize = 120;
 
 /// Deepest And/Or/Not nesting spelled out in a condition label.
 const CONDITION_DEPTH: usize = 3;
@@ -488,6 +492,21 @@ mod tests {
             "say #quot;hi#quot; #lt;b#gt; #35;1 #amp; #96;x#96;"
         );
         assert_eq!(dot_text(r#"a "b" \N"#), r#"a \"b\" \\N"#);
+        // `%%` would start a comment or an `%%{init}%%` directive.
+        assert_eq!(
+            mermaid_text("x %%{init: {'theme':'dark'}}%% y"),
+            "x #37;#37;{init: {'theme':'dark'}}#37;#37; y"
+        );
+    }
+
+    #[test]
+    fn long_text_is_cut() {
+        let long = "é\"".repeat(10_000);
+        for text in [mermaid_text(&long), dot_text(&long)] {
+            assert!(text.chars().count() < 1000, "{}", text.len());
+            assert!(text.ends_with('…'));
+        }
+        assert_eq!(mermaid_text("short"), "short");
     }
 
     #[test]
