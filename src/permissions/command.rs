@@ -47,8 +47,8 @@ pub fn run(
 ) -> Result<Printed, String> {
     let name = path.display().to_string();
     let limit = engine.max_file_size();
-    let bytes = read_file(path, limit)
-        .map_err(|e| format!("cannot read {name}: {}", e.message()))?;
+    let bytes =
+        read_file(path, limit).map_err(|e| format!("cannot read {name}: {}", e.message()))?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text"))?;
     let document = document::parse(&name, &text)
         .map_err(|e| format!("{name} does not parse: {}", e.message))?;
