@@ -135,8 +135,11 @@ pub fn template_references(name: &str, text: &str) -> Vec<Reference> {
     if Machine::looks_like_definition(&document.root) {
         return Vec::new();
     }
-    template::find(&document.root)
-        .unwrap_or_default()
+    let mut machines = template::find(&document.root).unwrap_or_default();
+    crate::permissions::MachinePermissions::attach_where(&document.root, &mut machines, |m| {
+        matches!(m.definition, Definition::File { .. })
+    });
+    machines
         .iter()
         .filter_map(|embedded| match &embedded.definition {
             Definition::File { path, .. } => Some(reference(name, text, path, embedded)),
@@ -226,7 +229,8 @@ fn lint_input(
             }
             None => lint_machine(&source, &document, root, options, Origin::default()),
         }
-    } else if let Some(embedded_machines) = template::find(root) {
+    } else if let Some(mut embedded_machines) = template::find(root) {
+        crate::permissions::MachinePermissions::attach(root, &mut embedded_machines);
         let mut diagnostics = Vec::new();
         for embedded in &embedded_machines {
             lint_embedded(

@@ -282,7 +282,8 @@ fn policy_on_every_corpus_template_is_a_valid_iam_policy() {
     for path in &templates {
         let text = std::fs::read_to_string(path).unwrap();
         let document = asl_lint::document::parse(&path.display().to_string(), &text).unwrap();
-        let found = template::find(&document.root).unwrap_or_default();
+        let mut found = template::find(&document.root).unwrap_or_default();
+        asl_lint::permissions::MachinePermissions::attach(&document.root, &mut found);
         for e in &found {
             machines += 1;
             let role = match e.deployment.permissions.as_deref().map(|p| &p.role) {

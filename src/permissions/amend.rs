@@ -33,7 +33,8 @@ pub fn amendment(
 ) -> Option<Amendment> {
     let document = document::parse(name, text).ok()?;
     let root = &document.root;
-    let machines = template::find(root)?;
+    let mut machines = template::find(root)?;
+    super::MachinePermissions::attach(root, &mut machines);
     let embedded = machines.iter().find(|m| m.name == machine)?;
     let permissions = embedded.deployment.permissions.as_deref()?;
     let Role::Known(role) = &permissions.role else {

@@ -56,9 +56,10 @@ pub fn run(
     let found = if Machine::looks_like_definition(root) {
         definition_file(engine, path, root)
     } else {
-        let machines = template::find(root).ok_or_else(|| {
+        let mut machines = template::find(root).ok_or_else(|| {
             format!("{name} is neither a state machine definition nor a template that declares one")
         })?;
+        super::MachinePermissions::attach(root, &mut machines);
         machines
             .iter()
             .map(|e| Found {

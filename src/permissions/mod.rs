@@ -57,11 +57,21 @@ impl MachinePermissions {
     /// Attaches to each machine of the template at `root` what it says about its permissions
     /// (not to definitions found inside some other document).
     pub fn attach(root: &Node, machines: &mut [Embedded]) {
-        if !machines.iter().any(|m| m.template) {
+        Self::attach_where(root, machines, |_| true);
+    }
+
+    /// `attach`, for the machines `wanted` picks (indexing a project needs only those whose
+    /// definition is in another file).
+    pub fn attach_where(
+        root: &Node,
+        machines: &mut [Embedded],
+        wanted: impl Fn(&Embedded) -> bool,
+    ) {
+        if !machines.iter().any(|m| m.template && wanted(m)) {
             return;
         }
         let env = Arc::new(Env::of_template(root));
-        for m in machines.iter_mut().filter(|m| m.template) {
+        for m in machines.iter_mut().filter(|m| m.template && wanted(m)) {
             m.deployment.permissions = Some(Self::read(root, m, &env));
         }
     }

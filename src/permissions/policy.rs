@@ -386,8 +386,8 @@ fn covering_template(
         let params = sam::parameters(name);
         let value = match params.as_slice() {
             [] => None,
-            [p] => match values.iter().find(|(v, _)| v == p) {
-                Some((_, v)) => Some((*p, v.clone())),
+            [p] => match values.iter().find(|(n, _)| *n == p.as_str()) {
+                Some((n, v)) => Some((*n, v.clone())),
                 None => continue,
             },
             _ => continue,

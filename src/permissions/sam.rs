@@ -11,53 +11,85 @@ const DATA: &str = include_str!(concat!(
     "/data/aws-sam-translator/sam-permissions.json"
 ));
 
-fn data() -> Option<&'static Node> {
-    static ROOT: OnceLock<Option<Node>> = OnceLock::new();
-    ROOT.get_or_init(|| json::parse(DATA).ok().map(|d| d.root))
+/// The data is written one entry per line (see the generator), so an entry is found by its
+/// line and parsed alone: a template that uses two policy templates does not pay for all 81.
+fn line(prefix: &str) -> Option<&'static str> {
+    let at = DATA.find(prefix)?;
+    let rest = &DATA[at + prefix.len()..];
+    let end = rest.find('\n').unwrap_or(rest.len());
+    Some(rest[..end].trim_end_matches(','))
+}
+
+fn parse(value: &str) -> Option<Node> {
+    json::parse(value).ok().map(|d| d.root)
+}
+
+/// A policy template's entry: `{"Parameters": [...], "Statement": [...]}`.
+fn template(name: &str) -> Option<Node> {
+    if name.contains(['"', '\\', '\n']) {
+        return None;
+    }
+    parse(line(&format!("\n  \"{name}\":"))?)
+}
+
+fn connectors() -> Option<&'static Node> {
+    static DESTINATIONS: OnceLock<Option<Node>> = OnceLock::new();
+    DESTINATIONS
+        .get_or_init(|| parse(line("\n  \"Destinations\":")?))
+        .as_ref()
+}
+
+fn outputs() -> Option<&'static Node> {
+    static OUTPUTS: OnceLock<Option<Node>> = OnceLock::new();
+    OUTPUTS
+        .get_or_init(|| parse(line("\n  \"Outputs\":")?))
         .as_ref()
 }
 
 /// The aws-sam-translator version the data comes from.
-pub fn version() -> &'static str {
-    data()
-        .and_then(|d| d.get("Source")?.get_str("Version"))
-        .unwrap_or("unknown")
+pub fn version() -> String {
+    line("\n \"Source\":")
+        .and_then(parse)
+        .and_then(|s| s.get_str("Version").map(str::to_string))
+        .unwrap_or_else(|| "unknown".to_string())
 }
 
 /// The names of every policy template.
 pub fn template_names() -> impl Iterator<Item = &'static str> {
-    data()
-        .and_then(|d| d.get("PolicyTemplates")?.as_object())
-        .unwrap_or(&[])
-        .iter()
-        .map(|m| m.key.as_str())
+    let section = DATA
+        .split_once("\n \"PolicyTemplates\":{\n")
+        .map_or("", |(_, rest)| rest);
+    let section = section.split_once("\n }").map_or("", |(s, _)| s);
+    section.lines().filter_map(|l| {
+        let l = l.strip_prefix("  \"")?;
+        Some(&l[..l.find("\":")?])
+    })
 }
 
 pub fn is_template(name: &str) -> bool {
-    data()
-        .and_then(|d| d.get("PolicyTemplates")?.get(name))
-        .is_some()
+    !name.contains(['"', '\\', '\n']) && DATA.contains(&format!("\n  \"{name}\":{{"))
 }
 
 /// The parameter names of a policy template.
-pub fn parameters(name: &str) -> Vec<&'static str> {
-    data()
-        .and_then(|d| {
-            d.get("PolicyTemplates")?
-                .get(name)?
-                .get("Parameters")?
-                .as_array()
+pub fn parameters(name: &str) -> Vec<String> {
+    template(name)
+        .and_then(|t| {
+            Some(
+                t.get("Parameters")?
+                    .as_array()?
+                    .iter()
+                    .filter_map(Node::as_str)
+                    .map(str::to_string)
+                    .collect(),
+            )
         })
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(Node::as_str)
-        .collect()
+        .unwrap_or_default()
 }
 
 /// The policy document `name` expands to with these parameter values (`{"Ref": "Param"}` in the
 /// template replaced by the value given, as SAM does); `None` for an unknown template.
 pub fn expand(name: &str, values: &[(&str, &Node)]) -> Option<Node> {
-    let template = data()?.get("PolicyTemplates")?.get(name)?;
+    let template = template(name)?;
     let statement = template.get("Statement")?;
     let statement = replace_refs(statement, &|param| {
         values.iter().find(|(p, _)| *p == param).map(|(_, v)| *v)
@@ -69,9 +101,7 @@ pub fn expand(name: &str, values: &[(&str, &Node)]) -> Option<Node> {
 /// for access `category` (`Read`, `Write`), with `%{Destination.Arn}` and `%{Destination.Name}`
 /// replaced by `arn` and `name`.
 pub fn connector(destination: &str, category: &str, arn: &Node, name: &Node) -> Option<Node> {
-    let statements = data()?
-        .get("Connectors")?
-        .get("Destinations")?
+    let statements = connectors()?
         .get(destination)?
         .get("Categories")?
         .get(category)?;
@@ -83,7 +113,7 @@ pub fn connector(destination: &str, category: &str, arn: &Node, name: &Node) -> 
 
 /// How a connector writes the `Arn` and `Name` of a resource of `ty` with logical id `id`.
 pub fn destination_values(ty: &str, id: &str) -> (Option<Node>, Option<Node>) {
-    let outputs = data().and_then(|d| d.get("Connectors")?.get("Outputs")?.get(ty));
+    let outputs = outputs().and_then(|o| o.get(ty));
     let value = |key: &str| {
         outputs
             .and_then(|o| o.get(key))
@@ -196,6 +226,8 @@ mod tests {
     fn the_data_loads_and_templates_expand() {
         assert!(template_names().count() > 50);
         assert_eq!(parameters("LambdaInvokePolicy"), ["FunctionName"]);
+        assert!(is_template("DynamoDBCrudPolicy") && !is_template("Dynamo"));
+        assert_eq!(version(), "1.115.0");
         let name = string("pay");
         let doc = expand("LambdaInvokePolicy", &[("FunctionName", &name)]).unwrap();
         let statement = &doc.get("Statement").unwrap().as_array().unwrap()[0];

@@ -146,7 +146,6 @@ pub fn find(root: &Node) -> Option<Vec<Embedded<'_>>> {
             },
         });
     }
-    crate::permissions::MachinePermissions::attach(root, &mut machines);
     if machines.is_empty() {
         machines = embedded_definitions(root);
     }
