@@ -383,10 +383,10 @@ fn covering_template(
     let values = template_values(resource);
     let mut best: Option<(usize, SamEntry)> = None;
     for name in sam::template_names() {
-        let params = sam::parameters(name);
-        let value = match params.as_slice() {
-            [] => None,
-            [p] => match values.iter().find(|(n, _)| *n == p.as_str()) {
+        // Templates of one parameter that names this resource: those without one grant on
+        // resources of their own choosing.
+        let value = match sam::parameters(name).as_slice() {
+            [p] => match values.iter().find(|(n, _)| n == p) {
                 Some((n, v)) => Some((*n, v.clone())),
                 None => continue,
             },

@@ -24,12 +24,28 @@ fn parse(value: &str) -> Option<Node> {
     json::parse(value).ok().map(|d| d.root)
 }
 
+/// Each policy template's line, by name (found once; each is parsed when used).
+fn template_lines() -> &'static crate::hash::FastMap<&'static str, &'static str> {
+    static LINES: OnceLock<crate::hash::FastMap<&'static str, &'static str>> = OnceLock::new();
+    LINES.get_or_init(|| {
+        let section = DATA
+            .split_once("\n \"PolicyTemplates\":{\n")
+            .map_or("", |(_, rest)| rest);
+        let section = section.split_once("\n }").map_or("", |(s, _)| s);
+        section
+            .lines()
+            .filter_map(|l| {
+                let l = l.strip_prefix("  \"")?;
+                let (name, value) = l.split_once("\":")?;
+                Some((name, value.trim_end_matches(',')))
+            })
+            .collect()
+    })
+}
+
 /// A policy template's entry: `{"Parameters": [...], "Statement": [...]}`.
 fn template(name: &str) -> Option<Node> {
-    if name.contains(['"', '\\', '\n']) {
-        return None;
-    }
-    parse(line(&format!("\n  \"{name}\":"))?)
+    parse(template_lines().get(name)?)
 }
 
 fn connectors() -> Option<&'static Node> {
@@ -54,36 +70,34 @@ pub fn version() -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
-/// The names of every policy template.
+/// The names of every policy template, sorted.
 pub fn template_names() -> impl Iterator<Item = &'static str> {
-    let section = DATA
-        .split_once("\n \"PolicyTemplates\":{\n")
-        .map_or("", |(_, rest)| rest);
-    let section = section.split_once("\n }").map_or("", |(s, _)| s);
-    section.lines().filter_map(|l| {
-        let l = l.strip_prefix("  \"")?;
-        Some(&l[..l.find("\":")?])
-    })
+    let mut names: Vec<&'static str> = template_lines().keys().copied().collect();
+    names.sort_unstable();
+    names.into_iter()
 }
 
 pub fn is_template(name: &str) -> bool {
-    !name.contains(['"', '\\', '\n']) && DATA.contains(&format!("\n  \"{name}\":{{"))
+    template_lines().contains_key(name)
 }
 
-/// The parameter names of a policy template.
-pub fn parameters(name: &str) -> Vec<String> {
-    template(name)
-        .and_then(|t| {
-            Some(
-                t.get("Parameters")?
-                    .as_array()?
-                    .iter()
-                    .filter_map(Node::as_str)
-                    .map(str::to_string)
-                    .collect(),
-            )
-        })
-        .unwrap_or_default()
+/// The parameter names of a policy template (read from its line without parsing it: the
+/// generator writes `Parameters` first).
+pub fn parameters(name: &str) -> Vec<&'static str> {
+    let Some(line) = template_lines().get(name) else {
+        return Vec::new();
+    };
+    let Some(list) = line
+        .strip_prefix("{\"Parameters\":[")
+        .and_then(|rest| rest.split_once(']'))
+        .map(|(list, _)| list)
+    else {
+        return Vec::new();
+    };
+    list.split(',')
+        .map(|p| p.trim_matches('"'))
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// The policy document `name` expands to with these parameter values (`{"Ref": "Param"}` in the
