@@ -309,7 +309,7 @@ impl Env {
                 let expr = match node.as_str() {
                     Some(s) if !s.contains("${") => Expr::text(s),
                     Some(s) => env.parse(s),
-                    None => env.parse(written(node).as_str()?),
+                    None => env.parse(&intrinsic_text(node)?),
                 };
                 Some((id, expr))
             })
@@ -623,38 +623,14 @@ impl Env {
     }
 }
 
-/// `node` with its intrinsic functions written as `Fn::Sub` text (`${AWS::Region}`,
-/// `${Table}`, `${Table.Arn}`), which `Env::parse` reads; a choice (`Fn::If`) keeps both
-/// branches, and what has no such form (`Fn::ImportValue`, `Fn::Select`…) becomes an unknown.
-/// Cheaper than the template stage's resolver, which copies the template for each value.
-pub fn written(node: &Node) -> Node {
-    use super::sam::{array, object, string};
-    if let Some([m]) = node.as_object() {
-        if m.key == "Fn::If" {
-            if let Some([condition, a, b]) = m.value.as_array() {
-                return object(vec![(
-                    "Fn::If",
-                    array(vec![condition.clone(), written(a), written(b)]),
-                )]);
-            }
-        }
-    }
-    if let Some(text) = intrinsic_text(node, 0) {
-        return string(&text);
-    }
-    match &node.value {
-        Value::Object(members) => object(
-            members
-                .iter()
-                .map(|m| (m.key.as_str(), written(&m.value)))
-                .collect(),
-        ),
-        Value::Array(items) => array(items.iter().map(written).collect()),
-        _ => node.clone(),
-    }
+/// An intrinsic function (`Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::Join`) written as `Fn::Sub` text
+/// (`${AWS::Region}`, `${Table}`, `${Table.Arn}`), which `Env::parse` reads; what has no such
+/// form (`Fn::ImportValue`, `Fn::Select`…) becomes an unknown. `None` for anything else.
+pub fn intrinsic_text(node: &Node) -> Option<String> {
+    intrinsic_at(node, 0)
 }
 
-fn intrinsic_text(node: &Node, depth: usize) -> Option<String> {
+fn intrinsic_at(node: &Node, depth: usize) -> Option<String> {
     const UNKNOWN: &str = "${?}";
     let [m] = node.as_object()? else {
         return None;
@@ -665,7 +641,7 @@ fn intrinsic_text(node: &Node, depth: usize) -> Option<String> {
     let text = |n: &Node| {
         n.as_str()
             .map(str::to_string)
-            .or_else(|| intrinsic_text(n, depth + 1))
+            .or_else(|| intrinsic_at(n, depth + 1))
             .unwrap_or_else(|| UNKNOWN.into())
     };
     Some(match (m.key.as_str(), &m.value.value) {

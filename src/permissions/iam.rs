@@ -5,7 +5,9 @@
 //! whose values cannot be read allows whatever they could be, and a Deny counts only when it
 //! has no `Condition` and surely covers the action and resource.
 
-use super::expr::{action_matches, matches_within, Budget, Certainty, Env, Expr};
+use std::borrow::Cow;
+
+use super::expr::{action_matches, intrinsic_text, matches_within, Budget, Certainty, Env, Expr};
 use crate::document::{Node, Value};
 
 /// One statement, with its values resolved.
@@ -95,8 +97,8 @@ pub fn allows_within(
         })
 }
 
-/// The statements of a policy document (`{Statement: …}`) whose values the template stage has
-/// resolved; `Err` with the reason when it cannot be read (then it may allow anything).
+/// The statements of a policy document (`{Statement: …}`) as a template writes it;
+/// `Err` with the reason when it cannot be read (then it may allow anything).
 pub fn read_document(document: &Node, env: &Env) -> Result<Vec<Statement>, String> {
     let Some(statement) = document.get("Statement") else {
         return Err("a policy document has no Statement".into());
@@ -119,8 +121,8 @@ fn read_statement(node: &Node, env: &Env) -> Result<Statement, String> {
         _ => return Err("a policy statement's Effect is not Allow or Deny".into()),
     };
     let actions = match (node.get("Action"), node.get("NotAction")) {
-        (Some(a), None) => (true, strings(a).into_iter().map(action_text).collect()),
-        (None, Some(a)) => (false, strings(a).into_iter().map(action_text).collect()),
+        (Some(a), None) => (true, strings(a).iter().map(action_text).collect()),
+        (None, Some(a)) => (false, strings(a).iter().map(action_text).collect()),
         _ => return Err("a policy statement has neither Action nor NotAction".into()),
     };
     let resources = match (node.get("Resource"), node.get("NotResource")) {
@@ -137,21 +139,23 @@ fn read_statement(node: &Node, env: &Env) -> Result<Statement, String> {
 }
 
 /// An action pattern, unless a template value is in it.
-fn action_text(value: Option<&str>) -> Option<String> {
+fn action_text(value: &Option<Cow<str>>) -> Option<String> {
     value
+        .as_deref()
         .filter(|s| !s.contains("${") && !s.contains("#{"))
         .map(str::to_string)
 }
 
-/// A string or a list of strings; an `Fn::If` between scalars gives both; anything else one
-/// unreadable value.
-fn strings(node: &Node) -> Vec<Option<&str>> {
+/// A string or a list of strings, intrinsic functions written as `Fn::Sub` text
+/// (`expr::intrinsic_text`); an `Fn::If` gives both branches; anything else one unreadable
+/// value.
+fn strings(node: &Node) -> Vec<Option<Cow<'_, str>>> {
     match &node.value {
-        Value::String(s) => vec![Some(s)],
+        Value::String(s) => vec![Some(Cow::Borrowed(s))],
         Value::Array(items) => items.iter().flat_map(strings).collect(),
         Value::Object(_) => match crate::placeholder::alternatives(node) {
             Some(branches) => branches.into_iter().flat_map(strings).collect(),
-            None => vec![None],
+            None => vec![intrinsic_text(node).map(Cow::Owned)],
         },
         _ => vec![None],
     }
@@ -161,7 +165,7 @@ fn resources(node: &Node, env: &Env) -> Vec<Expr> {
     strings(node)
         .into_iter()
         .map(|s| match s {
-            Some(s) => env.parse(s),
+            Some(s) => env.parse(&s),
             None => Expr::unknown(""),
         })
         .collect()

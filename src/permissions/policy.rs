@@ -402,7 +402,7 @@ fn covering_template(
         let Some(document) = sam::expand(name, &args) else {
             continue;
         };
-        let Ok(statements) = iam::read_document(&super::expr::written(&document), env) else {
+        let Ok(statements) = iam::read_document(&document, env) else {
             continue;
         };
         if !needs

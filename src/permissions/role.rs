@@ -184,7 +184,7 @@ fn resolve(gathered: Gathered, env: &Env) -> Result<Vec<Statement>, Unknown> {
         return Ok(statements);
     }
     for document in &gathered.documents {
-        statements.extend(iam::read_document(&super::expr::written(document), env)?);
+        statements.extend(iam::read_document(document, env)?);
     }
     Ok(statements)
 }
@@ -391,18 +391,13 @@ fn managed_arn(root: &Node, role: &str, arn: &Node, out: &mut Gathered) -> Resul
     }
     let text = match arn.as_str() {
         Some(s) => s.to_string(),
-        None => {
-            let written = super::expr::written(arn);
-            written
-                .as_str()
-                .filter(|s| !s.replace("${AWS::Partition}", "aws").contains("${"))
-                .ok_or_else(|| {
-                    format!(
-                        "a managed policy of role '{role}' is given by a parameter or an import"
-                    )
-                })?
-                .to_string()
-        }
+        None => super::expr::intrinsic_text(arn)
+            .as_deref()
+            .filter(|s| !s.replace("${AWS::Partition}", "aws").contains("${"))
+            .ok_or_else(|| {
+                format!("a managed policy of role '{role}' is given by a parameter or an import")
+            })?
+            .to_string(),
     };
     out.statements.extend(managed_policy(&text)?);
     Ok(())
