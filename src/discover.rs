@@ -183,8 +183,11 @@ pub fn selection_for(path: &Path) -> Option<Selection> {
     let name = lowercase_name(path)?;
     if is_definition_name(path) {
         Some(Selection::Always)
-    } else if [".json", ".yaml", ".yml"].iter().any(|e| name.ends_with(e)) {
-        // Definitions by content, and CloudFormation/SAM/Serverless templates.
+    } else if [".json", ".yaml", ".yml", ".tf", ".tofu"]
+        .iter()
+        .any(|e| name.ends_with(e))
+    {
+        // Definitions by content, and CloudFormation/SAM/Serverless/Terraform templates.
         Some(Selection::IfDefinition)
     } else {
         None

@@ -65,12 +65,12 @@ pub struct MachineContext {
 
 /// Where a definition linted as a machine comes from, beyond its document.
 #[derive(Clone, Copy, Debug, Default)]
-struct Origin<'a> {
+pub(crate) struct Origin<'a> {
     /// The template's machine (logical id or Serverless key), to label findings with.
-    name: Option<&'a str>,
+    pub name: Option<&'a str>,
     /// Written inside a template, whose tool resolves intrinsic functions such as `Fn::If`.
-    template: bool,
-    deployment: Option<&'a Deployment>,
+    pub template: bool,
+    pub deployment: Option<&'a Deployment>,
 }
 
 /// Lints one input. Returns `None` when `selection` says the file is not ours.
@@ -129,6 +129,9 @@ pub fn lint_referenced(
 /// The local definition files a template's state machines name, with each machine's context.
 /// Empty when `text` is not a template; used to index a project's templates before linting.
 pub fn template_references(name: &str, text: &str) -> Vec<Reference> {
+    if template::terraform::is_terraform(name) {
+        return template::terraform::references(name, text);
+    }
     let Ok(document) = crate::document::parse(name, text) else {
         return Vec::new();
     };
@@ -148,7 +151,7 @@ pub fn template_references(name: &str, text: &str) -> Vec<Reference> {
         .collect()
 }
 
-fn reference(template: &str, text: &str, path: &str, embedded: &Embedded) -> Reference {
+pub(crate) fn reference(template: &str, text: &str, path: &str, embedded: &Embedded) -> Reference {
     let base = Path::new(template).parent().unwrap_or(Path::new(""));
     let mut deployment = embedded.deployment.clone();
     deployment.permissions = deployment.permissions.map(|p| p.located(template, text));
@@ -182,6 +185,9 @@ fn lint_input(
             return Some(invalid_utf8(name, err));
         }
     };
+    if template::terraform::is_terraform(name) && context.is_none() {
+        return template::terraform::lint(&SourceFile::new(name, text), selection, options);
+    }
     // A cheap look before parsing: most JSON and YAML files in a repository are not ours.
     if selection == Selection::IfDefinition
         && !(text.contains("StartAt")
@@ -191,6 +197,11 @@ fn lint_input(
         return None;
     }
     let source = SourceFile::new(name, text);
+    if let Some(report) =
+        context.and_then(|c| template::terraform::lint_definition_file(&source, c, options))
+    {
+        return Some(report);
+    }
     let document = match crate::document::parse(name, &source.text) {
         Ok(document) => document,
         Err(err) => {
@@ -265,7 +276,11 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn parse_error(source: &SourceFile, err: ParseError, machine: Option<&str>) -> Diagnostic {
+pub(crate) fn parse_error(
+    source: &SourceFile,
+    err: ParseError,
+    machine: Option<&str>,
+) -> Diagnostic {
     let finding = Finding {
         help: err.help,
         ..Finding::new(err.span, err.message)
@@ -276,7 +291,7 @@ fn parse_error(source: &SourceFile, err: ParseError, machine: Option<&str>) -> D
 }
 
 /// Lints one state machine declared in a template.
-fn lint_embedded(
+pub(crate) fn lint_embedded(
     source: &SourceFile,
     document: &Document,
     embedded: &Embedded,
@@ -339,7 +354,7 @@ fn lint_embedded(
                     node.span,
                     format!("the definition of state machine '{name}' is not linted: \"{path}\" {problem}", name = abbreviate(name), path = abbreviate(path)),
                 )
-                .help("DefinitionUri, DefinitionS3Location and ${file(…)} name a definition file relative to the template's directory");
+                .help("DefinitionUri, DefinitionS3Location, ${file(…)} and Terraform's file() and templatefile() name a definition file relative to the template's directory");
                 out.extend(stage_finding(
                     &UNREADABLE,
                     Severity::Warning,
@@ -376,7 +391,7 @@ fn lint_embedded(
 
 /// A finding from a stage outside the rule engine, with the configured severity (or none, when
 /// the rule is turned off).
-fn stage_finding(
+pub(crate) fn stage_finding(
     rule: &Rule,
     severity: Severity,
     finding: Finding,
@@ -451,7 +466,7 @@ pub fn lint_document(
 
 /// Runs every rule over the definition at `root`, a node of `document` (or a copy of one with
 /// template values resolved, keeping its spans).
-fn lint_machine(
+pub(crate) fn lint_machine(
     source: &SourceFile,
     document: &Document,
     root: &Node,

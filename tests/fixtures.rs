@@ -1,4 +1,4 @@
-//! Fixture-driven rule tests. `fixtures/<rule-id>/bad-*.json` (or `.yaml`, for templates) must
+//! Fixture-driven rule tests. `fixtures/<rule-id>/bad-*.json` (or `.yaml`, `.tf`, for templates) must
 //! make the rule fire and `good-*` must not; the rule's findings on each bad file must equal `<stem>.expected`
 //! (message, severity, JSON pointer, line and column). `fixtures/sample/` is checked against
 //! all rules. `UPDATE_EXPECT=1 cargo test --test fixtures` rewrites the .expected files
@@ -48,7 +48,7 @@ fn every_fixture_matches_its_expectation() {
                 if !files.iter().any(|p| {
                     p.file_stem().is_some_and(|s| s == stem)
                         && p.extension()
-                            .is_some_and(|e| e == "json" || e == "yaml" || e == "yml")
+                            .is_some_and(|e| ["json", "yaml", "yml", "tf"].iter().any(|x| e == *x))
                 }) {
                     failures.push(format!("{}: no fixture for it", path.display()));
                 }

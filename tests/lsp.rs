@@ -668,6 +668,38 @@ fn a_referenced_definition_is_linted_in_its_templates_context() {
     assert_eq!(client.shutdown(), 0);
 }
 
+#[test]
+fn terraform_files_are_linted_as_templates() {
+    let dir = project();
+    std::fs::create_dir_all(dir.join("sm")).unwrap();
+    let definition = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Parameters": {"QueueUrl": "${queue}", "MessageBody": {"token.$": "$$.Task.Token"}}, "TimeoutSeconds": 60, "End": true}}}"#;
+    let path = dir.join("sm/flow.asl.json");
+    std::fs::write(&path, definition).unwrap();
+    let main = "resource \"aws_sfn_state_machine\" \"flow\" {\n  type       = \"EXPRESS\"\n  definition = templatefile(\"sm/flow.asl.json\", { queue = aws_sqs_queue.q.url })\n}\n\nresource \"aws_sfn_state_machine\" \"inline\" {\n  definition = jsonencode({ StartAt = \"A\", States = { A = { Type = \"Pass\", Next = \"B\" } } })\n}\n";
+    std::fs::write(dir.join("main.tf"), main).unwrap();
+    let (mut client, _) = Client::initialized(&dir, json!({}));
+    // The .tf file itself: findings in its jsonencode object, as you type.
+    let tf = uri(&dir.join("main.tf"));
+    client.open(&tf, "terraform", main);
+    let diagnostics = client.diagnostics(&tf, 1);
+    assert_eq!(codes(&diagnostics), ["unknown-target"]);
+    assert_eq!(start(&diagnostics[0]["range"]).0, 6);
+    // The definition it reads, in its context: EXPRESS, and the template's variable.
+    let file = uri(&path);
+    client.open(&file, "json", definition);
+    assert_eq!(
+        codes(&client.diagnostics(&file, 1)),
+        ["express-unsupported-integration"]
+    );
+    // Saved as STANDARD: the definition is linted again.
+    let standard = main.replace("EXPRESS", "STANDARD");
+    client.replace(&tf, 2, &standard);
+    std::fs::write(dir.join("main.tf"), &standard).unwrap();
+    client.notify("textDocument/didSave", json!({"textDocument": {"uri": tf}}));
+    assert_eq!(client.diagnostics(&file, 1), Vec::<Value>::new());
+    assert_eq!(client.shutdown(), 0);
+}
+
 /// Positions past the end, reversed ranges, edits to documents never opened, documents nested
 /// far too deep: answered or ignored, never a crash.
 #[test]

@@ -93,6 +93,17 @@ fn the_hook_fails_on_the_broken_definition_only() {
         "package.json",
         r#"{"name": "app", "version": "1.0.0"}"#,
     );
+    // Terraform: pre-commit types `.tf` as `terraform`; a file without a machine is quiet.
+    common::write(
+        &dir,
+        "infra/main.tf",
+        "resource \"aws_sfn_state_machine\" \"flow\" {\n  definition = jsonencode({ StartAt = \"A\", States = { A = { Type = \"Pass\", Next = \"Gone\" } } })\n}\n",
+    );
+    common::write(
+        &dir,
+        "infra/network.tf",
+        "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+    );
     common::write(
         &dir,
         "tsconfig.json",
@@ -120,8 +131,16 @@ fn the_hook_fails_on_the_broken_definition_only() {
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(out.contains("asl-lint") && out.contains("Failed"), "{out}");
     assert!(out.contains("flows/broken.asl.json"), "{out}");
+    assert!(out.contains("infra/main.tf"), "{out}");
+    assert!(out.contains("aws_sfn_state_machine.flow"), "{out}");
     assert!(out.contains("unknown-target"), "{out}");
-    for quiet in ["clean.asl.json", "package.json", "tsconfig.json", "ci.yml"] {
+    for quiet in [
+        "clean.asl.json",
+        "package.json",
+        "tsconfig.json",
+        "ci.yml",
+        "network.tf",
+    ] {
         assert!(!out.contains(quiet), "{quiet} was mentioned: {out}");
     }
 }

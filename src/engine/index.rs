@@ -17,6 +17,10 @@ const MARKERS: &[&str] = &[
     "AWS::StepFunctions::StateMachine",
     "AWS::Serverless::StateMachine",
     "stepFunctions",
+    // Terraform and OpenTofu (`template::terraform::MARKERS`).
+    "aws_sfn_state_machine",
+    "step-functions/aws",
+    "terraform-aws-step-functions",
 ];
 
 /// The largest file read while indexing. CloudFormation takes templates of at most 1 MB (from
@@ -36,6 +40,11 @@ pub fn mentions_template(bytes: &[u8]) -> bool {
 #[derive(Debug, Default)]
 pub struct TemplateIndex {
     by_definition: FastMap<PathBuf, Vec<MachineContext>>,
+    /// Terraform files read while indexing that hold no state machine: not read again to be
+    /// linted (most `.tf` files of a repository are other infrastructure).
+    /// By their path's bytes: hashing a `Path` walks its components, which costs more here
+    /// than the rest of skipping the file.
+    quiet: crate::hash::FastMap<Box<[u8]>, ()>,
 }
 
 /// Decides, reading a file once, whether it is a template that deploys a wanted definition.
@@ -44,6 +53,7 @@ pub struct Scanner<'w> {
     names: Vec<(memmem::Finder<'static>, &'w Path)>,
     filtered: bool,
     limit: u64,
+    quiet: std::sync::Mutex<Vec<PathBuf>>,
 }
 
 impl<'w> Scanner<'w> {
@@ -68,17 +78,31 @@ impl<'w> Scanner<'w> {
                 .collect(),
             filtered: wanted.is_some(),
             limit: limit.min(MAX_TEMPLATE_SIZE),
+            quiet: std::sync::Mutex::default(),
         }
+    }
+
+    /// The Terraform files scanned so far that hold no state machine.
+    pub fn take_quiet(&self) -> Vec<PathBuf> {
+        std::mem::take(&mut *self.quiet.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// The definition files the template at `path` deploys, or `None` for anything else.
     pub fn scan(&self, path: &Path) -> Option<Vec<Reference>> {
         let bytes = read_file(path, self.limit).ok()?;
         if !self.markers.iter().any(|m| m.find(&bytes).is_some()) {
+            if crate::template::terraform::is_quiet(&path.to_string_lossy(), &bytes) {
+                let mut quiet = self.quiet.lock().unwrap_or_else(|p| p.into_inner());
+                quiet.push(path.to_path_buf());
+            }
             return None;
         }
         if self.filtered && !mentions_any(&bytes, path, &self.names) {
-            return None;
+            // Terraform builds paths (`"${path.module}/sm/a.asl.json"`): the file name will do.
+            let terraform = crate::template::terraform::is_terraform(&path.to_string_lossy());
+            if !terraform || !self.names.iter().any(|(f, _)| f.find(&bytes).is_some()) {
+                return None;
+            }
         }
         let text = String::from_utf8(bytes).ok()?;
         Some(lint::template_references(&path.to_string_lossy(), &text))
@@ -102,7 +126,22 @@ impl TemplateIndex {
                 .or_default()
                 .push(reference.context);
         }
-        TemplateIndex { by_definition }
+        TemplateIndex {
+            by_definition,
+            quiet: Default::default(),
+        }
+    }
+
+    pub fn add_quiet(&mut self, paths: Vec<PathBuf>) {
+        for path in paths {
+            let bytes = path.into_os_string().into_encoded_bytes();
+            self.quiet.insert(bytes.into_boxed_slice(), ());
+        }
+    }
+
+    /// Whether the file at `path` (absolute, normalized) was found to hold nothing to lint.
+    pub fn is_quiet(&self, path: &Path) -> bool {
+        !self.quiet.is_empty() && self.quiet.contains_key(path.as_os_str().as_encoded_bytes())
     }
 
     /// The contexts templates give the definition at `path` (absolute, normalized).
@@ -118,6 +157,7 @@ impl TemplateIndex {
         for (path, contexts) in other.by_definition {
             self.by_definition.entry(path).or_default().extend(contexts);
         }
+        self.quiet.extend(other.quiet);
     }
 }
 

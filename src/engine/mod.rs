@@ -167,6 +167,17 @@ impl Engine {
             .map(|p| self.absolute(p))
             .collect();
         let index = self.index_for(&jobs, &walked);
+        // Read once already, while indexing, and found to hold nothing to lint.
+        let mut jobs = jobs;
+        jobs.retain(|j| {
+            !(matches!(
+                j.input,
+                Input::File {
+                    selection: Selection::IfDefinition,
+                    ..
+                }
+            ) && j.key.as_deref().is_some_and(|k| index.is_quiet(k)))
+        });
         let in_run: HashSet<&Path> = jobs.iter().filter_map(|j| j.key.as_deref()).collect();
 
         let mut extras_done: HashSet<PathBuf> = HashSet::new();
@@ -262,6 +273,7 @@ impl Engine {
             index.merge(TemplateIndex::from_references(
                 found.into_iter().flat_map(|(_, refs)| refs),
             ));
+            index.add_quiet(scanner.take_quiet());
         }
         index
     }

@@ -276,7 +276,7 @@ impl Server {
         if !self.watch {
             return;
         }
-        let watchers = ["**/.asl-lint.toml", "**/*.{json,yaml,yml}"]
+        let watchers = ["**/.asl-lint.toml", "**/*.{json,yaml,yml,tf,tofu}"]
             .into_iter()
             .map(|glob| FileSystemWatcher {
                 glob_pattern: GlobPattern::String(glob.to_string()),

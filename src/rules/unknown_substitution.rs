@@ -61,6 +61,12 @@ fn finding(cx: &Context, u: &UnknownSubstitution) -> Finding {
         DefinedBy::Serverless => format!(
             "{place} uses ${{{name}}}, which names nothing in the Serverless configuration, so the deployment fails"
         ),
+        DefinedBy::TemplateFile => format!(
+            "{place} uses ${{{name}}}, which the templatefile() variables do not define, so Terraform fails to render the definition"
+        ),
+        DefinedBy::TerraformFile => format!(
+            "{place} uses ${{{name}}}, but file() reads the definition as it is: the deployed state machine gets the text \"${{{name}}}\""
+        ),
     };
     let help = match (&u.suggestion, u.defined_by) {
         (Some(close), _) => format!("did you mean ${{{close}}}?"),
@@ -73,6 +79,12 @@ fn finding(cx: &Context, u: &UnknownSubstitution) -> Finding {
         (None, DefinedBy::Serverless) => {
             "add the value under that path (for example under custom:), or give a fallback: ${self:custom.name, 'default'}".to_string()
         }
+        (None, DefinedBy::TemplateFile) => format!(
+            "add {name} = … to the templatefile() variables (or the template_file data source's vars), or write $${{{name}}} for a literal ${{{name}}}", name = abbreviate(name)
+        ),
+        (None, DefinedBy::TerraformFile) => format!(
+            "read the file with templatefile(path, {{ {name} = … }}) to substitute it, or write the value itself", name = abbreviate(name)
+        ),
     };
     let mut f = Finding::new(u.span, message).help(help);
     if let Some(state) = state {

@@ -121,6 +121,13 @@ fn how_to_pin(cx: &Context, value: &str, via_qualifier: bool) -> String {
                 abbreviate(&f.id), abbreviate(&f.id)
             ),
         },
+        Some((Tool::Terraform, f)) => format!(
+            "reference a published version: set publish = true on {id} and use its qualified_arn, or point an aws_lambda_alias at it and use the alias's arn",
+            id = abbreviate(&f.id)
+        ),
+        None if cx.deployment.is_some_and(|d| d.tool == Tool::Terraform) && !placeholder::has(value) => {
+            "reference a published version: an aws_lambda_function's qualified_arn with publish = true, or an aws_lambda_alias's arn".to_string()
+        }
         Some((Tool::Serverless, _)) => format!(
             "reference a published version or an alias of {shown}: end its ARN with :<version> or :<alias> (the Serverless Framework publishes a version of each function unless versionFunctions is false)"
         ),

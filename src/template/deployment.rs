@@ -18,6 +18,8 @@ pub enum Tool {
     /// A template with the `AWS::Serverless` transform.
     Sam,
     Serverless,
+    /// Terraform or OpenTofu: `aws_sfn_state_machine` and the step-functions module.
+    Terraform,
 }
 
 /// A Lambda function the template declares.
@@ -40,6 +42,10 @@ pub enum DefinedBy {
     FnSub,
     /// Serverless Framework variables: `${self:…}` names a path in the configuration.
     Serverless,
+    /// The variables of a Terraform `templatefile()` (or `template_file` data source).
+    TemplateFile,
+    /// Nothing: Terraform's `file()` passes the text on as it is.
+    TerraformFile,
 }
 
 /// A `${Name}` written in a definition that nothing defines: it reaches the deployed machine
@@ -63,6 +69,8 @@ pub struct Deployment {
     /// The names `DefinitionSubstitutions` defines, sorted.
     pub substitution_names: Vec<String>,
     pub unknown_substitutions: Vec<UnknownSubstitution>,
+    /// For a file Terraform reads as a definition: how it reads it.
+    pub terraform: Option<crate::template::terraform::FileUse>,
     /// The execution role and what the template turns on, for `missing-permission`.
     pub permissions: Option<std::sync::Arc<crate::permissions::MachinePermissions>>,
 }

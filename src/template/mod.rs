@@ -15,6 +15,7 @@ use crate::suggest::did_you_mean;
 
 mod deployment;
 mod rebuilt;
+pub mod terraform;
 
 pub use deployment::{
     dollar_placeholders, unknown_in, DeclaredFunction, DefinedBy, Deployment, Scope, Tool,
@@ -54,6 +55,8 @@ impl Embedded<'_> {
         }
         Some(match self.deployment.tool {
             Tool::Serverless => Scope::Serverless { root },
+            // Terraform evaluates a jsonencode object's interpolations itself.
+            Tool::Terraform => return None,
             _ => Scope::Substitutions(&self.deployment.substitution_names),
         })
     }
@@ -261,6 +264,7 @@ fn cloudformation_machine<'d>(
             functions: resolver.declared_functions(),
             substitution_names,
             unknown_substitutions,
+            terraform: None,
             permissions: None,
         },
     }

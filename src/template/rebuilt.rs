@@ -26,6 +26,9 @@ enum Origin<'d> {
     },
     /// The value of a whole template node, such as `{"Fn::GetAtt": [...]}` in a `Fn::Join`.
     Computed { span: Span },
+    /// Copied byte for byte from the source text at byte `at` (a Terraform heredoc or template
+    /// file); in a `template`, a replacement's `${` and `%{` are written `$${` and `%%{`.
+    Verbatim { at: usize, template: bool },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -103,6 +106,13 @@ impl<'d> Rebuilt<'d> {
         self.push(value, Origin::Computed { span });
     }
 
+    /// Appends `value`, written byte for byte at offset `at` of the source text.
+    pub fn verbatim(&mut self, value: &str, at: usize, template: bool) {
+        if !value.is_empty() {
+            self.push(value, Origin::Verbatim { at, template });
+        }
+    }
+
     fn push(&mut self, value: &str, origin: Origin<'d>) {
         let start = self.text.len();
         self.text.push_str(value);
@@ -157,6 +167,10 @@ impl Locator<'_, '_, '_> {
             }
             Origin::Substituted { node, from, to } => Some(self.map(node)?.span(from..to)),
             Origin::Computed { span } => Some(span),
+            Origin::Verbatim { at, .. } => Some(Span::new(
+                at + (range.start - piece.start),
+                at + (range.end - piece.start),
+            )),
         }
     }
 
@@ -190,6 +204,17 @@ impl Locator<'_, '_, '_> {
         let piece = *self.rebuilt.piece_at(edit.span.start)?;
         if edit.span.end > piece.end && !(edit.span.is_empty() && edit.span.start == piece.end) {
             return None;
+        }
+        if let Origin::Verbatim { at, template } = piece.origin {
+            let start = at + (edit.span.start - piece.start);
+            let mut replacement = edit.replacement.clone();
+            if template {
+                replacement = replacement.replace("${", "$${").replace("%{", "%%{");
+            }
+            return Some(Edit {
+                span: Span::new(start, start + edit.span.len()),
+                replacement,
+            });
         }
         let Origin::Copied { node, at } = piece.origin else {
             return None;

@@ -65,6 +65,23 @@ pub fn machines(
     let report = engine
         .lint_document(path, text.clone().into_bytes())
         .ok_or_else(|| format!("{name} holds no state machine"))?;
+    if let Some(found) = template::terraform::drawable(name, &text) {
+        let mut out = Vec::new();
+        for (machine, root) in found {
+            match root {
+                Ok(root) => out.push(Drawable {
+                    diagnostics: (report.diagnostics.iter())
+                        .filter(|d| d.machine.as_deref() == Some(machine.as_str()))
+                        .cloned()
+                        .collect(),
+                    machine: Some(machine),
+                    root,
+                }),
+                Err(why) => skipped.push(format!("{name}: '{machine}' cannot be drawn: {why}")),
+            }
+        }
+        return Ok(out);
+    }
     let document = parse(name, &text)?;
     let root = &document.root;
     if Machine::looks_like_definition(root) {
