@@ -147,6 +147,10 @@ struct LintArgs {
     /// Inputs larger than this many bytes are reported, not read
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
+    /// Read every file when looking for the templates of a named definition, instead of
+    /// trusting what the scan cache (in ~/.cache/asl-lint, or ASL_LINT_CACHE_DIR) recorded
+    #[arg(long)]
+    no_cache: bool,
     /// Apply safe fixes in place, then report what remains. Writes only the named files and
     /// the files under named directories, each completely or not at all; never standard input
     /// or YAML under an anchor or alias (see rules/FIXES.md)
@@ -371,7 +375,9 @@ fn run_lint(args: &LintArgs, stdout: &mut dyn Write) -> i32 {
         .map_err(|e| ConfigErrors(vec![e]))
         .and_then(|cl| Engine::new(cl, args.config.as_deref()))
     {
-        Ok(engine) => engine.with_max_file_size(args.max_file_size),
+        Ok(engine) => engine
+            .with_max_file_size(args.max_file_size)
+            .with_cache(!args.no_cache),
         Err(ConfigErrors(errors)) => {
             for err in errors {
                 eprintln!("error: {err}");

@@ -6,6 +6,7 @@
 //! Shapes only ever say what is certain. Rules fire when *every* shape arriving at a state is
 //! wrong, so a state reached both by a normal transition and by a Catch is never guessed about.
 
+use crate::asl::integrations;
 use crate::asl::intrinsic::{self, ArgValue};
 use crate::asl::resource::Resource;
 use crate::document::{descendants, Node, Value};
@@ -28,6 +29,12 @@ pub enum Shape {
     ErrorOutput {
         state: StateId,
         catcher: usize,
+    },
+    /// The output of Task `task` whose integration's result shape is known (see
+    /// `integrations::Call::result`): its result, placed by its ResultPath and selected by
+    /// its OutputPath, both simple paths (`typed_output` says when).
+    TaskOutput {
+        task: StateId,
     },
     Unknown,
 }
@@ -63,6 +70,8 @@ pub struct Read {
 #[derive(Debug)]
 pub struct DataFlow {
     incoming: Vec<Vec<Incoming>>,
+    /// Each Task's parsed Resource and the integration it calls, read once for every rule.
+    tasks: Vec<Option<(Resource, Option<integrations::Call>)>>,
 }
 
 impl DataFlow {
@@ -81,6 +90,21 @@ impl DataFlow {
                 work.push(start);
             }
         }
+        let tasks: Vec<Option<(Resource, Option<integrations::Call>)>> = machine
+            .states
+            .iter()
+            .map(|state| {
+                let resource = Resource::parse(state.task_resource()?.1);
+                let call = integrations::call(&resource);
+                Some((resource, call))
+            })
+            .collect();
+        // Whether each state's output is its typed result: asked once per state, not per visit.
+        let typed: Vec<bool> = machine
+            .states
+            .iter()
+            .map(|state| typed_output(state, call_result(&tasks[state.id])))
+            .collect();
         let mut collapsed = vec![false; n];
         let mut outputs: Vec<Shape> = Vec::new();
         while let Some(id) = work.pop() {
@@ -95,7 +119,7 @@ impl DataFlow {
                 for &input in &inputs {
                     outputs.push(match &edge.kind {
                         EdgeKind::Catch { catcher, .. } => catch_output(state, *catcher, input),
-                        _ => state_output(state, input),
+                        _ => state_output(state, input, typed[id]),
                     });
                 }
                 let facts = &mut incoming[target];
@@ -123,7 +147,23 @@ impl DataFlow {
                 }
             }
         }
-        DataFlow { incoming }
+        DataFlow { incoming, tasks }
+    }
+
+    /// A Task's `Resource`, parsed; `None` for other states and a Resource that is not a string.
+    pub fn resource(&self, id: StateId) -> Option<&Resource> {
+        self.tasks.get(id)?.as_ref().map(|(r, _)| r)
+    }
+
+    /// The integration a Task calls, when the data knows it.
+    pub fn call(&self, id: StateId) -> Option<integrations::Call> {
+        self.tasks.get(id)?.as_ref()?.1
+    }
+
+    /// The shape of the result a Task's integration returns, when the data describes it (see
+    /// `call_result`).
+    pub fn result(&self, id: StateId) -> Option<integrations::Shape<'static>> {
+        call_result(self.tasks.get(id)?)
     }
 
     /// Every shape arriving at the state, with the state it comes from. Empty when unreachable.
@@ -149,7 +189,7 @@ fn dedup(shapes: impl Iterator<Item = Shape>) -> Vec<Shape> {
 }
 
 /// What a state passes on its normal transitions, given the shape of its raw input.
-fn state_output(state: &State, input: Shape) -> Shape {
+fn state_output(state: &State, input: Shape, typed: bool) -> Shape {
     let Some(ty) = state.ty else {
         return Shape::Unknown;
     };
@@ -158,6 +198,7 @@ fn state_output(state: &State, input: Shape) -> Shape {
             Some(output) => literal_shape(output),
             None => match ty {
                 StateType::Parallel | StateType::Map => Shape::Array { producer: state.id },
+                StateType::Task if typed => Shape::TaskOutput { task: state.id },
                 StateType::Task => task_result(state),
                 _ => input,
             },
@@ -176,6 +217,7 @@ fn state_output(state: &State, input: Shape) -> Shape {
             };
             place_result(state.get("ResultPath"), effective, result)
         }
+        StateType::Task if typed => return Shape::TaskOutput { task: state.id },
         StateType::Task | StateType::Parallel | StateType::Map => {
             let raw = match ty {
                 StateType::Task => task_result(state),
@@ -228,7 +270,7 @@ fn place_result(path: Option<&Node>, input: Shape, result: Shape) -> Shape {
         Some(p) if p.as_str() == Some("$") => result,
         Some(_) => match input {
             // Merging a field into an object keeps an object (the error object grows a field).
-            Shape::Object | Shape::ErrorOutput { .. } => Shape::Object,
+            Shape::Object | Shape::ErrorOutput { .. } | Shape::TaskOutput { .. } => Shape::Object,
             _ => Shape::Unknown,
         },
     }
@@ -249,6 +291,102 @@ fn task_result(state: &State) -> Shape {
         }) if service == "lambda" && action == "invoke" => Shape::Object,
         _ => Shape::Unknown,
     }
+}
+
+/// Whether a Task's output is its integration's typed result (`result`), placed and selected
+/// by simple paths: no ResultSelector (JSONPath), and ResultPath and OutputPath absent, `$`, or
+/// plain walks to one field (`$.a.b`, `$['a'][0]`). JSONata Tasks without `Output` pass the
+/// result.
+fn typed_output(state: &State, result: Option<integrations::Shape<'static>>) -> bool {
+    if !state.is(StateType::Task) || result.is_none() {
+        return false;
+    }
+    if state.query_language == QueryLanguage::Jsonata {
+        return state.get("Output").is_none();
+    }
+    if state.get("ResultSelector").is_some() {
+        return false;
+    }
+    ["ResultPath", "OutputPath"].iter().all(|key| {
+        state
+            .get(key)
+            .is_none_or(|node| node.as_str().and_then(simple_path).is_some())
+    })
+}
+
+/// The shape of the result a Task's call returns: only for request/response, since a callback
+/// returns what SendTaskSuccess sends and `.sync` what the finished job reports.
+fn call_result(
+    task: &Option<(Resource, Option<integrations::Call>)>,
+) -> Option<integrations::Shape<'static>> {
+    let (resource, call) = task.as_ref()?;
+    if resource.pattern() != Some(crate::asl::resource::Pattern::RequestResponse) {
+        return None;
+    }
+    call.as_ref()?.result()
+}
+
+/// One step of a simple path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step<'a> {
+    Field(&'a str),
+    Index,
+}
+
+/// The steps of a path that walks plainly to one node of the data (`$`, `$.a.b`, `$['a'][0]`);
+/// `None` for anything else (context paths, variables, filters, wildcards, functions).
+pub fn simple_path(path: &str) -> Option<Vec<Step<'_>>> {
+    path_steps(path).filter(|(_, whole)| *whole).map(|(s, _)| s)
+}
+
+/// The plain steps a data path starts with, and whether they are the whole path.
+pub fn path_steps(path: &str) -> Option<(Vec<Step<'_>>, bool)> {
+    let rest = path.trim_end().strip_prefix('$')?;
+    if rest.starts_with('$') || rest.chars().next().is_some_and(|c| c != '.' && c != '[') {
+        return None;
+    }
+    let mut steps = Vec::new();
+    let mut rest = rest;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('.') {
+            if after.starts_with(['.', '[', '*']) || after.is_empty() {
+                return Some((steps, false));
+            }
+            let end = after.find(['.', '[', '(']).unwrap_or(after.len());
+            if after[end..].starts_with('(') {
+                return Some((steps, false));
+            }
+            steps.push(Step::Field(&after[..end]));
+            rest = &after[end..];
+        } else if let Some(after) = rest.strip_prefix('[') {
+            let inside = after.trim_start();
+            let quoted = inside.chars().next().filter(|c| *c == '\'' || *c == '"');
+            if let Some(q) = quoted {
+                let body = &inside[1..];
+                let Some(end) = body.find(q) else {
+                    return Some((steps, false));
+                };
+                let Some(tail) = body[end + 1..].trim_start().strip_prefix(']') else {
+                    return Some((steps, false));
+                };
+                steps.push(Step::Field(&body[..end]));
+                rest = tail;
+            } else {
+                let Some(end) = inside.find(']') else {
+                    return Some((steps, false));
+                };
+                let index = inside[..end].trim();
+                if index.is_empty() || !index.bytes().all(|b| b.is_ascii_digit()) {
+                    return Some((steps, false));
+                }
+                steps.push(Step::Index);
+                rest = &inside[end + 1..];
+            }
+        } else {
+            return Some((steps, false));
+        }
+    }
+    Some((steps, true))
 }
 
 /// A literal Result/Output: an object stays an object; anything else is not modelled.
@@ -574,7 +712,7 @@ mod tests {
                     state: 0,
                     catcher: 0
                 },
-                Shape::Object
+                Shape::TaskOutput { task: 0 }
             ]
         );
     }
@@ -598,7 +736,7 @@ mod tests {
         assert_eq!(shapes_at(text, "C"), [Shape::Array { producer: 2 }]);
         let mut b = shapes_at(text, "B");
         b.sort_by_key(|s| format!("{s:?}"));
-        assert_eq!(b, [Shape::Object, Shape::Unknown]);
+        assert_eq!(b, [Shape::TaskOutput { task: 0 }, Shape::Unknown]);
     }
 
     #[test]
@@ -616,7 +754,50 @@ mod tests {
         assert_eq!(shapes_at(&text, "H"), [Shape::Unknown]);
         let mut t0 = shapes_at(&text, "T0");
         t0.sort_by_key(|s| format!("{s:?}"));
-        assert_eq!(t0, [Shape::Object, Shape::Unknown]);
+        assert_eq!(t0, [Shape::TaskOutput { task: 39 }, Shape::Unknown]);
+    }
+
+    #[test]
+    fn typed_results_flow_through_simple_paths_only() {
+        let at_next = |fields: &str| {
+            let text = format!(
+                r#"{{"StartAt": "A", "States": {{
+                    "A": {{"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:getObject"{fields}, "Next": "B"}},
+                    "B": {{"Type": "Succeed"}}}}}}"#
+            );
+            shapes_at(&text, "B")
+        };
+        let typed = [Shape::TaskOutput { task: 0 }];
+        assert_eq!(at_next(""), typed);
+        assert_eq!(
+            at_next(r#", "ResultPath": "$.object", "OutputPath": "$.object.Body""#),
+            typed
+        );
+        assert_eq!(at_next(r#", "ResultPath": "$['o'][0]""#), typed);
+        assert_eq!(
+            at_next(r#", "ResultSelector": {"b.$": "$.Body"}"#),
+            [Shape::Object]
+        );
+        assert_eq!(at_next(r#", "OutputPath": "$..Body""#), [Shape::Unknown]);
+        assert_eq!(at_next(r#", "ResultPath": null"#), [Shape::Unknown]);
+    }
+
+    #[test]
+    fn path_steps_stop_at_anything_but_a_plain_walk() {
+        let field = Step::Field;
+        assert_eq!(simple_path("$"), Some(vec![]));
+        assert_eq!(
+            simple_path("$.a['b c'][0].d"),
+            Some(vec![field("a"), field("b c"), Step::Index, field("d")])
+        );
+        assert_eq!(simple_path("$.a[*].b"), None);
+        assert_eq!(path_steps("$.a[*].b"), Some((vec![field("a")], false)));
+        assert_eq!(
+            path_steps("$.items.length()"),
+            Some((vec![field("items")], false))
+        );
+        assert_eq!(path_steps("$$.Execution.Id"), None);
+        assert_eq!(path_steps("$var.x"), None);
     }
 
     fn reads_of(state_json: &str) -> Vec<(Access, String)> {

@@ -151,7 +151,7 @@ pub fn lintable(entry: &ignore::DirEntry) -> Option<Selection> {
     if !entry.file_type().is_some_and(|t| t.is_file()) {
         return None;
     }
-    selection_for(entry.path())
+    selection_for_name(entry.file_name())
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {
@@ -164,28 +164,37 @@ fn error_path(err: &ignore::Error) -> Option<PathBuf> {
     }
 }
 
-fn lowercase_name(path: &Path) -> Option<String> {
-    // Names that are not UTF-8 are matched on their lossy form: the extension is ASCII.
-    Some(path.file_name()?.to_string_lossy().to_ascii_lowercase())
+/// Whether `name` ends with `suffix`, ignoring ASCII case (extensions are ASCII; a name that
+/// is not UTF-8 is compared on its bytes).
+fn ends_with_ignore_case(name: &[u8], suffix: &str) -> bool {
+    name.len() >= suffix.len()
+        && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 /// Files named `*.asl.json`, `*.asl.yaml` or `*.asl.yml` are definitions by name.
 pub fn is_definition_name(path: &Path) -> bool {
-    lowercase_name(path).is_some_and(|name| {
-        [".asl.json", ".asl.yaml", ".asl.yml"]
-            .iter()
-            .any(|e| name.ends_with(e))
-    })
+    path.file_name().is_some_and(|n| is_definition_file_name(n))
+}
+
+fn is_definition_file_name(name: &std::ffi::OsStr) -> bool {
+    let name = name.as_encoded_bytes();
+    [".asl.json", ".asl.yaml", ".asl.yml"]
+        .iter()
+        .any(|e| ends_with_ignore_case(name, e))
 }
 
 /// How a file found by walking is treated, or `None` when it is never a definition.
 pub fn selection_for(path: &Path) -> Option<Selection> {
-    let name = lowercase_name(path)?;
-    if is_definition_name(path) {
+    selection_for_name(path.file_name()?)
+}
+
+/// `selection_for` by the file's name alone (a walk has it without parsing the path).
+fn selection_for_name(name: &std::ffi::OsStr) -> Option<Selection> {
+    if is_definition_file_name(name) {
         Some(Selection::Always)
     } else if [".json", ".yaml", ".yml", ".tf", ".tofu"]
         .iter()
-        .any(|e| name.ends_with(e))
+        .any(|e| ends_with_ignore_case(name.as_encoded_bytes(), e))
     {
         // Definitions by content, and CloudFormation/SAM/Serverless/Terraform templates.
         Some(Selection::IfDefinition)

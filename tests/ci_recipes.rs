@@ -1,7 +1,10 @@
-//! The README's CI jobs: each `asl-lint` command they run is run here, on a project with
-//! findings, and its output is checked the way GitHub and GitLab read it.
+//! The README's CI jobs: each lint they run (the GitHub job's action, the GitLab job's
+//! `asl-lint` lines) is run here with the asl-lint just built, on a project with findings, and
+//! its output is checked the way GitHub and GitLab read it. tests/dist.rs runs the same jobs
+//! installing the built wheel, as the runners would.
 
 mod common;
+mod packaging;
 
 use std::path::Path;
 use std::process::Command;
@@ -42,24 +45,56 @@ fn run(dir: &Path, args: &[String]) -> std::process::Output {
         .unwrap()
 }
 
+/// The GitHub job runs the action (`uses: asl-lint/asl-lint@…`): its lint step is run here as
+/// the runner runs it, with the `with:` inputs of the README and the asl-lint just built on
+/// PATH. tests/dist.rs runs the whole action, installing the built wheel.
 #[test]
-fn github_actions_job_writes_valid_sarif() {
+fn github_actions_job_annotates_and_writes_valid_sarif() {
     let block = readme_block("github-actions");
     assert!(block.contains("github/codeql-action/upload-sarif"));
-    let commands = commands(&block);
-    assert_eq!(commands.len(), 1, "{block}");
+    assert!(
+        commands(&block).is_empty(),
+        "the job runs the action, not asl-lint: {block}"
+    );
+    let inputs = packaging::action::readme_inputs(&block);
+    let with: Vec<(&str, &str)> = inputs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let dir = project("github");
-    let o = run(&dir, &commands[0]);
+    let temp = common::scratch("ci-recipes/github-runner");
+    let binary_dir = Path::new(env!("CARGO_BIN_EXE_asl-lint")).parent().unwrap();
+    let outcome = packaging::action::run(packaging::action::Run {
+        workspace: &dir,
+        with: &with,
+        path: vec![binary_dir.to_path_buf(), "/usr/bin".into(), "/bin".into()],
+        env: vec![],
+        skip: &["install"],
+        temp: &temp,
+    });
     // Findings fail the step; the upload step runs anyway (`if: always()`).
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(outcome.code, Some(1), "{}", outcome.stderr);
+    assert!(
+        outcome
+            .stdout
+            .lines()
+            .next()
+            .is_some_and(|l| l.starts_with("::error file=flows/order.asl.json,line=")),
+        "{}",
+        outcome.stdout
+    );
     let file = block
         .lines()
         .find_map(|l| l.trim().strip_prefix("sarif_file: "))
         .unwrap();
+    assert!(
+        with.contains(&("sarif-file", file)),
+        "the action writes the file the upload step reads: {with:?}"
+    );
     let sarif: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 5);
+    assert_eq!(results.len(), 6);
     assert_eq!(
         results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "flows/order.asl.json"
@@ -119,7 +154,7 @@ fn gitlab_job_writes_a_code_quality_report() {
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap();
     let issues = report.as_array().unwrap();
-    assert_eq!(issues.len(), 5);
+    assert_eq!(issues.len(), 6);
     for issue in issues {
         for key in ["description", "check_name", "fingerprint", "severity"] {
             assert!(issue[key].is_string(), "{key}: {issue}");

@@ -56,7 +56,7 @@ fn human_output_shows_snippet_help_and_summary_without_colour() {
     );
     assert!(out.contains("help: did you mean 'done'?"), "{out}");
     assert!(
-        out.ends_with("4 errors, 1 warning in 1 file (1 state machine)\n"),
+        out.ends_with("4 errors, 2 warnings in 1 file (1 state machine)\n"),
         "{out}"
     );
     assert!(
@@ -73,7 +73,7 @@ fn json_output_is_one_document_with_the_contract_fields() {
     assert_eq!(doc["version"], 1);
     assert_eq!(
         doc["summary"],
-        serde_json::json!({"files": 1, "machines": 1, "errors": 4, "warnings": 1, "infos": 0})
+        serde_json::json!({"files": 1, "machines": 1, "errors": 4, "warnings": 2, "infos": 0})
     );
     let diags = doc["diagnostics"].as_array().unwrap();
     let target = diags

@@ -434,3 +434,44 @@ fn reports_come_in_path_order() {
     assert_eq!(paths, sorted);
     assert_eq!(paths.len(), 60);
 }
+
+/// `sam init` makes a project with `samconfig.toml` and no `.git`; the Serverless Framework,
+/// the CDK and Terraform leave their own files at the top. Each marks the project, so a
+/// definition named alone still finds the template one level up. Without any, the project is
+/// the file's own folder and the template is out of sight.
+#[test]
+fn project_roots_that_users_have() {
+    let context = sam_project("engine/roots-model");
+    for marker in [
+        Some("samconfig.toml"),
+        Some("serverless.yml"),
+        Some("cdk.json"),
+        Some("main.tf"),
+        None,
+    ] {
+        // Outside this repository, so no `.git` above takes over.
+        let dir = std::env::temp_dir().join(format!(
+            "asl-lint-roots-{}-{}",
+            std::process::id(),
+            marker.unwrap_or("none")
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        for file in ["template.yaml", "sm/approve.asl.json"] {
+            write(&dir, file, std::fs::read(context.join(file)).unwrap());
+        }
+        if let Some(marker) = marker {
+            write(&dir, marker, "");
+        }
+        let found = findings_for(&json_in(&dir, &["sm/approve.asl.json"]), "approve.asl.json");
+        let express = found
+            .iter()
+            .filter(|f| f.1 == "express-unsupported-integration")
+            .count();
+        assert_eq!(
+            express,
+            if marker.is_some() { 2 } else { 0 },
+            "{marker:?}: {found:?}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

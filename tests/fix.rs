@@ -310,7 +310,11 @@ fn cli_fix_writes_diff_prints_and_unsafe_fixes_are_gated() {
         .collect();
     assert_eq!(
         rules,
-        ["heartbeat-not-less-than-timeout", "catch-replaces-input"]
+        [
+            "heartbeat-not-less-than-timeout",
+            "integration-result-shape",
+            "catch-replaces-input"
+        ]
     );
     let fixed = read(&file);
     assert_ne!(fixed, original);

@@ -145,12 +145,16 @@ fn hostile_machine() -> String {
     serde_json::json!({"StartAt": all[0], "States": states}).to_string()
 }
 
-/// The hostile machine as a file, for `draw`.
+/// The hostile machine as a file, for `draw`: written once, since tests run at the same time
+/// and `scratch` empties its directory.
 fn hostile_file() -> String {
-    let dir = scratch("graph-hostile-machine");
-    let path = dir.join("hostile.asl.json");
-    std::fs::write(&path, hostile_machine()).unwrap();
-    path.to_string_lossy().into_owned()
+    static PATH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PATH.get_or_init(|| {
+        let path = scratch("graph-hostile-machine").join("hostile.asl.json");
+        std::fs::write(&path, hostile_machine()).unwrap();
+        path.to_string_lossy().into_owned()
+    })
+    .clone()
 }
 
 #[test]

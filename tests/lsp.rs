@@ -110,12 +110,13 @@ fn diagnostics_carry_rule_range_help_related_and_tags() {
         [
             "heartbeat-not-less-than-timeout",
             "retry-catch-all-not-last",
+            "integration-result-shape",
             "unknown-target",
             "catch-replaces-input",
             "unreachable-state"
         ]
     );
-    let target = &diagnostics[2];
+    let target = &diagnostics[3];
     assert_eq!(target["source"], "asl-lint");
     assert_eq!(target["severity"], 1);
     assert_eq!(start(&target["range"]), (line_of(SAMPLE, "\"Done\""), 14));
@@ -130,8 +131,8 @@ fn diagnostics_carry_rule_range_help_related_and_tags() {
         .as_str()
         .unwrap()
         .ends_with("/rules/unknown-target.md"));
-    assert_eq!(diagnostics[3]["severity"], 2);
-    let related = &diagnostics[3]["relatedInformation"][0];
+    assert_eq!(diagnostics[4]["severity"], 2);
+    let related = &diagnostics[4]["relatedInformation"][0];
     assert_eq!(related["location"]["uri"], file.as_str());
     assert_eq!(
         start(&related["location"]["range"]).0,
@@ -141,8 +142,8 @@ fn diagnostics_carry_rule_range_help_related_and_tags() {
         .as_str()
         .unwrap()
         .contains("passes only the error"));
-    assert_eq!(diagnostics[4]["tags"], json!([1]));
-    assert!(diagnostics[2].get("tags").is_none());
+    assert_eq!(diagnostics[5]["tags"], json!([1]));
+    assert!(diagnostics[3].get("tags").is_none());
 
     // Closing the document clears what the editor shows.
     client.notify(
@@ -209,7 +210,7 @@ fn edits_are_applied_and_newer_versions_supersede_older_ones() {
     let (mut client, _) = Client::initialized(&dir, json!({}));
     let file = uri(&dir.join("order.asl.json"));
     client.open(&file, "json", SAMPLE);
-    assert_eq!(client.diagnostics(&file, 1).len(), 5);
+    assert_eq!(client.diagnostics(&file, 1).len(), 6);
 
     // An incremental edit: 'Done' becomes 'done' (line and UTF-16 columns of the name).
     let line = line_of(SAMPLE, "\"Done\"");
@@ -235,7 +236,7 @@ fn edits_are_applied_and_newer_versions_supersede_older_ones() {
     client.replace(&file, 41, &broken);
     let last = client.diagnostics(&file, 41);
     assert!(codes(&last).contains(&"unknown-target".to_string()));
-    assert!(last[2]["message"].as_str().unwrap().contains("'Nowhere'"));
+    assert!(last[3]["message"].as_str().unwrap().contains("'Nowhere'"));
     client.drain(Duration::from_millis(300));
     let mut versions: Vec<i64> = client
         .seen
@@ -319,6 +320,32 @@ fn hover_shows_the_rule_document_and_the_state_a_name_refers_to() {
         .unwrap()
         .starts_with("**Fail** state `Out of stock`"));
     assert_eq!(hover(&mut client, 0, 0), Value::Null);
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn hover_on_a_resource_shows_the_integration_parameters() {
+    let dir = project();
+    let (mut client, _) = Client::initialized(&dir, json!({}));
+    let file = uri(&dir.join("fetch.asl.json"));
+    let text = r#"{"StartAt": "Fetch", "States": {"Fetch": {"Type": "Task",
+  "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
+  "Parameters": {"Bucket": "b", "Key": "k"}, "End": true}}}"#;
+    client.open(&file, "json", text);
+    client.diagnostics(&file, 1);
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": file}, "position": {"line": 1, "character": 30}}),
+    )["result"]
+        .clone();
+    let value = hover["contents"]["value"].as_str().unwrap_or("");
+    assert!(value.starts_with("**aws-sdk:s3:getObject**"), "{hover}");
+    assert!(
+        value.contains("Required parameters: `Bucket`, `Key`"),
+        "{value}"
+    );
+    assert!(value.contains("`VersionId`"), "{value}");
+    assert_eq!(start(&hover["range"]), (1, 14));
     assert_eq!(client.shutdown(), 0);
 }
 

@@ -128,6 +128,7 @@ fn neovim_shows_diagnostics_hover_definitions_and_fixes() {
         [
             ("heartbeat-not-less-than-timeout", line_of("\"HeartbeatSeconds\"")),
             ("retry-catch-all-not-last", line_of("{ \"ErrorEquals\": [\"States.ALL\"]")),
+            ("integration-result-shape", line_of("\"Payload.$\": \"$.order\"\n      },\n      \"Retry\": [{ \"ErrorEquals\": [\"Lambda")),
             ("unknown-target", line_of("\"Next\": \"Done\"")),
             ("catch-replaces-input", line_of("\"$.order\"\n      },\n      \"Retry\": [{ \"ErrorEquals\": [\"States.TaskFailed\"]")),
             ("unreachable-state", line_of("\"done\": {")),
@@ -135,8 +136,8 @@ fn neovim_shows_diagnostics_hover_definitions_and_fixes() {
         "{version}: {result:#}"
     );
     assert!(diagnostics.iter().all(|d| d["source"] == "asl-lint"));
-    assert_eq!(diagnostics[2]["column"], 15);
-    assert_eq!(diagnostics[2]["severity"], 1);
+    assert_eq!(diagnostics[3]["column"], 15);
+    assert_eq!(diagnostics[3]["severity"], 1);
 
     let hover = result["hover"].as_str().unwrap_or("");
     assert!(hover.starts_with("# unknown-target"), "{version}: {hover}");
@@ -163,6 +164,7 @@ fn neovim_shows_diagnostics_hover_definitions_and_fixes() {
         [
             "heartbeat-not-less-than-timeout",
             "retry-catch-all-not-last",
+            "integration-result-shape",
             "catch-replaces-input"
         ]
     );
@@ -174,7 +176,11 @@ fn neovim_shows_diagnostics_hover_definitions_and_fixes() {
         .collect();
     assert_eq!(
         after,
-        ["retry-catch-all-not-last", "catch-replaces-input"],
+        [
+            "retry-catch-all-not-last",
+            "integration-result-shape",
+            "catch-replaces-input"
+        ],
         "{result:#}"
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -1,5 +1,6 @@
 //! The pre-commit hook, run by the real `pre-commit` (installed with pip into a virtual
-//! environment under target/) with the README's `.pre-commit-config.yaml` lines, against a
+//! environment under target/) with the README's build-from-source `.pre-commit-config.yaml`
+//! lines (the `language: rust` hook of this repository), against a
 //! repository holding a broken definition, a clean one and files that are not ours.
 //!
 //! pre-commit builds asl-lint from this repository's committed HEAD (it clones the hook
@@ -61,7 +62,7 @@ fn the_hook_fails_on_the_broken_definition_only() {
     let root = common::root();
     let head = git(&root, &["rev-parse", "HEAD"]);
     // The README's lines, pointed at this checkout.
-    let config: String = common::readme_block("pre-commit")
+    let config: String = common::readme_block("pre-commit-source")
         .lines()
         .map(|l| {
             if l.trim_start().starts_with("- repo:") {

@@ -14,6 +14,7 @@
 use std::ops::Range;
 
 pub mod fields;
+pub mod integrations;
 pub mod intrinsic;
 pub mod path;
 pub mod resource;

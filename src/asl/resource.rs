@@ -53,8 +53,15 @@ pub enum Resource {
 
 impl Resource {
     pub fn parse(arn: &str) -> Resource {
-        // `${AWS::Partition}`-style placeholders may hold colons; blank them out first.
-        let arn = placeholder::blank(arn);
+        // `${AWS::Partition}`-style placeholders may hold colons; blank them out first (most
+        // ARNs have none, and are not copied).
+        let blanked;
+        let arn = if arn.contains('{') {
+            blanked = placeholder::blank(arn);
+            blanked.as_str()
+        } else {
+            arn
+        };
         let parts: Vec<&str> = arn.split(':').collect();
         if parts.len() < 6 || parts[0] != "arn" {
             return Resource::Unknown;
@@ -130,6 +137,50 @@ fn integration(rest: &[&str]) -> Resource {
         pattern,
         sdk,
     }
+}
+
+/// Where an integration ARN (`arn:…:states:::[aws-sdk:]<service>:<action>[suffix]`) writes its
+/// parts, as byte ranges of `arn`, for messages and fixes that point at one of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntegrationParts {
+    pub service: Range<usize>,
+    /// The action without the pattern suffix.
+    pub action: Range<usize>,
+    /// The suffix (`.sync`, `.sync:2`, `.waitForTaskToken`); empty at the end for none.
+    pub suffix: Range<usize>,
+}
+
+/// The parts of an integration ARN; `None` for other resources and for parts that hold a
+/// placeholder (their deployed value is unknown).
+pub fn integration_parts(arn: &str) -> Option<IntegrationParts> {
+    let parts = segments(arn);
+    let text = |r: &Range<usize>| &arn[r.clone()];
+    if parts.len() < 7
+        || text(&parts[0]) != "arn"
+        || text(&parts[2]) != "states"
+        || !text(&parts[3]).is_empty()
+        || !text(&parts[4]).is_empty()
+    {
+        return None;
+    }
+    let first = if text(&parts[5]) == "aws-sdk" { 6 } else { 5 };
+    let service = parts.get(first)?.clone();
+    let action_segment = parts.get(first + 1)?.clone();
+    let end = parts.get(first + 2).map_or(action_segment.end, |r| r.end);
+    if parts.len() > first + 3 || placeholder::has(&arn[service.start..end]) {
+        return None;
+    }
+    let written = text(&action_segment);
+    let cut = [".waitForTaskToken", ".sync"]
+        .iter()
+        .find_map(|s| written.strip_suffix(s).map(str::len))
+        .unwrap_or(written.len());
+    let action = action_segment.start..action_segment.start + cut;
+    Some(IntegrationParts {
+        service,
+        suffix: action.end..end,
+        action,
+    })
 }
 
 /// The `:`-separated segments of an ARN, as byte ranges of `arn`; a colon inside a
@@ -316,6 +367,35 @@ mod tests {
         );
         assert_eq!(error("arn:aws:lambda:r:1:function:").unwrap().1, ":");
         assert_eq!(error("arn:aws:lambda:r:1:function:a:b:c").unwrap().1, ":c");
+    }
+
+    #[test]
+    fn integration_parts_locate_service_action_and_suffix() {
+        let arn = "arn:${AWS::Partition}:states:::aws-sdk:s3:getObject.waitForTaskToken";
+        let p = integration_parts(arn).unwrap();
+        assert_eq!(&arn[p.service], "s3");
+        assert_eq!(&arn[p.action], "getObject");
+        assert_eq!(&arn[p.suffix], ".waitForTaskToken");
+        let arn = "arn:aws:states:::states:startExecution.sync:2";
+        let p = integration_parts(arn).unwrap();
+        assert_eq!(
+            (&arn[p.action], &arn[p.suffix]),
+            ("startExecution", ".sync:2")
+        );
+        let arn = "arn:aws:states:::lambda:invoke";
+        assert_eq!(integration_parts(arn).unwrap().suffix, arn.len()..arn.len());
+        assert_eq!(
+            integration_parts("arn:aws:states:::aws-sdk:${Svc}:getObject"),
+            None
+        );
+        assert_eq!(
+            integration_parts("arn:aws:lambda:us-east-1:1:function:f"),
+            None
+        );
+        assert_eq!(
+            integration_parts("arn:aws:states:us-east-1:1:activity:a"),
+            None
+        );
     }
 
     #[test]

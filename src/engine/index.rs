@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use memchr::memmem;
 
+use super::cache::Found;
 use crate::config::normalize;
-use crate::files::read_file;
+use crate::files::read_file_into;
 use crate::hash::FastMap;
 use crate::lint::{self, MachineContext, Reference};
 
@@ -27,6 +28,14 @@ const MARKERS: &[&str] = &[
 /// S3), so a larger JSON or YAML file (test data, a lock file) is not a template that deploys a
 /// local definition, and reading it for every named file would cost more than the lint.
 const MAX_TEMPLATE_SIZE: u64 = 4 << 20;
+
+/// Templates parsed while indexing, in this process: tests check that a template that cannot
+/// deploy a wanted definition is never parsed.
+static TEMPLATES_PARSED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+pub fn templates_parsed() -> usize {
+    TEMPLATES_PARSED.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 /// Whether `bytes` may be a template that declares a state machine (a cheap look, no parsing).
 pub fn mentions_template(bytes: &[u8]) -> bool {
@@ -82,6 +91,12 @@ impl<'w> Scanner<'w> {
         }
     }
 
+    /// Records a Terraform file without a state machine that the scan cache knew.
+    pub fn note_quiet(&self, path: &Path) {
+        let mut quiet = self.quiet.lock().unwrap_or_else(|p| p.into_inner());
+        quiet.push(path.to_path_buf());
+    }
+
     /// The Terraform files scanned so far that hold no state machine.
     pub fn take_quiet(&self) -> Vec<PathBuf> {
         std::mem::take(&mut *self.quiet.lock().unwrap_or_else(|p| p.into_inner()))
@@ -89,23 +104,91 @@ impl<'w> Scanner<'w> {
 
     /// The definition files the template at `path` deploys, or `None` for anything else.
     pub fn scan(&self, path: &Path) -> Option<Vec<Reference>> {
-        let bytes = read_file(path, self.limit).ok()?;
-        if !self.markers.iter().any(|m| m.find(&bytes).is_some()) {
-            if crate::template::terraform::is_quiet(&path.to_string_lossy(), &bytes) {
+        thread_local! {
+            static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        BUFFER.with(|buffer| {
+            let mut buffer = buffer.borrow_mut();
+            read_file_into(path, self.limit, &mut buffer).ok()?;
+            let found = self.scan_bytes(path, &buffer);
+            // A rare large file does not keep its buffer for the rest of the walk.
+            if buffer.capacity() > 1 << 20 {
+                *buffer = Vec::new();
+            }
+            found
+        })
+    }
+
+    /// `scan`, also saying what the file is, for the scan cache.
+    pub fn summarise(&self, path: &Path) -> (Found, Option<Vec<Reference>>) {
+        thread_local! {
+            static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        BUFFER.with(|buffer| {
+            let mut buffer = buffer.borrow_mut();
+            if read_file_into(path, self.limit, &mut buffer).is_err() {
+                return (Found::Other, None);
+            }
+            let found = if self.markers.iter().any(|m| m.find(&buffer).is_some()) {
+                Found::Template(written_paths(&buffer))
+            } else if crate::template::terraform::is_quiet(&path.to_string_lossy(), &buffer) {
+                Found::Quiet
+            } else {
+                Found::Other
+            };
+            let references = self.scan_bytes(path, &buffer);
+            if buffer.capacity() > 1 << 20 {
+                *buffer = Vec::new();
+            }
+            (found, references)
+        })
+    }
+
+    /// Whether a template the cache summarises by `written` may deploy a wanted definition,
+    /// and so must be read and parsed.
+    pub fn wants(&self, path: &Path, written: &[String]) -> bool {
+        if !self.filtered {
+            return true;
+        }
+        let dir = path.parent().unwrap_or(Path::new("/"));
+        let terraform = crate::template::terraform::is_terraform(&path.to_string_lossy());
+        self.names.iter().any(|(finder, wanted)| {
+            let Ok(name) = std::str::from_utf8(finder.needle()) else {
+                return true;
+            };
+            // The summary holds only JSON and YAML names; anything else is looked for in the
+            // file itself.
+            if !is_data_file_name(name) {
+                return true;
+            }
+            written.iter().any(|w| {
+                if terraform {
+                    w.contains(name)
+                } else {
+                    w.ends_with(name) && normalize(&dir.join(w)) == **wanted
+                }
+            })
+        })
+    }
+
+    fn scan_bytes(&self, path: &Path, bytes: &[u8]) -> Option<Vec<Reference>> {
+        if !self.markers.iter().any(|m| m.find(bytes).is_some()) {
+            if crate::template::terraform::is_quiet(&path.to_string_lossy(), bytes) {
                 let mut quiet = self.quiet.lock().unwrap_or_else(|p| p.into_inner());
                 quiet.push(path.to_path_buf());
             }
             return None;
         }
-        if self.filtered && !mentions_any(&bytes, path, &self.names) {
+        if self.filtered && !mentions_any(bytes, path, &self.names) {
             // Terraform builds paths (`"${path.module}/sm/a.asl.json"`): the file name will do.
             let terraform = crate::template::terraform::is_terraform(&path.to_string_lossy());
-            if !terraform || !self.names.iter().any(|(f, _)| f.find(&bytes).is_some()) {
+            if !terraform || !self.names.iter().any(|(f, _)| f.find(bytes).is_some()) {
                 return None;
             }
         }
-        let text = String::from_utf8(bytes).ok()?;
-        Some(lint::template_references(&path.to_string_lossy(), &text))
+        let text = std::str::from_utf8(bytes).ok()?;
+        TEMPLATES_PARSED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Some(lint::template_references(&path.to_string_lossy(), text))
     }
 }
 
@@ -165,10 +248,57 @@ impl TemplateIndex {
 /// text holds a wanted file name is widened to the path written around it (up to quotes,
 /// spaces and brackets, as in `DefinitionUri: sm/a.asl.json` or `${file(./sm/a.asl.json)}`),
 /// which must resolve from the template's directory to that definition.
+/// What ends a path written in a template, for `mentions_any` and `written_paths`.
+fn is_delimiter(b: u8) -> bool {
+    b.is_ascii_whitespace() || b"\"'()[]{},=<>|;`".contains(&b) || b == b':'
+}
+
+/// Whether a file name is one the scan's cache summarises templates by.
+fn is_data_file_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".json", ".yaml", ".yml"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
+/// The JSON and YAML file paths a template writes, as `mentions_any` would read them: the
+/// summary the scan cache keeps of a template. Found from each `.json`, `.yaml` or `.yml` that
+/// ends a run between delimiters, so the cost is a byte search, not a pass per byte.
+fn written_paths(bytes: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    for dot in memchr::memchr_iter(b'.', bytes) {
+        let rest = &bytes[dot + 1..];
+        let extension = [&b"json"[..], b"yaml", b"yml"].into_iter().find(|e| {
+            rest.len() >= e.len()
+                && rest[..e.len()].eq_ignore_ascii_case(e)
+                && rest.get(e.len()).is_none_or(|&b| is_delimiter(b))
+        });
+        let Some(extension) = extension else {
+            continue;
+        };
+        let end = dot + 1 + extension.len();
+        let start = bytes[..dot]
+            .iter()
+            .rposition(|&b| is_delimiter(b))
+            .map_or(0, |i| i + 1);
+        if end - start > 4096 || start == dot {
+            continue;
+        }
+        if let Ok(run) = std::str::from_utf8(&bytes[start..end]) {
+            out.push(if run.contains("\\/") {
+                run.replace("\\/", "/")
+            } else {
+                run.to_string()
+            });
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 fn mentions_any(bytes: &[u8], template: &Path, names: &[(memmem::Finder, &Path)]) -> bool {
     let dir = template.parent().unwrap_or(Path::new("/"));
-    let is_delimiter =
-        |b: u8| b.is_ascii_whitespace() || b"\"'()[]{},=<>|;`".contains(&b) || b == b':';
     names.iter().any(|(finder, wanted)| {
         finder.find_iter(bytes).any(|at| {
             let start = bytes[..at]
@@ -189,8 +319,8 @@ fn mentions_any(bytes: &[u8], template: &Path, names: &[(memmem::Finder, &Path)]
     })
 }
 
-/// The project `dir` (absolute) belongs to: the nearest directory at or above it holding
-/// `.git` or `.asl-lint.toml`; without one, `dir` itself. `cache` remembers every directory
+/// The project `dir` (absolute) belongs to: the nearest directory at or above it holding one of
+/// `ROOT_MARKERS` or a Terraform file; without one, `dir` itself. `cache` remembers every directory
 /// asked about, so a walk of many files costs one lookup per directory.
 pub fn project_root(dir: &Path, cache: &mut FastMap<PathBuf, Option<PathBuf>>) -> PathBuf {
     marked_ancestor(dir, cache).unwrap_or_else(|| dir.to_path_buf())
@@ -200,13 +330,45 @@ fn marked_ancestor(dir: &Path, cache: &mut FastMap<PathBuf, Option<PathBuf>>) ->
     if let Some(found) = cache.get(dir) {
         return found.clone();
     }
-    let found = if dir.join(".git").exists() || dir.join(crate::config::FILE_NAME).is_file() {
+    let found = if is_project_root(dir) {
         Some(dir.to_path_buf())
     } else {
         dir.parent().and_then(|p| marked_ancestor(p, cache))
     };
     cache.insert(dir.to_path_buf(), found.clone());
     found
+}
+
+/// Files whose presence makes a directory a project root: version control, our configuration,
+/// and what SAM, the Serverless Framework and the CDK put at the top of an application.
+pub const ROOT_MARKERS: &[&str] = &[
+    ".git",
+    crate::config::FILE_NAME,
+    "samconfig.toml",
+    "samconfig.yaml",
+    "samconfig.yml",
+    "serverless.yml",
+    "serverless.yaml",
+    "serverless.ts",
+    "serverless.js",
+    "cdk.json",
+    ".terraform.lock.hcl",
+];
+
+/// Whether `dir` holds a root marker, or a Terraform file (a Terraform module is a directory).
+fn is_project_root(dir: &Path) -> bool {
+    if ROOT_MARKERS.iter().any(|m| dir.join(m).exists()) {
+        return true;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().any(|e| {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        (name.ends_with(".tf") || name.ends_with(".tofu"))
+            && e.file_type().is_ok_and(|t| t.is_file())
+    })
 }
 
 #[cfg(test)]

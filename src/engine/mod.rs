@@ -3,6 +3,7 @@
 //! discovery → the template index of each project → linting on every core → one report per
 //! file, handed to the caller in a deterministic order as soon as it is ready.
 
+pub mod cache;
 pub mod index;
 pub mod ordered;
 
@@ -19,6 +20,7 @@ use crate::hash::FastMap;
 use crate::lint::{self, FileReport, MachineContext, Reference, Selection};
 use crate::rules;
 use crate::source::{SourceFile, Span};
+use cache::{Found, ScanCache, Stamp};
 use index::{Scanner, TemplateIndex};
 
 /// What to lint and how.
@@ -76,6 +78,8 @@ pub struct Engine {
     roots: Mutex<FastMap<PathBuf, Option<PathBuf>>>,
     /// Project root → its whole template index, for single documents (the language server).
     indexes: Mutex<FastMap<PathBuf, Arc<TemplateIndex>>>,
+    /// Whether walking a project for templates uses the scan cache (`cache.rs`).
+    cache: bool,
     cwd: PathBuf,
 }
 
@@ -95,12 +99,19 @@ impl Engine {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             roots: Mutex::default(),
             indexes: Mutex::default(),
+            cache: true,
             cwd: std::env::current_dir().unwrap_or_default(),
         })
     }
 
     pub fn with_max_file_size(mut self, limit: u64) -> Engine {
         self.max_file_size = limit;
+        self
+    }
+
+    /// `--no-cache`: every project walk reads its files.
+    pub fn with_cache(mut self, cache: bool) -> Engine {
+        self.cache = cache;
         self
     }
 
@@ -291,20 +302,61 @@ impl Engine {
         let excluded: discover::Excluded =
             Arc::new(move |path, walk_root| lock(&shared).is_excluded(path, walk_root));
         let found = Mutex::new(Vec::new());
+        let cache = self.cache.then(|| ScanCache::load(root));
+        // What this walk saw, for the cache, and how many files it had to read.
+        let seen = Mutex::new(Vec::new());
+        let fresh = std::sync::atomic::AtomicUsize::new(0);
         discover::walker(root, &excluded).build_parallel().run(|| {
             Box::new(|entry| {
-                if let Ok(entry) = entry {
-                    if discover::lintable(&entry) == Some(Selection::IfDefinition)
-                        && !known.contains(entry.path())
-                    {
-                        if let Some(references) = scanner.scan(entry.path()) {
-                            lock(&found).push((entry.into_path(), references));
-                        }
+                let Ok(entry) = entry else {
+                    return ignore::WalkState::Continue;
+                };
+                if discover::lintable(&entry) != Some(Selection::IfDefinition)
+                    || known.contains(entry.path())
+                {
+                    return ignore::WalkState::Continue;
+                }
+                let Some(cache) = &cache else {
+                    if let Some(references) = scanner.scan(entry.path()) {
+                        lock(&found).push((entry.into_path(), references));
                     }
+                    return ignore::WalkState::Continue;
+                };
+                let path = entry.path();
+                let stamp = std::fs::metadata(path).ok().map(|m| Stamp::of(&m));
+                let (what, references) = match stamp.and_then(|s| cache.get(path, s)) {
+                    Some(found) => {
+                        let references = match found {
+                            Found::Other => None,
+                            Found::Quiet => {
+                                scanner.note_quiet(path);
+                                None
+                            }
+                            Found::Template(written) if scanner.wants(path, written) => {
+                                scanner.scan(path)
+                            }
+                            Found::Template(_) => None,
+                        };
+                        (found.clone(), references)
+                    }
+                    None => {
+                        fresh.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        scanner.summarise(path)
+                    }
+                };
+                if let Some(stamp) = stamp {
+                    lock(&seen).push((path.to_path_buf(), stamp, what));
+                }
+                if let Some(references) = references {
+                    lock(&found).push((entry.into_path(), references));
                 }
                 ignore::WalkState::Continue
             })
         });
+        if let Some(cache) = cache {
+            let seen = seen.into_inner().unwrap_or_else(|p| p.into_inner());
+            cache.save(seen, fresh.into_inner());
+        }
         found.into_inner().unwrap_or_else(|p| p.into_inner())
     }
 

@@ -73,6 +73,29 @@ pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     read_bounded(file, limit, size)
 }
 
+/// `read_file` into `buffer` (cleared first), for files a directory walk found to be regular:
+/// a caller that reads many files only to look at them reuses one allocation, and saves the
+/// look-up by path before the open (the type is still checked on the open handle, so a FIFO
+/// swapped in since the walk is refused without blocking).
+pub fn read_file_into(path: &Path, limit: u64, buffer: &mut Vec<u8>) -> Result<(), ReadError> {
+    buffer.clear();
+    let file = open(path).map_err(|e| ReadError::Io(io_message(&e)))?;
+    let size = regular(file.metadata(), limit)?;
+    buffer.reserve(size.min(limit) as usize);
+    let read = file
+        .take(limit.saturating_add(1))
+        .read_to_end(buffer)
+        .map_err(|e| ReadError::Io(io_message(&e)))?;
+    if read as u64 > limit {
+        buffer.clear();
+        return Err(ReadError::TooLarge {
+            size: read as u64,
+            limit,
+        });
+    }
+    Ok(())
+}
+
 /// The size of a regular file within the limit.
 fn regular(metadata: std::io::Result<std::fs::Metadata>, limit: u64) -> Result<u64, ReadError> {
     let metadata = metadata.map_err(|e| ReadError::Io(io_message(&e)))?;
@@ -196,6 +219,25 @@ mod tests {
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
         assert_eq!(read_file(&fifo, 10), Err(ReadError::NotRegular("a FIFO")));
         assert_eq!(read_text(&fifo, 10), Err(ReadError::NotRegular("a FIFO")));
+    }
+
+    #[test]
+    fn reading_into_a_buffer_reuses_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.json");
+        let b = dir.path().join("b.json");
+        std::fs::write(&a, "{\"a\": 1}").unwrap();
+        std::fs::write(&b, "[]").unwrap();
+        let mut buffer = Vec::new();
+        read_file_into(&a, 100, &mut buffer).unwrap();
+        assert_eq!(buffer, b"{\"a\": 1}");
+        read_file_into(&b, 100, &mut buffer).unwrap();
+        assert_eq!(buffer, b"[]");
+        assert_eq!(
+            read_file_into(&a, 3, &mut buffer),
+            Err(ReadError::TooLarge { size: 8, limit: 3 })
+        );
+        assert!(buffer.is_empty());
     }
 
     #[test]

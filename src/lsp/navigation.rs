@@ -5,6 +5,8 @@ use lsp_types::{DocumentSymbol, SymbolKind};
 
 use super::convert::range;
 use super::position::{Encoding, LineIndex};
+use crate::asl::integrations;
+use crate::asl::resource::Resource;
 use crate::model::{Machine, ScopeId, ScopeKind, StateId, StateType};
 use crate::outline;
 use crate::source::Span;
@@ -38,6 +40,50 @@ pub fn reference_at(machine: &Machine, offset: usize) -> Option<(Span, StateId)>
         }
     }
     None
+}
+
+/// On a Task's `Resource` naming an integration the data knows: the call, its patterns and its
+/// required and optional parameters, with the span of the Resource.
+pub fn resource_at(machine: &Machine, offset: usize) -> Option<(Span, String)> {
+    let state = machine.states.iter().find(|s| {
+        s.task_resource()
+            .is_some_and(|(node, _)| touches(node.span, offset))
+    })?;
+    let (node, arn) = state.task_resource()?;
+    let call = integrations::call(&Resource::parse(arn))?;
+    let mut out = format!("**{}**", call.describe());
+    if let integrations::Call::Optimized(o) = call {
+        let patterns: Vec<&str> = o
+            .patterns()
+            .map(|p| match p.suffix() {
+                "" => "request/response",
+                suffix => suffix,
+            })
+            .collect();
+        out.push_str(&format!(
+            " (optimized integration: {})\n\n{}",
+            patterns.join(", "),
+            o.page
+        ));
+    }
+    let Some(params) = call.parameters() else {
+        return Some((node.span, out));
+    };
+    let (required, optional): (Vec<_>, Vec<_>) = params.shape.members().partition(|m| m.required);
+    let names = |members: &[integrations::Member]| {
+        members
+            .iter()
+            .map(|m| format!("`{}`", m.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !required.is_empty() {
+        out.push_str(&format!("\n\nRequired parameters: {}", names(&required)));
+    }
+    if !optional.is_empty() {
+        out.push_str(&format!("\n\nOptional parameters: {}", names(&optional)));
+    }
+    Some((node.span, out))
 }
 
 /// What hovering a reference to a state shows: its type, where it is, and its comment.

@@ -35,7 +35,8 @@ fn to_value<T: serde::Serialize>(value: Option<T>) -> Value {
         .unwrap_or(Value::Null)
 }
 
-/// A finding's rule document; on a state name in a transition, that state's type and comment.
+/// A finding's rule document; on a state name in a transition, that state's type and comment;
+/// on a Task's Resource, the integration's parameters.
 pub fn hover(shared: &Shared, params: HoverParams) -> Value {
     let uri = &params.text_document_position_params.text_document.uri;
     let Some(linted) = shared.current(uri) else {
@@ -51,6 +52,11 @@ pub fn hover(shared: &Shared, params: HoverParams) -> Value {
             if let Some((reference, target)) = navigation::reference_at(&machine, offset) {
                 sections.push(navigation::describe(&machine, target));
                 at = Some(reference);
+                break;
+            }
+            if let Some((resource, text)) = navigation::resource_at(&machine, offset) {
+                sections.push(text);
+                at = Some(resource);
                 break;
             }
         }

@@ -24,6 +24,8 @@ mod express_duration;
 mod express_unsupported_integration;
 mod heartbeat_not_less_than_timeout;
 mod history_quota_loop;
+mod integration_parameters;
+mod integration_result_shape;
 mod invalid_intrinsic;
 mod invalid_jsonata;
 mod invalid_jsonata_function;
@@ -47,10 +49,13 @@ mod start_execution_without_name;
 mod state_name_too_long;
 mod task_without_timeout;
 mod undefined_variable;
+mod unknown_error_name;
+mod unknown_integration;
 mod unknown_substitution;
 mod unknown_target;
 mod unreachable_state;
 mod unreadable_definition;
+mod unsupported_integration_pattern;
 mod unused_suppression;
 mod unused_variable;
 mod unversioned_lambda;
@@ -200,6 +205,11 @@ pub static RULES: &[&Rule] = &[
     &no_dollar::RULE,
     &pass_result_is_static::RULE,
     &choice_without_default::RULE,
+    &unknown_integration::RULE,
+    &unsupported_integration_pattern::RULE,
+    &integration_parameters::RULE,
+    &unknown_error_name::RULE,
+    &integration_result_shape::RULE,
     &express_unsupported_integration::RULE,
     &express_duration::RULE,
     &unknown_substitution::RULE,

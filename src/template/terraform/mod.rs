@@ -44,23 +44,23 @@ pub const MARKERS: &[&str] = &[
 /// The largest file read beside the one linted (Terraform files are small).
 const READ_LIMIT: u64 = 4 << 20;
 
-fn lower(name: &str) -> String {
-    let file = Path::new(name)
-        .file_name()
-        .map_or_else(|| name.into(), |n| n.to_string_lossy());
-    file.to_ascii_lowercase()
+/// Whether the file name in `name` (a path) ends with `suffix`, ignoring ASCII case. Called
+/// for every file of a walk, so no allocation and no path parsing.
+fn name_ends_with(name: &str, suffix: &str) -> bool {
+    let file = name.rsplit(['/', '\\']).next().unwrap_or(name).as_bytes();
+    file.len() >= suffix.len()
+        && file[file.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 /// `*.tf`, `*.tf.json`, and OpenTofu's `*.tofu` and `*.tofu.json`.
 pub fn is_terraform(name: &str) -> bool {
-    let name = lower(name);
     [".tf", ".tofu", ".tf.json", ".tofu.json"]
         .iter()
-        .any(|e| name.ends_with(e))
+        .any(|e| name_ends_with(name, e))
 }
 
 fn is_json_name(name: &str) -> bool {
-    lower(name).ends_with(".json")
+    name_ends_with(name, ".json")
 }
 
 /// Whether `bytes` may declare a state machine in Terraform.
