@@ -18,6 +18,8 @@ use crate::report::{ci, color, concise, graph, human, json, plural, sarif, Repor
 use crate::rules::{self, RULES};
 use crate::suggest::did_you_mean;
 
+mod policy;
+
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
@@ -65,10 +67,36 @@ enum Command {
     },
     /// Print a state machine's graph as Mermaid (renders on GitHub and GitLab) or Graphviz DOT
     Graph(GraphArgs),
+    /// Print the least-privilege IAM policy a state machine's execution role needs
+    Policy(PolicyArgs),
     /// Run a Language Server Protocol server on stdin and stdout, for editors
     Lsp,
     /// Print the version
     Version,
+}
+
+#[derive(Args, Debug)]
+struct PolicyArgs {
+    /// A definition file, or a template that declares state machines
+    #[arg(value_name = "PATH")]
+    path: PathBuf,
+    /// The machine, by its logical id, when the file declares several (or a definition is
+    /// deployed by several templates)
+    #[arg(long, value_name = "ID")]
+    machine: Option<String>,
+    /// Output: an IAM policy document (json, yaml) or SAM Policies entries (sam)
+    #[arg(long, value_enum, default_value_t = PolicyFormat::Json)]
+    format: PolicyFormat,
+    /// Configuration file to use, instead of the nearest .asl-lint.toml
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum PolicyFormat {
+    Json,
+    Yaml,
+    Sam,
 }
 
 #[derive(Args, Debug)]
@@ -244,6 +272,7 @@ where
         },
         Some(Command::Explain { rule }) => explain(&rule, stdout),
         Some(Command::Graph(args)) => graph(&args, stdout),
+        Some(Command::Policy(args)) => policy(&args, stdout),
         Some(Command::Version) => {
             match writeln!(stdout, "asl-lint {}", env!("CARGO_PKG_VERSION")) {
                 Ok(()) => EXIT_OK,
@@ -619,7 +648,7 @@ fn mistyped_subcommand(paths: &[PathBuf]) -> Option<String> {
     ))
 }
 
-const SUBCOMMANDS: &[&str] = &["rules", "explain", "graph", "lsp", "version"];
+const SUBCOMMANDS: &[&str] = &["rules", "explain", "graph", "policy", "lsp", "version"];
 
 /// What the command line does with each report as the engine hands it over.
 struct LintRun<'a> {
@@ -935,6 +964,43 @@ fn graph(args: &GraphArgs, out: &mut dyn Write) -> i32 {
 
 /// Mermaid's default `maxTextSize`: a longer diagram shows an error instead of the picture.
 const MERMAID_MAX_TEXT: usize = 50_000;
+
+/// `asl-lint policy`: prints the least-privilege policy of one machine.
+fn policy(args: &PolicyArgs, out: &mut dyn Write) -> i32 {
+    use policy::{self as command, Format};
+    let engine = match Engine::new(CommandLine::default(), args.config.as_deref()) {
+        Ok(engine) => engine,
+        Err(ConfigErrors(errors)) => {
+            for err in errors {
+                eprintln!("error: {err}");
+            }
+            return EXIT_USAGE;
+        }
+    };
+    let format = match args.format {
+        PolicyFormat::Json => Format::Json,
+        PolicyFormat::Yaml => Format::Yaml,
+        PolicyFormat::Sam => Format::Sam,
+    };
+    match command::run(&engine, &args.path, args.machine.as_deref(), format) {
+        Ok(printed) => {
+            for note in &printed.notes {
+                eprintln!("note: {note}");
+            }
+            match out
+                .write_all(printed.text.as_bytes())
+                .and_then(|()| out.flush())
+            {
+                Ok(()) => EXIT_OK,
+                Err(err) => write_failed(&err),
+            }
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            EXIT_USAGE
+        }
+    }
+}
 
 fn terminal_width() -> usize {
     std::env::var("COLUMNS")

@@ -127,6 +127,25 @@ pub fn lint_referenced(
     })
 }
 
+/// Attaches to each machine of the template at `root` that `wanted` picks what the template
+/// says about its permissions (not to definitions found inside some other document). Indexing
+/// a project needs only the machines whose definition is in another file.
+pub fn attach_permissions(
+    root: &Node,
+    machines: &mut [Embedded],
+    wanted: impl Fn(&Embedded) -> bool,
+) {
+    use crate::permissions::{expr::Env, MachinePermissions};
+    if !machines.iter().any(|m| m.template && wanted(m)) {
+        return;
+    }
+    let env = Arc::new(Env::of_template(root));
+    for m in machines.iter_mut().filter(|m| m.template && wanted(m)) {
+        let permissions = MachinePermissions::read(root, &m.name, m.deployment.tool, &env);
+        m.deployment.permissions = Some(permissions);
+    }
+}
+
 /// The local definition files a template's state machines name, with each machine's context.
 /// Empty when `text` is not a template; used to index a project's templates before linting.
 pub fn template_references(name: &str, text: &str) -> Vec<Reference> {
@@ -139,25 +158,30 @@ pub fn template_references(name: &str, text: &str) -> Vec<Reference> {
     if Machine::looks_like_definition(&document.root) {
         return Vec::new();
     }
-    template::find(&document.root)
-        .unwrap_or_default()
+    let mut machines = template::find(&document.root).unwrap_or_default();
+    attach_permissions(&document.root, &mut machines, |m| {
+        matches!(m.definition, Definition::File { .. })
+    });
+    machines
         .iter()
         .filter_map(|embedded| match &embedded.definition {
-            Definition::File { path, .. } => Some(reference(name, path, embedded)),
+            Definition::File { path, .. } => Some(reference(name, text, path, embedded)),
             _ => None,
         })
         .collect()
 }
 
-pub(crate) fn reference(template: &str, path: &str, embedded: &Embedded) -> Reference {
+pub(crate) fn reference(template: &str, text: &str, path: &str, embedded: &Embedded) -> Reference {
     let base = Path::new(template).parent().unwrap_or(Path::new(""));
+    let mut deployment = embedded.deployment.clone();
+    deployment.permissions = deployment.permissions.map(|p| p.located(template, text));
     Reference {
         path: base.join(path),
         context: MachineContext {
             machine: Some(embedded.name.clone()),
             declared_workflow_type: embedded.workflow_type,
             substitutions: embedded.substitutions.clone(),
-            deployment: Some(embedded.deployment.clone()),
+            deployment: Some(deployment),
         },
     }
 }
@@ -236,7 +260,8 @@ fn lint_input(
             }
             None => lint_machine(&source, &document, root, options, Origin::default()),
         }
-    } else if let Some(embedded_machines) = template::find(root) {
+    } else if let Some(mut embedded_machines) = template::find(root) {
+        attach_permissions(root, &mut embedded_machines, |_| true);
         let mut diagnostics = Vec::new();
         for embedded in &embedded_machines {
             lint_embedded(
@@ -316,6 +341,11 @@ pub(crate) fn lint_embedded(
             out.extend(lint_machine(source, document, &resolved, &options, origin));
         }
         Definition::Text { rebuilt, node } => {
+            // Findings are placed from the rebuilt text: the role's place is said in words.
+            let mut deployment = embedded.deployment.clone();
+            deployment.permissions = deployment
+                .permissions
+                .map(|p| p.located(&source.name, &source.text));
             out.extend(lint_rebuilt(
                 source,
                 document,
@@ -323,11 +353,11 @@ pub(crate) fn lint_embedded(
                 rebuilt,
                 &options,
                 name,
-                &embedded.deployment,
+                &deployment,
             ));
         }
         Definition::File { path, node } => {
-            let reference = reference(&source.name, path, embedded);
+            let reference = reference(&source.name, &source.text, path, embedded);
             let problem = match std::fs::metadata(&reference.path) {
                 Ok(m) if m.is_file() && same_file(&reference.path, Path::new(&source.name)) => {
                     Some("names the template itself, not a definition file")

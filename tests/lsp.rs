@@ -610,7 +610,7 @@ fn yaml_template_diagnostics_symbols_and_disable() {
 #[test]
 fn a_referenced_definition_is_linted_in_its_templates_context() {
     let dir = project();
-    let template = "Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Type: EXPRESS\n      DefinitionUri: flows/callback.asl.json\n";
+    let template = "Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Type: EXPRESS\n      DefinitionUri: flows/callback.asl.json\n      Policies: [{SQSSendMessagePolicy: {QueueName: approvals}}]\n";
     std::fs::write(dir.join("template.yaml"), template).unwrap();
     std::fs::create_dir_all(dir.join("flows")).unwrap();
     let definition = r#"{

@@ -495,6 +495,15 @@ impl Engine {
         Some(report)
     }
 
+    /// The contexts the project's templates give the definition file at `path` (for
+    /// `asl-lint policy` on a definition).
+    pub fn template_contexts(&self, path: &Path) -> Vec<MachineContext> {
+        let key = self.absolute(path);
+        key.parent()
+            .map(|dir| self.project_index(dir).contexts(&key).to_vec())
+            .unwrap_or_default()
+    }
+
     /// The whole template index of the project `dir` belongs to, built once and kept.
     fn project_index(&self, dir: &Path) -> Arc<TemplateIndex> {
         let root = index::project_root(dir, &mut lock(&self.roots));

@@ -7,9 +7,11 @@
 //! engine as the command line's, with the same content detection, configuration and template
 //! contexts.
 
+mod amend;
 mod convert;
 mod documents;
 mod navigation;
+mod permissions;
 pub mod position;
 mod requests;
 mod transport;

@@ -178,6 +178,9 @@ pub fn code_actions(shared: &Shared, params: CodeActionParams) -> Value {
                 shared,
             ));
         }
+        actions.extend(super::permissions::code_action(
+            shared, &linted, uri, d, published,
+        ));
         let disable = machines
             .as_ref()
             .and_then(|m| m.fix(&linted.text, d.rule, d.span));

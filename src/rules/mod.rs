@@ -34,6 +34,7 @@ mod invalid_timestamp;
 mod jsonata_not_evaluated;
 mod lambda_missing_retry;
 mod map_unbounded_concurrency;
+mod missing_permission;
 mod no_dollar;
 mod no_terminal;
 mod parallel_branch_cancellation;
@@ -213,6 +214,7 @@ pub static RULES: &[&Rule] = &[
     &express_duration::RULE,
     &unknown_substitution::RULE,
     &unversioned_lambda::RULE,
+    &missing_permission::RULE,
     &task_without_timeout::RULE,
     &lambda_missing_retry::RULE,
     &start_execution_without_name::RULE,

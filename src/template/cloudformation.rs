@@ -72,6 +72,7 @@ pub(super) fn cloudformation_machine<'d>(
             substitution_names,
             unknown_substitutions,
             terraform: None,
+            permissions: None,
         },
     }
 }

@@ -10,17 +10,7 @@ use crate::placeholder;
 use crate::source::Span;
 use crate::suggest::did_you_mean;
 
-/// The tool a template is written for.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Tool {
-    #[default]
-    CloudFormation,
-    /// A template with the `AWS::Serverless` transform.
-    Sam,
-    Serverless,
-    /// Terraform or OpenTofu: `aws_sfn_state_machine` and the step-functions module.
-    Terraform,
-}
+pub use crate::tool::Tool;
 
 /// A Lambda function the template declares.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,6 +61,8 @@ pub struct Deployment {
     pub unknown_substitutions: Vec<UnknownSubstitution>,
     /// For a file Terraform reads as a definition: how it reads it.
     pub terraform: Option<super::file_use::FileUse>,
+    /// The execution role and what the template turns on, for `missing-permission`.
+    pub permissions: Option<std::sync::Arc<crate::permissions::MachinePermissions>>,
 }
 
 /// Which names a definition's placeholders may use.
