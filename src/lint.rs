@@ -93,8 +93,7 @@ pub fn lint_referenced(
     contexts: &[&MachineContext],
     own: &LintOptions,
 ) -> FileReport {
-    let mut merged: Option<FileReport> = None;
-    for context in contexts {
+    let options_in = |context: &MachineContext| {
         let mut options = own.clone();
         if let (Some(declared), false) = (
             context.declared_workflow_type,
@@ -102,21 +101,54 @@ pub fn lint_referenced(
         ) {
             options.workflow_type = declared;
         }
-        // Each context lints the same text; only the first copy of it is kept.
-        let report = lint_input(
-            name,
-            bytes.clone(),
-            Selection::Always,
-            &options,
-            Some(context),
-        );
-        match (&mut merged, report) {
-            (None, report) => merged = report,
-            (Some(merged), Some(report)) => {
-                merged.machines += report.machines;
-                merged.diagnostics.extend(report.diagnostics);
+        options
+    };
+    let mut merged: Option<FileReport> = None;
+    let mut merge = |report: Option<FileReport>| match (&mut merged, report) {
+        (None, report) => merged = report,
+        (Some(merged), Some(report)) => {
+            merged.machines += report.machines;
+            merged.diagnostics.extend(report.diagnostics);
+        }
+        (Some(_), None) => {}
+    };
+    // Deployed by several templates: parsed once, linted in each context. Not when a context
+    // renders the file first (Terraform's templatefile()), or for UTF-16, which says so once
+    // per context as before.
+    let as_written = contexts.len() > 1
+        && WideText::decode(&bytes).is_none()
+        && contexts
+            .iter()
+            .all(|c| c.deployment.as_ref().is_none_or(|d| d.terraform.is_none()));
+    match as_written.then(|| String::from_utf8(bytes.clone())) {
+        Some(Ok(text)) => {
+            let source = SourceFile::new(name, text);
+            match crate::document::parse(name, &source.text) {
+                Ok(document) => {
+                    for context in contexts {
+                        merge(lint_parsed(
+                            &source,
+                            &document,
+                            Selection::Always,
+                            &options_in(context),
+                            Some(context),
+                        ));
+                    }
+                }
+                Err(err) => merge(Some(unparsed(&source, err))),
             }
-            (Some(_), None) => {}
+        }
+        _ => {
+            for context in contexts {
+                // Each context lints the same text; only the first copy of it is kept.
+                merge(lint_input(
+                    name,
+                    bytes.clone(),
+                    Selection::Always,
+                    &options_in(context),
+                    Some(context),
+                ));
+            }
         }
     }
     merged.unwrap_or_else(|| FileReport {
@@ -222,18 +254,31 @@ fn lint_input(
     {
         return Some(report);
     }
-    let document = match crate::document::parse(name, &source.text) {
-        Ok(document) => document,
-        Err(err) => {
-            let diagnostic = parse_error(&source, err, None);
-            return Some(FileReport {
-                source,
-                diagnostics: vec![diagnostic],
-                machines: 0,
-                references: Vec::new(),
-            });
-        }
-    };
+    match crate::document::parse(name, &source.text) {
+        Ok(document) => lint_parsed(&source, &document, selection, options, context),
+        Err(err) => Some(unparsed(&source, err)),
+    }
+}
+
+/// The report of a file that does not parse: the parse error.
+fn unparsed(source: &Arc<SourceFile>, err: ParseError) -> FileReport {
+    FileReport {
+        source: Arc::clone(source),
+        diagnostics: vec![parse_error(source, err, None)],
+        machines: 0,
+        references: Vec::new(),
+    }
+}
+
+/// Lints a parsed file: a definition (in `context`, when a template deploys it), or a
+/// template's machines. `None` when `selection` says it is not ours.
+fn lint_parsed(
+    source: &Arc<SourceFile>,
+    document: &Document,
+    selection: Selection,
+    options: &LintOptions,
+    context: Option<&MachineContext>,
+) -> Option<FileReport> {
     let root = &document.root;
     let mut references = Vec::new();
     let mut machines = 1;
@@ -256,17 +301,17 @@ fn lint_input(
                     template: false,
                     deployment: deployment.as_ref(),
                 };
-                lint_machine(&source, &document, &resolved, options, origin)
+                lint_machine(source, document, &resolved, options, origin)
             }
-            None => lint_machine(&source, &document, root, options, Origin::default()),
+            None => lint_machine(source, document, root, options, Origin::default()),
         }
     } else if let Some(mut embedded_machines) = template::find(root) {
         attach_permissions(root, &mut embedded_machines, |_| true);
         let mut diagnostics = Vec::new();
         for embedded in &embedded_machines {
             lint_embedded(
-                &source,
-                &document,
+                source,
+                document,
                 embedded,
                 options,
                 &mut diagnostics,
@@ -279,10 +324,10 @@ fn lint_input(
         return None;
     } else {
         // Named explicitly but neither: the schema rule says what a definition needs.
-        lint_machine(&source, &document, root, options, Origin::default())
+        lint_machine(source, document, root, options, Origin::default())
     };
     Some(FileReport {
-        source,
+        source: Arc::clone(source),
         diagnostics,
         machines,
         references,

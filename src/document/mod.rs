@@ -208,8 +208,16 @@ pub fn is_yaml(name: &str, text: &str) -> bool {
     !matches!(first, Some(b'{' | b'[') | None)
 }
 
+/// Files parsed by `parse`, in this process: tests check that a run parses each file once.
+static PARSED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+pub fn documents_parsed() -> usize {
+    PARSED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Parses `text` as JSON or YAML, as `is_yaml` decides.
 pub fn parse(name: &str, text: &str) -> Result<Document, ParseError> {
+    PARSED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     if is_yaml(name, text) {
         yaml::parse(text)
     } else {

@@ -33,6 +33,11 @@ const MAX_TEMPLATE_SIZE: u64 = 4 << 20;
 /// deploy a wanted definition is never parsed.
 static TEMPLATES_PARSED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
+/// Counts a template parsed while indexing by linting it (see `Engine::index_own`).
+pub(crate) fn count_template_parse() {
+    TEMPLATES_PARSED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
 pub fn templates_parsed() -> usize {
     TEMPLATES_PARSED.load(std::sync::atomic::Ordering::Relaxed)
 }
@@ -171,7 +176,8 @@ impl<'w> Scanner<'w> {
         })
     }
 
-    fn scan_bytes(&self, path: &Path, bytes: &[u8]) -> Option<Vec<Reference>> {
+    /// `scan` of bytes already read.
+    pub fn scan_bytes(&self, path: &Path, bytes: &[u8]) -> Option<Vec<Reference>> {
         if !self.markers.iter().any(|m| m.find(bytes).is_some()) {
             if crate::template::terraform::is_quiet(&path.to_string_lossy(), bytes) {
                 let mut quiet = self.quiet.lock().unwrap_or_else(|p| p.into_inner());

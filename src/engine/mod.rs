@@ -177,7 +177,8 @@ impl Engine {
             .filter(|p| p.as_os_str() != "-" && p.is_dir())
             .map(|p| self.absolute(p))
             .collect();
-        let index = self.index_for(&jobs, &walked);
+        let early = EarlyReports::default();
+        let index = self.index_for(&jobs, &walked, &early);
         // Read once already, while indexing, and found to hold nothing to lint.
         let mut jobs = jobs;
         jobs.retain(|j| {
@@ -195,7 +196,7 @@ impl Engine {
         let lint_job = |job: &Job| {
             let stdin = stdin.as_ref();
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                self.lint_job(job, stdin, stdin_name, &index, &in_run)
+                self.lint_job(job, stdin, stdin_name, &index, &in_run, &early)
             }))
             .unwrap_or_else(|panic| {
                 vec![Err(InputError {
@@ -227,7 +228,7 @@ impl Engine {
     /// The template index for the run's inputs: for each project they belong to, built from
     /// the run's own files when a walked directory covers the project, else by walking it
     /// (parsing only templates that name one of the run's files).
-    fn index_for(&self, jobs: &[Job], walked: &[PathBuf]) -> TemplateIndex {
+    fn index_for(&self, jobs: &[Job], walked: &[PathBuf], early: &EarlyReports) -> TemplateIndex {
         let mut projects: FastMap<PathBuf, Vec<PathBuf>> = FastMap::default();
         {
             let mut roots = lock(&self.roots);
@@ -253,7 +254,7 @@ impl Engine {
             // of the project its ignore files leave out); the rest of the project is walked
             // only when no walked directory covers it.
             let covered = walked.iter().any(|w| root.starts_with(w));
-            let own: Vec<PathBuf> = jobs
+            let own: Vec<&Job> = jobs
                 .iter()
                 .filter(|j| {
                     matches!(
@@ -262,22 +263,22 @@ impl Engine {
                             selection: Selection::IfDefinition,
                             ..
                         }
-                    )
+                    ) && j.key.as_deref().is_some_and(|k| k.starts_with(&root))
                 })
-                .filter_map(|j| j.key.clone())
-                .filter(|k| k.starts_with(&root))
                 .collect();
             wanted.sort();
             wanted.dedup();
             let scanner = Scanner::new((!covered).then_some(wanted.as_slice()), self.max_file_size);
-            let mut found: Vec<(PathBuf, Vec<Reference>)> = ordered::map(&own, |path| {
-                scanner.scan(path).map(|refs| (path.clone(), refs))
+            let mut found: Vec<(PathBuf, Vec<Reference>)> = ordered::map(&own, |job| {
+                let key = job.key.as_ref()?;
+                self.index_own(job, key, &scanner, early)
+                    .map(|refs| (key.clone(), refs))
             })
             .into_iter()
             .flatten()
             .collect();
             if !covered {
-                let known: HashSet<PathBuf> = own.into_iter().collect();
+                let known: HashSet<PathBuf> = own.iter().filter_map(|j| j.key.clone()).collect();
                 found.extend(self.scan_project(&root, &scanner, &known));
             }
             found.sort_by(|a, b| a.0.cmp(&b.0));
@@ -287,6 +288,51 @@ impl Engine {
             index.add_quiet(scanner.take_quiet());
         }
         index
+    }
+
+    /// What a file of the run deploys, for the index. A template is linted here, while it is
+    /// read for the index, so that it is read and parsed once: its report waits in `early`
+    /// for its turn. Past the budget of `early`, it is only scanned, and linted again later.
+    fn index_own(
+        &self,
+        job: &Job,
+        key: &Path,
+        scanner: &Scanner,
+        early: &EarlyReports,
+    ) -> Option<Vec<Reference>> {
+        let Input::File { path, .. } = &job.input else {
+            return None;
+        };
+        if early.is_full() {
+            return scanner.scan(key);
+        }
+        // A file that cannot be read is reported when its turn comes.
+        let bytes = read_file(path, self.max_file_size).ok()?;
+        let size = bytes.len();
+        if !index::mentions_template(&bytes) || !early.reserve(size) {
+            return scanner.scan_bytes(key, &bytes);
+        }
+        let name = discover::display_name(path);
+        let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            lint::lint_bytes(&name, bytes, Selection::IfDefinition, &job.options)
+        }));
+        // A crash is linted (and reported as one) again in its turn.
+        let Ok(report) = linted else {
+            early.release(size);
+            return None;
+        };
+        index::count_template_parse();
+        let references = report.as_ref().map(|r| {
+            r.references
+                .iter()
+                .map(|r| Reference {
+                    path: self.absolute(&r.path),
+                    context: r.context.clone(),
+                })
+                .collect()
+        });
+        early.put(key.to_path_buf(), report, size);
+        references
     }
 
     /// The templates under `root` (absolute) and what they deploy, found by walking the
@@ -369,32 +415,17 @@ impl Engine {
         stdin_name: Option<&str>,
         index: &TemplateIndex,
         in_run: &HashSet<&Path>,
+        early: &EarlyReports,
     ) -> Vec<Result<(Option<PathBuf>, FileReport), InputError>> {
-        let (name, bytes, selection) = match &job.input {
-            Input::Stdin => {
-                let name = stdin_name.unwrap_or("<stdin>").to_string();
-                match stdin {
-                    Some(Ok(bytes)) => (name, bytes.clone(), stdin_selection(stdin_name)),
-                    Some(Err(err)) => return vec![self.unread(&name, Path::new("-"), err)],
-                    None => return Vec::new(),
-                }
-            }
-            Input::File {
-                path, selection, ..
-            } => {
-                let name = discover::display_name(path);
-                match read_file(path, self.max_file_size) {
-                    Ok(bytes) => (name, bytes, *selection),
-                    Err(err) => return vec![self.unread(&name, path, &err)],
-                }
-            }
-        };
         let contexts = job.key.as_deref().map_or(&[][..], |k| index.contexts(k));
-        let report = if contexts.is_empty() {
-            lint::lint_bytes(&name, bytes, selection, &job.options)
-        } else {
-            let contexts: Vec<&MachineContext> = contexts.iter().collect();
-            Some(lint::lint_referenced(&name, bytes, &contexts, &job.options))
+        // Linted while indexing; unless a template deploys the file as a definition.
+        let taken = job.key.as_deref().and_then(|k| early.take(k));
+        let report = match taken {
+            Some(report) if contexts.is_empty() => report,
+            _ => match self.read_and_lint(job, stdin, stdin_name, contexts) {
+                Ok(report) => report,
+                Err(unread) => return vec![unread],
+            },
         };
         let Some(mut report) = report else {
             return Vec::new();
@@ -419,6 +450,42 @@ impl Engine {
             });
         }
         out
+    }
+
+    /// Reads a job's input and lints it, in the contexts templates give it.
+    #[allow(clippy::type_complexity)]
+    fn read_and_lint(
+        &self,
+        job: &Job,
+        stdin: Option<&Result<Vec<u8>, ReadError>>,
+        stdin_name: Option<&str>,
+        contexts: &[MachineContext],
+    ) -> Result<Option<FileReport>, Result<(Option<PathBuf>, FileReport), InputError>> {
+        let (name, bytes, selection) = match &job.input {
+            Input::Stdin => {
+                let name = stdin_name.unwrap_or("<stdin>").to_string();
+                match stdin {
+                    Some(Ok(bytes)) => (name, bytes.clone(), stdin_selection(stdin_name)),
+                    Some(Err(err)) => return Err(self.unread(&name, Path::new("-"), err)),
+                    None => return Ok(None),
+                }
+            }
+            Input::File {
+                path, selection, ..
+            } => {
+                let name = discover::display_name(path);
+                match read_file(path, self.max_file_size) {
+                    Ok(bytes) => (name, bytes, *selection),
+                    Err(err) => return Err(self.unread(&name, path, &err)),
+                }
+            }
+        };
+        Ok(if contexts.is_empty() {
+            lint::lint_bytes(&name, bytes, selection, &job.options)
+        } else {
+            let contexts: Vec<&MachineContext> = contexts.iter().collect();
+            Some(lint::lint_referenced(&name, bytes, &contexts, &job.options))
+        })
     }
 
     /// A file that was not read: too large is a finding in it, anything else an input error.
@@ -549,6 +616,62 @@ impl Engine {
 
 /// Standard input named with `--stdin-filename` is selected as a file of that name would be
 /// (an editor piping `package.json` gets nothing); without a name, what is piped is linted.
+/// Reports of the run's templates, linted while the index was built, until their turn. The
+/// texts they hold are bounded: past the budget, a template is parsed twice instead.
+#[derive(Default)]
+struct EarlyReports {
+    /// Each report with the bytes counted for it.
+    reports: Mutex<FastMap<PathBuf, (Option<FileReport>, usize)>>,
+    /// Bytes of text held.
+    held: std::sync::atomic::AtomicUsize,
+}
+
+/// The most template text held for later (the 30 copies of the shared corpus hold 20 MB).
+const EARLY_BUDGET: usize = 24 << 20;
+
+impl EarlyReports {
+    fn is_full(&self) -> bool {
+        self.held.load(std::sync::atomic::Ordering::Relaxed) >= EARLY_BUDGET
+    }
+
+    /// Counts `size` bytes against the budget; false (and nothing counted) past it.
+    fn reserve(&self, size: usize) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.held
+            .fetch_update(Relaxed, Relaxed, |held| {
+                (held + size <= EARLY_BUDGET).then_some(held + size)
+            })
+            .is_ok()
+    }
+
+    fn release(&self, size: usize) {
+        self.held
+            .fetch_sub(size, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn put(&self, key: PathBuf, report: Option<FileReport>, size: usize) {
+        // A file that is not ours holds nothing.
+        let size = if report.is_some() {
+            size
+        } else {
+            self.release(size);
+            0
+        };
+        lock(&self.reports).insert(key, (report, size));
+    }
+
+    /// The report linted early for `key`, if any (`Some(None)`: found not to be ours).
+    fn take(&self, key: &Path) -> Option<Option<FileReport>> {
+        let mut reports = lock(&self.reports);
+        if reports.is_empty() {
+            return None;
+        }
+        let (report, size) = reports.remove(key)?;
+        self.release(size);
+        Some(report)
+    }
+}
+
 fn stdin_selection(name: Option<&str>) -> Selection {
     name.map_or(Selection::Always, |n| {
         discover::named_selection(Path::new(n))
