@@ -475,3 +475,35 @@ fn project_roots_that_users_have() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// A repository whose services are projects of their own (`.git` at the top, a `samconfig.toml`
+/// in each service) and which has files of its own at the top: each template is indexed once,
+/// so a definition gets each context once, whether the repository, or the definition with a
+/// top-level file, is named.
+#[test]
+fn a_project_inside_another_gives_its_context_once() {
+    let context = sam_project("engine/nested-model");
+    let dir = scratch("engine/nested");
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    write(&dir, "package.json", r#"{"name": "services"}"#);
+    write(&dir, "svc/samconfig.toml", "version = 0.1\n");
+    for file in ["template.yaml", "sm/approve.asl.json"] {
+        write(
+            &dir.join("svc"),
+            file,
+            std::fs::read(context.join(file)).unwrap(),
+        );
+    }
+    for args in [
+        &["--no-cache", "."][..],
+        &["--no-cache", "package.json", "svc/sm/approve.asl.json"],
+        &["package.json", "svc/sm/approve.asl.json"],
+    ] {
+        let found = findings_for(&json_in(&dir, args), "approve.asl.json");
+        let express = found
+            .iter()
+            .filter(|f| f.1 == "express-unsupported-integration")
+            .count();
+        assert_eq!(express, 2, "{args:?}: {found:?}");
+    }
+}

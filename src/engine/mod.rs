@@ -227,14 +227,18 @@ impl Engine {
 
     /// The template index for the run's inputs: for each project they belong to, built from
     /// the run's own files when a walked directory covers the project, else by walking it
-    /// (parsing only templates that name one of the run's files).
+    /// (parsing only templates that name one of the run's files). A template that two walks
+    /// see (a project inside another) counts once.
     fn index_for(&self, jobs: &[Job], walked: &[PathBuf], early: &EarlyReports) -> TemplateIndex {
-        let mut projects: FastMap<PathBuf, Vec<PathBuf>> = FastMap::default();
+        // Each job in the project of its nearest root.
+        let mut projects: FastMap<PathBuf, Vec<&Job>> = FastMap::default();
         {
             let mut roots = lock(&self.roots);
             let mut last: Option<(PathBuf, PathBuf)> = None;
-            for key in jobs.iter().filter_map(|j| j.key.as_deref()) {
-                let Some(dir) = key.parent() else { continue };
+            for job in jobs {
+                let Some(dir) = job.key.as_deref().and_then(Path::parent) else {
+                    continue;
+                };
                 let root = match &last {
                     Some((d, root)) if d == dir => root.clone(),
                     _ => {
@@ -243,51 +247,70 @@ impl Engine {
                         root
                     }
                 };
-                projects.entry(root).or_default().push(key.to_path_buf());
+                projects.entry(root).or_default().push(job);
             }
         }
-        let mut projects: Vec<(PathBuf, Vec<PathBuf>)> = projects.into_iter().collect();
-        projects.sort();
-        let mut index = TemplateIndex::default();
-        for (root, mut wanted) in projects {
-            // The run's own candidates always count (a walked directory may lie in a part
-            // of the project its ignore files leave out); the rest of the project is walked
-            // only when no walked directory covers it.
-            let covered = walked.iter().any(|w| root.starts_with(w));
-            let own: Vec<&Job> = jobs
-                .iter()
-                .filter(|j| {
-                    matches!(
-                        j.input,
-                        Input::File {
-                            selection: Selection::IfDefinition,
-                            ..
-                        }
-                    ) && j.key.as_deref().is_some_and(|k| k.starts_with(&root))
-                })
-                .collect();
+        let mut projects: Vec<(PathBuf, Vec<&Job>)> = projects.into_iter().collect();
+        projects.sort_by(|a, b| a.0.cmp(&b.0));
+        let own = |job: &&Job| {
+            matches!(
+                job.input,
+                Input::File {
+                    selection: Selection::IfDefinition,
+                    ..
+                }
+            )
+        };
+        let mut found: Vec<(PathBuf, Vec<Reference>)> = Vec::new();
+        let mut quiet = Vec::new();
+        // The run's own candidates always count (a walked directory may lie in a part of the
+        // project its ignore files leave out); those of projects a walked directory covers
+        // are all the project has, and are read in one pass.
+        let (covered, uncovered): (Vec<_>, Vec<_>) = projects
+            .into_iter()
+            .partition(|(root, _)| walked.iter().any(|w| root.starts_with(w)));
+        let covered: Vec<&Job> = covered
+            .iter()
+            .flat_map(|(_, jobs)| jobs.iter().copied().filter(own))
+            .collect();
+        let scanner = Scanner::new(None, self.max_file_size);
+        found.extend(self.index_own_all(&covered, &scanner, early));
+        quiet.extend(scanner.take_quiet());
+        // Each other project is walked for the templates that name its files.
+        for (root, jobs) in uncovered {
+            let mut wanted: Vec<PathBuf> = jobs.iter().filter_map(|j| j.key.clone()).collect();
             wanted.sort();
             wanted.dedup();
-            let scanner = Scanner::new((!covered).then_some(wanted.as_slice()), self.max_file_size);
-            let mut found: Vec<(PathBuf, Vec<Reference>)> = ordered::map(&own, |job| {
-                let key = job.key.as_ref()?;
-                self.index_own(job, key, &scanner, early)
-                    .map(|refs| (key.clone(), refs))
-            })
-            .into_iter()
-            .flatten()
-            .collect();
-            if !covered {
-                let known: HashSet<PathBuf> = own.iter().filter_map(|j| j.key.clone()).collect();
-                found.extend(self.scan_project(&root, &scanner, &known));
-            }
-            found.sort_by(|a, b| a.0.cmp(&b.0));
-            index.merge(TemplateIndex::from_references(
-                found.into_iter().flat_map(|(_, refs)| refs),
-            ));
-            index.add_quiet(scanner.take_quiet());
+            let scanner = Scanner::new(Some(&wanted), self.max_file_size);
+            let own: Vec<&Job> = jobs.into_iter().filter(own).collect();
+            found.extend(self.index_own_all(&own, &scanner, early));
+            let known: HashSet<PathBuf> = own.iter().filter_map(|j| j.key.clone()).collect();
+            found.extend(self.scan_project(&root, &scanner, &known));
+            quiet.extend(scanner.take_quiet());
         }
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found.dedup_by(|a, b| a.0 == b.0);
+        let mut index =
+            TemplateIndex::from_references(found.into_iter().flat_map(|(_, refs)| refs));
+        index.add_quiet(quiet);
         index
+    }
+
+    /// `index_own` of each job, on every core.
+    fn index_own_all(
+        &self,
+        jobs: &[&Job],
+        scanner: &Scanner,
+        early: &EarlyReports,
+    ) -> Vec<(PathBuf, Vec<Reference>)> {
+        ordered::map(jobs, |job| {
+            let key = job.key.as_ref()?;
+            self.index_own(job, key, scanner, early)
+                .map(|refs| (key.clone(), refs))
+        })
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     /// What a file of the run deploys, for the index. A template is linted here, while it is
