@@ -649,8 +649,8 @@ struct EarlyReports {
     held: std::sync::atomic::AtomicUsize,
 }
 
-/// The most template text held for later (the 30 copies of the shared corpus hold 20 MB).
-const EARLY_BUDGET: usize = 24 << 20;
+/// The most template text held for later (the 30 copies of the shared corpus would hold 20 MB).
+const EARLY_BUDGET: usize = 16 << 20;
 
 impl EarlyReports {
     fn is_full(&self) -> bool {
