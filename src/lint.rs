@@ -1,6 +1,8 @@
 //! The pipeline for one input: bytes → source text → spanned document → model → graph →
 //! rules → located diagnostics.
 
+pub mod terraform;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -182,7 +184,7 @@ pub fn attach_permissions(
 /// Empty when `text` is not a template; used to index a project's templates before linting.
 pub fn template_references(name: &str, text: &str) -> Vec<Reference> {
     if template::terraform::is_terraform(name) {
-        return template::terraform::references(name, text);
+        return terraform::references(name, text);
     }
     let Ok(document) = crate::document::parse(name, text) else {
         return Vec::new();
@@ -238,7 +240,7 @@ fn lint_input(
         }
     };
     if template::terraform::is_terraform(name) && context.is_none() {
-        return template::terraform::lint(&SourceFile::new(name, text), selection, options);
+        return terraform::lint(&SourceFile::new(name, text), selection, options);
     }
     // A cheap look before parsing: most JSON and YAML files in a repository are not ours.
     if selection == Selection::IfDefinition
@@ -249,8 +251,7 @@ fn lint_input(
         return None;
     }
     let source = SourceFile::new(name, text);
-    if let Some(report) =
-        context.and_then(|c| template::terraform::lint_definition_file(&source, c, options))
+    if let Some(report) = context.and_then(|c| terraform::lint_definition_file(&source, c, options))
     {
         return Some(report);
     }

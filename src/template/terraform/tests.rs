@@ -1,7 +1,9 @@
 //! Unit tests of the Terraform reader: the forms of a definition, values, rendering.
 
 use super::module::{Definition, Module};
+use super::render::Structural;
 use super::*;
+use crate::lint::terraform::references;
 use crate::model::WorkflowType;
 use crate::template::file_use::FileUse;
 
