@@ -60,7 +60,7 @@ fn neovim_shows_diagnostics_hover_definitions_and_fixes() {
         );
         return;
     };
-    let dir = std::env::temp_dir().join(format!("asl-lint-neovim-{}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("neovim");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join(".git")).unwrap();
     std::fs::write(dir.join("order.asl.json"), SAMPLE).unwrap();

@@ -41,6 +41,7 @@ use crate::discover::SKIPPED_DIRS;
 use crate::engine::index::mentions_template;
 use crate::engine::Engine;
 use crate::files::{read_file, DEFAULT_MAX_FILE_SIZE};
+use crate::hash::FastMap;
 use documents::Document;
 use position::Encoding;
 use worker::Shared;
@@ -354,18 +355,16 @@ fn did_close(shared: &Shared, params: DidCloseTextDocumentParams) {
 }
 
 /// A configuration file, or a template (one that is now, or one that is deleted and may
-/// have been), changed on disk. Files in directories a walk skips (`node_modules`, build
-/// copies) do not count; past a hundred changes at once (a checkout), nothing is read.
+/// have been), changed on disk. Files in directories a walk of their project skips
+/// (`node_modules`, build copies) do not count; past a hundred changes at once (a checkout),
+/// nothing is read.
 fn files_changed(shared: &Shared, params: DidChangeWatchedFilesParams) {
+    let mut roots = FastMap::default();
     let paths: Vec<(PathBuf, FileChangeType)> = params
         .changes
         .iter()
         .filter_map(|change| Some((convert::path_of(&change.uri)?, change.typ)))
-        .filter(|(path, _)| {
-            !path
-                .components()
-                .any(|c| SKIPPED_DIRS.iter().any(|d| c.as_os_str() == *d))
-        })
+        .filter(|(path, _)| !in_skipped_dir(path, &mut roots))
         .collect();
     let relevant = paths.len() > 100
         || paths.iter().any(|(path, typ)| {
@@ -376,6 +375,19 @@ fn files_changed(shared: &Shared, params: DidChangeWatchedFilesParams) {
     if relevant {
         reread(shared);
     }
+}
+
+/// Whether `path` lies in a directory that a walk of its project skips. Only the part below
+/// the project's root counts: a project may itself live under a directory named `target`.
+fn in_skipped_dir(path: &Path, roots: &mut FastMap<PathBuf, Option<PathBuf>>) -> bool {
+    let Some(dir) = path.parent() else {
+        return false;
+    };
+    let root = crate::engine::index::project_root(dir, roots);
+    path.strip_prefix(&root)
+        .unwrap_or(path)
+        .components()
+        .any(|c| SKIPPED_DIRS.iter().any(|d| c.as_os_str() == *d))
 }
 
 fn is_config(path: &Path) -> bool {

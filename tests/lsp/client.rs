@@ -205,11 +205,14 @@ pub fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     serde_json::from_slice(&body).ok()
 }
 
-/// A fresh directory for one test, marked as a project root (`.git`).
+/// A fresh directory for one test, marked as a project root (`.git`), under the build's
+/// scratch directory rather than /tmp, where every run would leave its own. It lies below a
+/// directory named `target`, which the server must not take for a build directory of the
+/// project (it did: a template's change went unseen).
 pub fn project() -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "asl-lint-lsp-{}-{}",
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "lsp-{}-{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed)
     ));
