@@ -515,7 +515,8 @@ fn action_installs_the_wheel_annotates_and_writes_valid_sarif() {
         .lines()
         .filter(|l| l.starts_with("::error ") || l.starts_with("::warning "))
         .collect();
-    assert_eq!(annotations.len(), 5, "{all}");
+    // The sample's six findings (4 errors, 2 warnings; tests/cli.rs counts them too).
+    assert_eq!(annotations.len(), 6, "{all}");
     assert!(
         annotations[0].starts_with("::error file=flows/order.asl.json,line="),
         "{all}"
@@ -523,7 +524,7 @@ fn action_installs_the_wheel_annotates_and_writes_valid_sarif() {
     let sarif: Value =
         serde_json::from_str(&std::fs::read_to_string(workspace.join(sarif_file)).unwrap())
             .unwrap();
-    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 5);
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 6);
     if let Some(schemas) = common::shared_data(
         "ASL_LINT_SCHEMAS",
         "../shared/schemas",
@@ -599,7 +600,7 @@ fn gitlab_job_installs_the_wheel_with_pip() {
         &std::fs::read_to_string(workspace.join("gl-code-quality.json")).unwrap(),
     )
     .unwrap();
-    assert_eq!(report.as_array().unwrap().len(), 5);
+    assert_eq!(report.as_array().unwrap().len(), 6);
 }
 
 #[test]
