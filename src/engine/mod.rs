@@ -4,6 +4,7 @@
 //! file, handed to the caller in a deterministic order as soon as it is ready.
 
 pub mod cache;
+mod early;
 pub mod index;
 pub mod ordered;
 
@@ -15,12 +16,13 @@ use crate::config::{normalize, CommandLine, LintOptions, Resolver};
 use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::discover::{self, Input, InputError};
 pub use crate::files::io_message;
-use crate::files::{read_file, read_stdin, ReadError, DEFAULT_MAX_FILE_SIZE};
+use crate::files::{read_file, read_file_into, read_stdin, ReadError, DEFAULT_MAX_FILE_SIZE};
 use crate::hash::FastMap;
 use crate::lint::{self, FileReport, MachineContext, Reference, Selection};
 use crate::rules;
 use crate::source::{SourceFile, Span};
 use cache::{Found, ScanCache, Stamp};
+use early::EarlyReports;
 use index::{Scanner, TemplateIndex};
 
 /// What to lint and how.
@@ -315,7 +317,8 @@ impl Engine {
 
     /// What a file of the run deploys, for the index. A template is linted here, while it is
     /// read for the index, so that it is read and parsed once: its report waits in `early`
-    /// for its turn. Past the budget of `early`, it is only scanned, and linted again later.
+    /// for its turn. When `early` holds all it can, the template is only scanned, and linted
+    /// again in its turn.
     fn index_own(
         &self,
         job: &Job,
@@ -323,27 +326,41 @@ impl Engine {
         scanner: &Scanner,
         early: &EarlyReports,
     ) -> Option<Vec<Reference>> {
+        thread_local! {
+            static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
         let Input::File { path, .. } = &job.input else {
             return None;
         };
         if early.is_full() {
             return scanner.scan(key);
         }
-        // A file that cannot be read is reported when its turn comes.
-        let bytes = read_file(path, self.max_file_size).ok()?;
-        let size = bytes.len();
-        if !index::mentions_template(&bytes) || !early.reserve(size) {
-            return scanner.scan_bytes(key, &bytes);
-        }
+        // Most files are not templates: they are looked at in a reused buffer. One that cannot
+        // be read is reported when its turn comes.
+        let template = BUFFER.with(|buffer| {
+            let mut buffer = buffer.borrow_mut();
+            read_file_into(path, self.max_file_size, &mut buffer).ok()?;
+            let found = if index::mentions_template(&buffer) {
+                Ok(buffer.clone())
+            } else {
+                Err(scanner.scan_bytes(key, &buffer))
+            };
+            if buffer.capacity() > 1 << 20 {
+                *buffer = Vec::new();
+            }
+            Some(found)
+        })?;
+        let bytes = match template {
+            Ok(bytes) => bytes,
+            Err(references) => return references,
+        };
+        let read = (bytes.len(), early::digest(&bytes));
         let name = discover::display_name(path);
         let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             lint::lint_bytes(&name, bytes, Selection::IfDefinition, &job.options)
         }));
         // A crash is linted (and reported as one) again in its turn.
-        let Ok(report) = linted else {
-            early.release(size);
-            return None;
-        };
+        let report = linted.ok()?;
         index::count_template_parse();
         let references = report.as_ref().map(|r| {
             r.references
@@ -354,7 +371,7 @@ impl Engine {
                 })
                 .collect()
         });
-        early.put(key.to_path_buf(), report, size);
+        early.put(key.to_path_buf(), report, read);
         references
     }
 
@@ -442,7 +459,10 @@ impl Engine {
     ) -> Vec<Result<(Option<PathBuf>, FileReport), InputError>> {
         let contexts = job.key.as_deref().map_or(&[][..], |k| index.contexts(k));
         // Linted while indexing; unless a template deploys the file as a definition.
-        let taken = job.key.as_deref().and_then(|k| early.take(k));
+        let taken = job
+            .key
+            .as_deref()
+            .and_then(|k| early.take(k, self.max_file_size));
         let report = match taken {
             Some(report) if contexts.is_empty() => report,
             _ => match self.read_and_lint(job, stdin, stdin_name, contexts) {
@@ -639,62 +659,6 @@ impl Engine {
 
 /// Standard input named with `--stdin-filename` is selected as a file of that name would be
 /// (an editor piping `package.json` gets nothing); without a name, what is piped is linted.
-/// Reports of the run's templates, linted while the index was built, until their turn. The
-/// texts they hold are bounded: past the budget, a template is parsed twice instead.
-#[derive(Default)]
-struct EarlyReports {
-    /// Each report with the bytes counted for it.
-    reports: Mutex<FastMap<PathBuf, (Option<FileReport>, usize)>>,
-    /// Bytes of text held.
-    held: std::sync::atomic::AtomicUsize,
-}
-
-/// The most template text held for later (the 30 copies of the shared corpus would hold 20 MB).
-const EARLY_BUDGET: usize = 16 << 20;
-
-impl EarlyReports {
-    fn is_full(&self) -> bool {
-        self.held.load(std::sync::atomic::Ordering::Relaxed) >= EARLY_BUDGET
-    }
-
-    /// Counts `size` bytes against the budget; false (and nothing counted) past it.
-    fn reserve(&self, size: usize) -> bool {
-        use std::sync::atomic::Ordering::Relaxed;
-        self.held
-            .fetch_update(Relaxed, Relaxed, |held| {
-                (held + size <= EARLY_BUDGET).then_some(held + size)
-            })
-            .is_ok()
-    }
-
-    fn release(&self, size: usize) {
-        self.held
-            .fetch_sub(size, std::sync::atomic::Ordering::Relaxed);
-    }
-
-    fn put(&self, key: PathBuf, report: Option<FileReport>, size: usize) {
-        // A file that is not ours holds nothing.
-        let size = if report.is_some() {
-            size
-        } else {
-            self.release(size);
-            0
-        };
-        lock(&self.reports).insert(key, (report, size));
-    }
-
-    /// The report linted early for `key`, if any (`Some(None)`: found not to be ours).
-    fn take(&self, key: &Path) -> Option<Option<FileReport>> {
-        let mut reports = lock(&self.reports);
-        if reports.is_empty() {
-            return None;
-        }
-        let (report, size) = reports.remove(key)?;
-        self.release(size);
-        Some(report)
-    }
-}
-
 fn stdin_selection(name: Option<&str>) -> Selection {
     name.map_or(Selection::Always, |n| {
         discover::named_selection(Path::new(n))
