@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::Mutex;
 
+use super::lock;
 use crate::files::read_file;
 use crate::hash::FastMap;
 use crate::lint::FileReport;
@@ -133,10 +134,6 @@ impl EarlyReports {
         }
         Some(Some(report))
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 #[cfg(test)]

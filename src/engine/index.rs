@@ -8,7 +8,7 @@ use memchr::memmem;
 
 use super::cache::Found;
 use crate::config::normalize;
-use crate::files::read_file_into;
+use crate::files::read_file_with;
 use crate::hash::FastMap;
 use crate::lint::{self, MachineContext, Reference};
 
@@ -107,46 +107,32 @@ impl<'w> Scanner<'w> {
         std::mem::take(&mut *self.quiet.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
+    /// Whether `bytes` may be a template that declares a state machine (`mentions_template`,
+    /// with the scanner's prepared searches).
+    pub fn is_template(&self, bytes: &[u8]) -> bool {
+        self.markers.iter().any(|m| m.find(bytes).is_some())
+    }
+
     /// The definition files the template at `path` deploys, or `None` for anything else.
     pub fn scan(&self, path: &Path) -> Option<Vec<Reference>> {
-        thread_local! {
-            static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
-        BUFFER.with(|buffer| {
-            let mut buffer = buffer.borrow_mut();
-            read_file_into(path, self.limit, &mut buffer).ok()?;
-            let found = self.scan_bytes(path, &buffer);
-            // A rare large file does not keep its buffer for the rest of the walk.
-            if buffer.capacity() > 1 << 20 {
-                *buffer = Vec::new();
-            }
-            found
-        })
+        read_file_with(path, self.limit, |bytes| self.scan_bytes(path, bytes))
+            .ok()
+            .flatten()
     }
 
     /// `scan`, also saying what the file is, for the scan cache.
     pub fn summarise(&self, path: &Path) -> (Found, Option<Vec<Reference>>) {
-        thread_local! {
-            static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
-        BUFFER.with(|buffer| {
-            let mut buffer = buffer.borrow_mut();
-            if read_file_into(path, self.limit, &mut buffer).is_err() {
-                return (Found::Other, None);
-            }
-            let found = if self.markers.iter().any(|m| m.find(&buffer).is_some()) {
-                Found::Template(written_paths(&buffer))
-            } else if crate::template::terraform::is_quiet(&path.to_string_lossy(), &buffer) {
+        read_file_with(path, self.limit, |bytes| {
+            let found = if self.is_template(bytes) {
+                Found::Template(written_paths(bytes))
+            } else if crate::template::terraform::is_quiet(&path.to_string_lossy(), bytes) {
                 Found::Quiet
             } else {
                 Found::Other
             };
-            let references = self.scan_bytes(path, &buffer);
-            if buffer.capacity() > 1 << 20 {
-                *buffer = Vec::new();
-            }
-            (found, references)
+            (found, self.scan_bytes(path, bytes))
         })
+        .unwrap_or((Found::Other, None))
     }
 
     /// Whether a template the cache summarises by `written` may deploy a wanted definition,
@@ -178,7 +164,7 @@ impl<'w> Scanner<'w> {
 
     /// `scan` of bytes already read.
     pub fn scan_bytes(&self, path: &Path, bytes: &[u8]) -> Option<Vec<Reference>> {
-        if !self.markers.iter().any(|m| m.find(bytes).is_some()) {
+        if !self.is_template(bytes) {
             if crate::template::terraform::is_quiet(&path.to_string_lossy(), bytes) {
                 let mut quiet = self.quiet.lock().unwrap_or_else(|p| p.into_inner());
                 quiet.push(path.to_path_buf());

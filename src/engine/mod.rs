@@ -16,7 +16,7 @@ use crate::config::{normalize, CommandLine, LintOptions, Resolver};
 use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::discover::{self, Input, InputError};
 pub use crate::files::io_message;
-use crate::files::{read_file, read_file_into, read_stdin, ReadError, DEFAULT_MAX_FILE_SIZE};
+use crate::files::{read_file, read_file_with, read_stdin, ReadError, DEFAULT_MAX_FILE_SIZE};
 use crate::hash::FastMap;
 use crate::lint::{self, FileReport, MachineContext, Reference, Selection};
 use crate::rules;
@@ -326,30 +326,22 @@ impl Engine {
         scanner: &Scanner,
         early: &EarlyReports,
     ) -> Option<Vec<Reference>> {
-        thread_local! {
-            static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
         let Input::File { path, .. } = &job.input else {
             return None;
         };
         if early.is_full() {
             return scanner.scan(key);
         }
-        // Most files are not templates: they are looked at in a reused buffer. One that cannot
-        // be read is reported when its turn comes.
-        let template = BUFFER.with(|buffer| {
-            let mut buffer = buffer.borrow_mut();
-            read_file_into(path, self.max_file_size, &mut buffer).ok()?;
-            let found = if index::mentions_template(&buffer) {
-                Ok(buffer.clone())
+        // Most files are not templates: they are only looked at. One that cannot be read is
+        // reported when its turn comes.
+        let template = read_file_with(path, self.max_file_size, |bytes| {
+            if scanner.is_template(bytes) {
+                Ok(bytes.to_vec())
             } else {
-                Err(scanner.scan_bytes(key, &buffer))
-            };
-            if buffer.capacity() > 1 << 20 {
-                *buffer = Vec::new();
+                Err(scanner.scan_bytes(key, bytes))
             }
-            Some(found)
-        })?;
+        })
+        .ok()?;
         let bytes = match template {
             Ok(bytes) => bytes,
             Err(references) => return references,

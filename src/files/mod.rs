@@ -6,6 +6,7 @@ pub mod read;
 pub mod write;
 
 pub use read::{
-    io_message, read_file, read_file_into, read_stdin, read_text, ReadError, DEFAULT_MAX_FILE_SIZE,
+    io_message, read_file, read_file_into, read_file_with, read_stdin, read_text, ReadError,
+    DEFAULT_MAX_FILE_SIZE,
 };
 pub use write::{write_file, FileId, PendingFile, WriteError};

@@ -96,6 +96,27 @@ pub fn read_file_into(path: &Path, limit: u64, buffer: &mut Vec<u8>) -> Result<(
     Ok(())
 }
 
+/// `read_file_into` a buffer this thread keeps, and `look` at the bytes: for walks that read
+/// many files only to look at them. A rare large file does not keep its buffer afterwards.
+pub fn read_file_with<R>(
+    path: &Path,
+    limit: u64,
+    look: impl FnOnce(&[u8]) -> R,
+) -> Result<R, ReadError> {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        let read = read_file_into(path, limit, &mut buffer);
+        let looked = read.map(|()| look(&buffer));
+        if buffer.capacity() > 1 << 20 {
+            *buffer = Vec::new();
+        }
+        looked
+    })
+}
+
 /// The size of a regular file within the limit.
 fn regular(metadata: std::io::Result<std::fs::Metadata>, limit: u64) -> Result<u64, ReadError> {
     let metadata = metadata.map_err(|e| ReadError::Io(io_message(&e)))?;
