@@ -227,13 +227,6 @@ impl TemplateIndex {
     pub fn is_empty(&self) -> bool {
         self.by_definition.is_empty()
     }
-
-    pub fn merge(&mut self, other: TemplateIndex) {
-        for (path, contexts) in other.by_definition {
-            self.by_definition.entry(path).or_default().extend(contexts);
-        }
-        self.quiet.extend(other.quiet);
-    }
 }
 
 /// Whether the template at `template` names one of the wanted definitions: each place its
