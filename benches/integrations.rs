@@ -1,7 +1,7 @@
 //! `cargo bench --bench integrations`: what the embedded integration data costs when a linted
 //! machine first uses it: the index (services and optimized integrations), and the
-//! decompression and decoding of one service's API model, for the smallest, a typical and
-//! the largest (EC2) service. Each is decoded afresh (`Model::decode`), not from the cache.
+//! decoding of one service's API model, for the smallest, a typical and
+//! the largest (EC2) service. Each is decoded afresh (`Model::decode_embedded`), not from the cache.
 
 use std::time::{Duration, Instant};
 
@@ -29,7 +29,7 @@ fn main() {
     );
     let mut sizes: Vec<(usize, &str)> = integrations::sdk_services()
         .iter()
-        .filter_map(|s| Some((integrations::compressed_model(s)?.len(), s.name)))
+        .filter_map(|s| Some((integrations::embedded_model(s)?.len(), s.name)))
         .collect();
     sizes.sort_unstable();
     let picks = [
@@ -42,12 +42,12 @@ fn main() {
     let mut worst = Duration::ZERO;
     for name in picks {
         let service = integrations::sdk_service(name).expect("service");
-        let compressed = integrations::compressed_model(service).expect("model");
-        let time = best_of(20, || Model::decode(compressed).expect("decodes"));
+        let bytes = integrations::embedded_model(service).expect("model");
+        let time = best_of(20, || Model::decode_embedded(bytes).expect("decodes"));
         worst = worst.max(time);
         println!(
-            "decode {name:<10} {:>7} bytes compressed: {:.3} ms",
-            compressed.len(),
+            "decode {name:<10} {:>7} bytes embedded: {:.3} ms",
+            bytes.len(),
             time.as_secs_f64() * 1000.0
         );
     }
@@ -56,7 +56,7 @@ fn main() {
             .iter()
             .map(|(_, n)| {
                 let s = integrations::sdk_service(n).unwrap();
-                Model::decode(integrations::compressed_model(s).unwrap()).is_some()
+                Model::decode_embedded(integrations::embedded_model(s).unwrap()).is_some()
             })
             .count()
     });

@@ -1,6 +1,7 @@
 //! Decoding of `models.bin` (its format is described in `scripts/aws-models`). The index (the
 //! services and the optimized integrations) is decoded on first use; each service's API model
-//! is decompressed and decoded only when a rule asks for it, once per process.
+//! only when a rule asks for it, once per process. Nothing is compressed: a model's strings
+//! are word numbers into one table of words, validated as UTF-8 once.
 
 use std::sync::OnceLock;
 
@@ -18,9 +19,16 @@ impl<'a> Reader<'a> {
         Reader { bytes, at: 0 }
     }
 
+    #[inline]
     fn int(&mut self) -> Option<usize> {
-        let mut value: u64 = 0;
-        for shift in (0..64).step_by(7) {
+        // Most numbers are under 128: one byte.
+        let b = *self.bytes.get(self.at)?;
+        self.at += 1;
+        if b & 0x80 == 0 {
+            return Some(usize::from(b));
+        }
+        let mut value = u64::from(b & 0x7f);
+        for shift in (7..64).step_by(7) {
             let b = *self.bytes.get(self.at)?;
             self.at += 1;
             value |= u64::from(b & 0x7f) << shift;
@@ -120,14 +128,111 @@ pub struct Optimized {
     /// The prefix of the errors it throws (`Lambda`, `DynamoDB`), empty when not documented.
     pub error_prefix: &'static str,
     pub(crate) error_chunk: Option<usize>,
+    /// The input's and the output's shape, found once.
+    pub(crate) shapes: OnceLock<[Option<(Shape<'static>, bool)>; 2]>,
 }
 
 pub(crate) struct Index {
     pub services: Vec<SdkService>,
     pub optimized: Vec<Optimized>,
     pub hand_chunk: usize,
+    words: Words,
     chunks: Vec<&'static [u8]>,
     models: Vec<OnceLock<Option<Model>>>,
+}
+
+/// The words every model's strings are made of: their text, one after another, and where
+/// each ends (u32, little-endian).
+pub(crate) struct Words {
+    text: &'static str,
+    ends: &'static [u8],
+}
+
+impl Words {
+    fn end(&self, i: usize) -> Option<usize> {
+        let bytes = self.ends.get(4 * i..4 * i + 4)?;
+        Some(u32::from_le_bytes(bytes.try_into().ok()?) as usize)
+    }
+
+    /// Where the word numbered `i` is in `text`.
+    fn range(&self, i: usize) -> Option<(usize, usize)> {
+        let start = match i {
+            0 => 0,
+            i => self.end(i - 1)?,
+        };
+        Some((start, self.end(i)?))
+    }
+}
+
+/// Values computed on first use, one per string or shape of a model, in blocks allocated
+/// when first used: a Task reads a few of thousands, and memory never touched costs nothing
+/// (a slot for each up front was a third of the page faults of a corpus run).
+struct Cells<T> {
+    len: usize,
+    blocks: Box<[OnceLock<Block<T>>]>,
+}
+
+type Block<T> = Box<[OnceLock<T>]>;
+
+const CELLS: usize = 16;
+
+impl<T> Cells<T> {
+    fn new(len: usize) -> Cells<T> {
+        Cells {
+            len,
+            blocks: (0..len.div_ceil(CELLS)).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    fn get_or_init(&self, i: usize, f: impl FnOnce() -> T) -> Option<&T> {
+        if i >= self.len {
+            return None;
+        }
+        let block =
+            self.blocks[i / CELLS].get_or_init(|| (0..CELLS).map(|_| OnceLock::new()).collect());
+        Some(block[i % CELLS].get_or_init(f))
+    }
+}
+
+/// Records found without decoding the others (see `write_table` in `scripts/aws-models`).
+#[derive(Clone, Copy)]
+struct Table {
+    count: usize,
+    /// The offset of every `BLOCK`-th record in `records` (u32, little-endian).
+    offsets: &'static [u8],
+    records: &'static [u8],
+}
+
+const BLOCK: usize = 8;
+
+impl Table {
+    fn read(r: &mut Reader<'static>) -> Option<Table> {
+        let count = r.count()?;
+        let len = r.int()?;
+        let offsets = r.bytes(count.div_ceil(BLOCK).checked_mul(4)?)?;
+        let records = r.bytes(len)?;
+        Some(Table {
+            count,
+            offsets,
+            records,
+        })
+    }
+
+    fn get(&self, i: usize) -> Option<&'static [u8]> {
+        if i >= self.count {
+            return None;
+        }
+        let block = i / BLOCK;
+        let at = self.offsets.get(4 * block..4 * block + 4)?;
+        let mut r = Reader::new(self.records);
+        r.at = u32::from_le_bytes(at.try_into().ok()?) as usize;
+        for _ in 0..i % BLOCK {
+            let len = r.int()?;
+            r.bytes(len)?;
+        }
+        let len = r.int()?;
+        r.bytes(len)
+    }
 }
 
 pub(crate) fn index() -> &'static Index {
@@ -137,12 +242,17 @@ pub(crate) fn index() -> &'static Index {
             services: Vec::new(),
             optimized: Vec::new(),
             hand_chunk: usize::MAX,
+            words: Words {
+                text: "",
+                ends: &[],
+            },
             chunks: Vec::new(),
             models: Vec::new(),
         })
     })
 }
 
+#[inline(never)]
 fn decode_index() -> Option<Index> {
     let mut r = Reader::new(payload(FILE)?);
     let n = r.count()?;
@@ -190,20 +300,30 @@ fn decode_index() -> Option<Index> {
             output,
             error_prefix,
             error_chunk,
+            shapes: OnceLock::new(),
         });
     }
     let hand_chunk = r.int()?;
+    let count = r.count()?;
+    let len = r.int()?;
+    let text = std::str::from_utf8(r.bytes(len)?).ok()?;
+    let words = Words {
+        text,
+        ends: r.bytes(count.checked_mul(4)?)?,
+    };
+    // The lengths first, then the chunks: the index is read without touching their pages.
     let n = r.count()?;
-    let mut chunks = Vec::with_capacity(n);
-    for _ in 0..n {
-        let len = r.int()?;
-        chunks.push(r.bytes(len)?);
-    }
+    let lengths = (0..n).map(|_| r.int()).collect::<Option<Vec<_>>>()?;
+    let chunks = lengths
+        .into_iter()
+        .map(|len| r.bytes(len))
+        .collect::<Option<Vec<_>>>()?;
     let models = (0..chunks.len()).map(|_| OnceLock::new()).collect();
     Some(Index {
         services,
         optimized,
         hand_chunk,
+        words,
         chunks,
         models,
     })
@@ -221,7 +341,7 @@ fn io(r: &mut Reader<'static>) -> Option<Io> {
     })
 }
 
-pub(crate) fn compressed(service: &SdkService) -> Option<&'static [u8]> {
+pub(crate) fn model_bytes(service: &SdkService) -> Option<&'static [u8]> {
     index().chunks.get(service.chunk?).copied()
 }
 
@@ -230,7 +350,7 @@ pub(crate) fn model(chunk: usize) -> Option<&'static Model> {
     index
         .models
         .get(chunk)?
-        .get_or_init(|| Model::decode(index.chunks.get(chunk)?))
+        .get_or_init(|| Model::decode(index.chunks.get(chunk)?, &index.words))
         .as_ref()
 }
 
@@ -251,14 +371,6 @@ pub enum Kind {
     Blob,
 }
 
-#[derive(Clone, Debug)]
-struct ShapeDef {
-    kind: Kind,
-    /// Structure: range of `members`; enum: range of `values`; list and map: the element.
-    a: u32,
-    b: u32,
-}
-
 #[derive(Clone, Copy, Debug)]
 struct MemberDef {
     name: u32,
@@ -268,153 +380,187 @@ struct MemberDef {
     shape: u32,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 struct OperationDef {
     name: u32,
     input: Option<u32>,
     output: Option<u32>,
-    errors: (u32, u32),
+    /// Its errors' string numbers.
+    errors: &'static [u8],
 }
 
-/// One service's API model (or the hand-written shapes): strings, shapes, operations.
-#[derive(Debug)]
+/// One service's API model (or the hand-written shapes), read in place. Decoding finds where
+/// each string and shape starts; a string is put together from its words, and a shape read,
+/// only when a rule reads it (a Task uses a few shapes of thousands).
 pub struct Model {
-    text: String,
-    strings: Vec<(u32, u32)>,
-    shapes: Vec<ShapeDef>,
-    members: Vec<MemberDef>,
-    values: Vec<u32>,
-    operations: Vec<OperationDef>,
-    errors: Vec<u32>,
-    exceptions: Vec<u32>,
+    words: &'static Words,
+    /// Each string's word numbers.
+    strings: Table,
+    text: Cells<Box<str>>,
+    shapes: Table,
+    /// Each structure's members, read on first use: a call's parameters are looked at for
+    /// every Task that makes it.
+    members: Cells<Box<[MemberDef]>>,
+    /// Sorted by name.
+    operations: Table,
+    /// The service's error names: a count and string numbers.
+    exceptions: &'static [u8],
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Model({} operations, {} shapes)",
+            self.operations.count, self.shapes.count
+        )
+    }
+}
+
+fn kind_of(byte: usize) -> Kind {
+    match byte {
+        1 => Kind::Structure,
+        2 => Kind::List,
+        3 => Kind::Map,
+        4 => Kind::Enum,
+        5 => Kind::String,
+        6 => Kind::Integer,
+        7 => Kind::Number,
+        8 => Kind::Boolean,
+        9 => Kind::Timestamp,
+        10 => Kind::Blob,
+        _ => Kind::Any,
+    }
 }
 
 impl Model {
-    /// Decompresses and decodes a chunk. Public for the decoding benchmark.
-    pub fn decode(compressed: &[u8]) -> Option<Model> {
-        let bytes = miniz_oxide::inflate::decompress_to_vec_zlib(compressed).ok()?;
-        let mut r = Reader::new(&bytes);
-        let n = r.count()?;
-        let mut text = String::with_capacity(bytes.len());
-        let mut strings = Vec::with_capacity(n);
-        for _ in 0..n {
-            let s = r.str()?;
-            let start = text.len() as u32;
-            text.push_str(s);
-            strings.push((start, text.len() as u32));
-        }
-        let n = r.count()?;
-        let mut shapes = Vec::with_capacity(n);
-        let mut members = Vec::new();
-        let mut values = Vec::new();
-        let index = |i: usize, len: usize| (i < len).then_some(i as u32);
-        for _ in 0..n {
-            let kind = match r.int()? {
-                1 => Kind::Structure,
-                2 => Kind::List,
-                3 => Kind::Map,
-                4 => Kind::Enum,
-                5 => Kind::String,
-                6 => Kind::Integer,
-                7 => Kind::Number,
-                8 => Kind::Boolean,
-                9 => Kind::Timestamp,
-                10 => Kind::Blob,
-                _ => Kind::Any,
-            };
-            let (a, b) = match kind {
-                Kind::Structure => {
-                    let start = members.len() as u32;
-                    for _ in 0..r.count()? {
-                        let packed = r.int()?;
-                        let other = if packed & 2 != 0 {
-                            Some(index(r.int()?, strings.len())?)
-                        } else {
-                            None
-                        };
-                        members.push(MemberDef {
-                            name: index(packed >> 2, strings.len())?,
-                            other,
-                            required: packed & 1 == 1,
-                            shape: r.int()? as u32,
-                        });
-                    }
-                    (start, members.len() as u32)
-                }
-                Kind::Enum => {
-                    let start = values.len() as u32;
-                    for _ in 0..r.count()? {
-                        values.push(index(r.int()?, strings.len())?);
-                    }
-                    (start, values.len() as u32)
-                }
-                Kind::List | Kind::Map => (r.int()? as u32, 0),
-                _ => (0, 0),
-            };
-            shapes.push(ShapeDef { kind, a, b });
-        }
-        // Every reference must name a shape: navigation then never fails.
-        let count = shapes.len();
-        if members.iter().any(|m| m.shape as usize >= count)
-            || shapes
-                .iter()
-                .any(|s| matches!(s.kind, Kind::List | Kind::Map) && s.a as usize >= count)
-        {
-            return None;
-        }
-        let n = r.count()?;
-        let mut operations = Vec::with_capacity(n);
-        let mut errors = Vec::new();
-        // 0 for none, else the shape's index + 1 (which must exist).
-        let shape = |i: usize| -> Option<Option<u32>> {
-            match i {
-                0 => Some(None),
-                i => index(i - 1, count).map(Some),
-            }
-        };
-        for _ in 0..n {
-            let name = index(r.int()?, strings.len())?;
-            let input = shape(r.int()?)?;
-            let output = shape(r.int()?)?;
-            let start = errors.len() as u32;
-            for _ in 0..r.count()? {
-                errors.push(index(r.int()?, strings.len())?);
-            }
-            operations.push(OperationDef {
-                name,
-                input,
-                output,
-                errors: (start, errors.len() as u32),
-            });
-        }
-        let n = r.count()?;
-        let exceptions = (0..n)
-            .map(|_| index(r.int()?, strings.len()))
-            .collect::<Option<Vec<_>>>()?;
+    /// Decodes a service's chunk as embedded (for the decoding benchmark).
+    pub fn decode_embedded(bytes: &'static [u8]) -> Option<Model> {
+        Model::decode(bytes, &index().words)
+    }
+
+    fn decode(bytes: &'static [u8], words: &'static Words) -> Option<Model> {
+        // Nothing is read ahead: a string, shape or operation is found when asked for.
+        let mut r = Reader::new(bytes);
+        let strings = Table::read(&mut r)?;
+        let text = Cells::new(strings.count);
+        let shapes = Table::read(&mut r)?;
+        let members = Cells::new(shapes.count);
+        let operations = Table::read(&mut r)?;
+        let exceptions = r.bytes.get(r.at..)?;
         Some(Model {
-            text,
+            words,
             strings,
+            text,
             shapes,
             members,
-            values,
             operations,
-            errors,
             exceptions,
         })
     }
 
     fn string(&self, i: u32) -> &str {
-        let (start, end) = self.strings[i as usize];
-        &self.text[start as usize..end as usize]
+        self.text
+            .get_or_init(i as usize, || self.put_together(i).unwrap_or_default())
+            .map_or("", |text| text)
+    }
+
+    fn put_together(&self, i: u32) -> Option<Box<str>> {
+        let numbers = self.strings.get(i as usize)?;
+        // Measured first, so that the text is allocated once at its size.
+        let mut len = 0;
+        let mut r = Reader::new(numbers);
+        while r.at < numbers.len() {
+            let (start, end) = self.words.range(r.int()?)?;
+            len += end - start;
+        }
+        let mut out = Vec::with_capacity(len);
+        let mut r = Reader::new(numbers);
+        while r.at < numbers.len() {
+            let (start, end) = self.words.range(r.int()?)?;
+            out.extend_from_slice(self.words.text.as_bytes().get(start..end)?);
+        }
+        String::from_utf8(out).ok().map(String::into_boxed_str)
+    }
+
+    /// A shape's kind and a reader at what follows it; `None` for data that is not there.
+    fn shape(&self, id: u32) -> Option<(Kind, Reader<'static>)> {
+        let mut r = Reader::new(self.shapes.get(id as usize)?);
+        let kind = kind_of(r.int()?);
+        Some((kind, r))
+    }
+
+    /// Whether every string, shape and reference of the model reads back: what the rules
+    /// rely on, checked once for all the embedded data by a test.
+    pub fn is_whole(&self) -> bool {
+        let strings = (0..self.strings.count as u32).all(|i| self.put_together(i).is_some());
+        let shapes = (0..self.shapes.count as u32).all(|id| {
+            let Some((kind, mut r)) = self.shape(id) else {
+                return false;
+            };
+            let shape = Shape { model: self, id };
+            let read = match kind {
+                Kind::Structure => {
+                    let Some(n) = r.count() else { return false };
+                    shape.members().count() == n
+                }
+                Kind::Enum => {
+                    let Some(n) = r.count() else { return false };
+                    shape.values().count() == n
+                }
+                Kind::List | Kind::Map => shape.element().is_some(),
+                _ => true,
+            };
+            read
+        });
+        let operations = self.operations().count() == self.operations.count
+            && self
+                .operations()
+                .all(|op| self.numbers_read(op.def.errors, false));
+        strings && shapes && operations && self.numbers_read(self.exceptions, true)
+    }
+
+    /// Whether `bytes` holds string numbers and nothing else (after their count, if
+    /// `counted`).
+    fn numbers_read(&self, bytes: &[u8], counted: bool) -> bool {
+        let mut r = Reader::new(bytes);
+        let mut left = if counted { r.count() } else { Some(usize::MAX) };
+        while r.at < bytes.len() {
+            match (left, r.int()) {
+                (Some(n), Some(i)) if n > 0 && i < self.strings.count => left = Some(n - 1),
+                _ => return false,
+            }
+        }
+        !counted || left == Some(0)
+    }
+
+    /// Operation `i`; `None` for data that does not read.
+    fn operation_at(&self, i: usize) -> Option<Operation<'_>> {
+        let record = self.operations.get(i)?;
+        let mut r = Reader::new(record);
+        let name = self.string_id(r.int()?)?;
+        // 0 for none, else the shape's index + 1 (which must exist).
+        let mut shape = || -> Option<Option<u32>> {
+            match r.int()? {
+                0 => Some(None),
+                i => self.shape_id(i - 1).map(Some),
+            }
+        };
+        let (input, output) = (shape()?, shape()?);
+        Some(Operation {
+            model: self,
+            def: OperationDef {
+                name,
+                input,
+                output,
+                errors: record.get(r.at..)?,
+            },
+        })
     }
 
     /// The operation of this name (PascalCase, as the API writes it).
     pub fn operation(&self, name: &str) -> Option<Operation<'_>> {
-        let i = self
-            .operations
-            .binary_search_by(|op| self.string(op.name).cmp(name))
-            .ok()?;
-        Some(Operation { model: self, i })
+        self.operation_by(|n| n.cmp(name))
     }
 
     /// The operation `order` finds: it compares an operation's name with the one sought.
@@ -422,58 +568,74 @@ impl Model {
         &self,
         order: impl Fn(&str) -> std::cmp::Ordering,
     ) -> Option<Operation<'_>> {
-        let i = self
-            .operations
-            .binary_search_by(|op| order(self.string(op.name)))
-            .ok()?;
-        Some(Operation { model: self, i })
+        let (mut low, mut high) = (0, self.operations.count);
+        while low < high {
+            let mid = low + (high - low) / 2;
+            let op = self.operation_at(mid)?;
+            match order(op.name()) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(op),
+            }
+        }
+        None
     }
 
     pub fn operations(&self) -> impl Iterator<Item = Operation<'_>> + '_ {
-        (0..self.operations.len()).map(|i| Operation { model: self, i })
+        (0..self.operations.count).map_while(|i| self.operation_at(i))
     }
 
     /// Every error shape of the service, whichever operations list it.
     pub fn exceptions(&self) -> impl Iterator<Item = &str> + '_ {
-        self.exceptions.iter().map(|&i| self.string(i))
+        self.strings_in(self.exceptions, true)
+    }
+
+    /// The strings whose numbers `bytes` holds (after their count, if `counted`).
+    fn strings_in(&self, bytes: &'static [u8], counted: bool) -> impl Iterator<Item = &str> + '_ {
+        let mut r = Reader::new(bytes);
+        let mut left = if counted {
+            r.count().unwrap_or(0)
+        } else {
+            usize::MAX
+        };
+        std::iter::from_fn(move || {
+            left = left.checked_sub(1)?;
+            if r.at >= r.bytes.len() {
+                return None;
+            }
+            let i = r.int().and_then(|i| self.string_id(i))?;
+            Some(self.string(i))
+        })
     }
 }
 
 #[derive(Clone, Copy)]
 pub struct Operation<'m> {
     model: &'m Model,
-    i: usize,
+    def: OperationDef,
 }
 
 impl<'m> Operation<'m> {
-    fn def(&self) -> &'m OperationDef {
-        &self.model.operations[self.i]
-    }
-
     pub fn name(&self) -> &'m str {
-        self.model.string(self.def().name)
+        self.model.string(self.def.name)
     }
 
     pub fn input(&self) -> Option<Shape<'m>> {
-        self.def().input.map(|id| Shape {
+        self.def.input.map(|id| Shape {
             model: self.model,
             id,
         })
     }
 
     pub fn output(&self) -> Option<Shape<'m>> {
-        self.def().output.map(|id| Shape {
+        self.def.output.map(|id| Shape {
             model: self.model,
             id,
         })
     }
 
     pub fn errors(&self) -> impl Iterator<Item = &'m str> + 'm {
-        let (start, end) = self.def().errors;
-        let model = self.model;
-        model.errors[start as usize..end as usize]
-            .iter()
-            .map(move |&i| model.string(i))
+        self.model.strings_in(self.def.errors, false)
     }
 }
 
@@ -510,24 +672,16 @@ impl Member<'_> {
 }
 
 impl<'m> Shape<'m> {
-    fn def(&self) -> &'m ShapeDef {
-        &self.model.shapes[self.id as usize]
-    }
-
     pub fn kind(&self) -> Kind {
-        self.def().kind
+        self.model
+            .shape(self.id)
+            .map_or(Kind::Any, |(kind, _)| kind)
     }
 
     /// A structure's members (none for other kinds).
     pub fn members(&self) -> impl Iterator<Item = Member<'m>> + 'm {
-        let def = self.def();
         let model = self.model;
-        let range = if def.kind == Kind::Structure {
-            def.a as usize..def.b as usize
-        } else {
-            0..0
-        };
-        model.members[range].iter().map(move |m| Member {
+        model.member_defs(self.id).iter().map(move |m| Member {
             name: model.string(m.name),
             other_name: m.other.map(|o| model.string(o)),
             required: m.required,
@@ -537,22 +691,78 @@ impl<'m> Shape<'m> {
 
     /// An enum's values (none for other kinds).
     pub fn values(&self) -> impl Iterator<Item = &'m str> + 'm {
-        let def = self.def();
         let model = self.model;
-        let range = if def.kind == Kind::Enum {
-            def.a as usize..def.b as usize
-        } else {
-            0..0
+        let (mut r, mut left) = match model.shape(self.id) {
+            Some((Kind::Enum, mut r)) => {
+                let n = r.count().unwrap_or(0);
+                (r, n)
+            }
+            _ => (Reader::new(&[]), 0),
         };
-        model.values[range].iter().map(move |&v| model.string(v))
+        std::iter::from_fn(move || {
+            left = left.checked_sub(1)?;
+            match r.int().filter(|&i| i < model.strings.count) {
+                Some(i) => Some(model.string(i as u32)),
+                None => {
+                    left = 0;
+                    None
+                }
+            }
+        })
     }
 
     /// A list's element or a map's value.
     pub fn element(&self) -> Option<Shape<'m>> {
-        let def = self.def();
-        matches!(def.kind, Kind::List | Kind::Map).then_some(Shape {
-            model: self.model,
-            id: def.a,
+        match self.model.shape(self.id)? {
+            (Kind::List | Kind::Map, mut r) => Some(Shape {
+                model: self.model,
+                id: self.model.shape_id(r.int()?)?,
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl Model {
+    fn shape_id(&self, i: usize) -> Option<u32> {
+        (i < self.shapes.count).then_some(i as u32)
+    }
+
+    fn string_id(&self, i: usize) -> Option<u32> {
+        (i < self.strings.count).then_some(i as u32)
+    }
+
+    /// A structure's members; data that does not read ends them.
+    fn member_defs(&self, id: u32) -> &[MemberDef] {
+        let defs = self.members.get_or_init(id as usize, || {
+            let mut defs = Vec::new();
+            if let Some((Kind::Structure, mut r)) = self.shape(id) {
+                for _ in 0..r.count().unwrap_or(0) {
+                    match self.member(&mut r) {
+                        Some(def) => defs.push(def),
+                        None => break,
+                    }
+                }
+            }
+            defs.into_boxed_slice()
+        });
+        defs.map_or(&[], |defs| defs)
+    }
+
+    /// The next member of a structure: `name << 2 | has-other-name << 1 | required`, the
+    /// other name if any, the shape.
+    fn member(&self, r: &mut Reader<'static>) -> Option<MemberDef> {
+        let packed = r.int()?;
+        let other = if packed & 2 != 0 {
+            Some(self.string_id(r.int()?)?)
+        } else {
+            None
+        };
+        Some(MemberDef {
+            name: self.string_id(packed >> 2)?,
+            other,
+            required: packed & 1 == 1,
+            shape: self.shape_id(r.int()?)?,
         })
     }
 }

@@ -37,9 +37,9 @@ pub fn data_file() -> &'static [u8] {
     data::FILE
 }
 
-/// A service's compressed API model as embedded, for the decoding benchmark.
-pub fn compressed_model(service: &SdkService) -> Option<&'static [u8]> {
-    data::compressed(service)
+/// A service's API model as embedded, for the decoding benchmark.
+pub fn embedded_model(service: &SdkService) -> Option<&'static [u8]> {
+    data::model_bytes(service)
 }
 
 /// Every optimized integration, sorted by service and action.
@@ -184,12 +184,21 @@ fn io_shape(io: Io, output: bool) -> Option<(Shape<'static>, bool)> {
     }
 }
 
+impl Optimized {
+    /// The input's and the output's shape (looked up once: every Task of the run asks).
+    fn io_shapes(&self) -> [Option<(Shape<'static>, bool)>; 2] {
+        *self
+            .shapes
+            .get_or_init(|| [io_shape(self.input, false), io_shape(self.output, true)])
+    }
+}
+
 impl Call {
     /// What `Parameters` / `Arguments` may hold; `None` when the data does not describe it.
     pub fn parameters(&self) -> Option<Parameters> {
         let (shape, typed) = match self {
             Call::Sdk { operation, .. } => (operation.input()?, true),
-            Call::Optimized(o) => io_shape(o.input, false)?,
+            Call::Optimized(o) => o.io_shapes()[0]?,
         };
         Some(Parameters { shape, typed })
     }
@@ -198,7 +207,7 @@ impl Call {
     pub fn result(&self) -> Option<Shape<'static>> {
         match self {
             Call::Sdk { operation, .. } => operation.output(),
-            Call::Optimized(o) => io_shape(o.output, true).map(|(shape, _)| shape),
+            Call::Optimized(o) => o.io_shapes()[1].map(|(shape, _)| shape),
         }
     }
 
@@ -291,6 +300,7 @@ mod tests {
                     .model()
                     .unwrap_or_else(|| panic!("{}", service.name));
                 assert!(model.operations().count() > 0, "{}", service.name);
+                assert!(model.is_whole(), "{}", service.name);
             }
         }
         for o in optimized_integrations() {
