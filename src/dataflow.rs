@@ -99,12 +99,14 @@ impl DataFlow {
                 Some((resource, call))
             })
             .collect();
-        // Whether each state's output is its typed result: asked once per state, not per visit.
+        // Whether each state's output is its typed result, and each Task's result otherwise:
+        // asked once per state, not per visit.
         let typed: Vec<bool> = machine
             .states
             .iter()
             .map(|state| typed_output(state, call_result(&tasks[state.id])))
             .collect();
+        let results: Vec<Shape> = tasks.iter().map(task_result).collect();
         let mut collapsed = vec![false; n];
         let mut outputs: Vec<Shape> = Vec::new();
         while let Some(id) = work.pop() {
@@ -119,7 +121,7 @@ impl DataFlow {
                 for &input in &inputs {
                     outputs.push(match &edge.kind {
                         EdgeKind::Catch { catcher, .. } => catch_output(state, *catcher, input),
-                        _ => state_output(state, input, typed[id]),
+                        _ => state_output(state, input, typed[id], results[id]),
                     });
                 }
                 let facts = &mut incoming[target];
@@ -188,8 +190,9 @@ fn dedup(shapes: impl Iterator<Item = Shape>) -> Vec<Shape> {
     out
 }
 
-/// What a state passes on its normal transitions, given the shape of its raw input.
-fn state_output(state: &State, input: Shape, typed: bool) -> Shape {
+/// What a state passes on its normal transitions, given the shape of its raw input (and for
+/// a Task, its untyped result).
+fn state_output(state: &State, input: Shape, typed: bool, task_result: Shape) -> Shape {
     let Some(ty) = state.ty else {
         return Shape::Unknown;
     };
@@ -199,7 +202,7 @@ fn state_output(state: &State, input: Shape, typed: bool) -> Shape {
             None => match ty {
                 StateType::Parallel | StateType::Map => Shape::Array { producer: state.id },
                 StateType::Task if typed => Shape::TaskOutput { task: state.id },
-                StateType::Task => task_result(state),
+                StateType::Task => task_result,
                 _ => input,
             },
         };
@@ -220,7 +223,7 @@ fn state_output(state: &State, input: Shape, typed: bool) -> Shape {
         StateType::Task if typed => return Shape::TaskOutput { task: state.id },
         StateType::Task | StateType::Parallel | StateType::Map => {
             let raw = match ty {
-                StateType::Task => task_result(state),
+                StateType::Task => task_result,
                 _ => Shape::Array { producer: state.id },
             };
             let result = if state.get("ResultSelector").is_some() {
@@ -276,19 +279,18 @@ fn place_result(path: Option<&Node>, input: Shape, result: Shape) -> Shape {
     }
 }
 
-fn task_result(state: &State) -> Shape {
-    match state
-        .get("Resource")
-        .and_then(Node::as_str)
-        .map(Resource::parse)
-    {
+fn task_result(task: &Option<(Resource, Option<integrations::Call>)>) -> Shape {
+    match task {
         // The lambda:invoke integration wraps the function's output: {Payload, StatusCode, …}.
-        Some(Resource::Integration {
-            ref service,
-            ref action,
-            sdk: false,
-            ..
-        }) if service == "lambda" && action == "invoke" => Shape::Object,
+        Some((
+            Resource::Integration {
+                service,
+                action,
+                sdk: false,
+                ..
+            },
+            _,
+        )) if service == "lambda" && action == "invoke" => Shape::Object,
         _ => Shape::Unknown,
     }
 }

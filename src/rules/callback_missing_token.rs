@@ -21,13 +21,13 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Some((resource, arn)) = state.task_resource() else {
             continue;
         };
-        // Cheap test first: parsing allocates, and most Tasks are not callbacks.
+        // Cheap test first: most Tasks are not callbacks.
         if !arn.contains(".waitForTaskToken") {
             continue;
         }
-        let callback = match Resource::parse(arn) {
-            Resource::Integration { pattern, .. } => pattern == Pattern::Callback,
-            Resource::Unknown => arn.ends_with(".waitForTaskToken"),
+        let callback = match cx.flow.resource(state.id) {
+            Some(Resource::Integration { pattern, .. }) => *pattern == Pattern::Callback,
+            Some(Resource::Unknown) => arn.ends_with(".waitForTaskToken"),
             _ => false,
         };
         if !callback {

@@ -100,7 +100,8 @@ impl Checker<'_, '_, '_> {
         let Some(members) = object.as_object() else {
             return;
         };
-        let expected = || shape.members();
+        // Read once: each key is looked up among them.
+        let expected: Vec<_> = shape.members().collect();
         let state = abbreviate(self.state.name);
         let call = Described(self.call);
         let mut present: Vec<&str> = Vec::new();
@@ -113,7 +114,7 @@ impl Checker<'_, '_, '_> {
                 return;
             }
             present.push(key);
-            if let Some(m) = expected().find(|m| m.is_named(key)) {
+            if let Some(m) = expected.iter().find(|m| m.is_named(key)) {
                 if !dynamic && !unknown(self.cx, &member.value, self.jsonata) {
                     self.value(
                         member,
@@ -129,7 +130,7 @@ impl Checker<'_, '_, '_> {
             let lower = key.to_lowercase();
             // The same name in another case: the forms it may be written in.
             let mut forms: Vec<&str> = Vec::new();
-            for m in expected() {
+            for m in &expected {
                 let name = m.name.to_lowercase();
                 // `Equals` is written `EqualsValue` (the guide's rule for reserved words).
                 let renamed = name.strip_suffix("value") == Some(lower.as_str());
@@ -186,7 +187,7 @@ impl Checker<'_, '_, '_> {
                 out.push(finding);
                 continue;
             }
-            let names: Vec<&str> = expected().map(|m| m.name).collect();
+            let names: Vec<&str> = expected.iter().map(|m| m.name).collect();
             let help = match did_you_mean(key, names.iter().copied()) {
                 Some(close) => format!("did you mean \"{close}\"?"),
                 None => format!("its fields are: {}", list(&names)),
@@ -203,7 +204,8 @@ impl Checker<'_, '_, '_> {
                 .help(help),
             );
         }
-        let missing: Vec<&str> = expected()
+        let missing: Vec<&str> = expected
+            .iter()
             .filter(|m| m.required && !present.iter().any(|p| m.is_named(p)))
             .map(|m| m.name)
             .collect();
@@ -295,10 +297,10 @@ impl Checker<'_, '_, '_> {
             (Kind::Structure | Kind::Map, Value::Array(_)) if typed => out.push(wrong("an object")),
             (Kind::List, Value::Object(_)) if typed => out.push(wrong("an array")),
             (Kind::Enum, Value::String(s)) if typed => {
-                let values: Vec<&str> = shape.values().collect();
-                if values.is_empty() || values.contains(&s.as_str()) {
+                if shape.values().next().is_none() || shape.values().any(|v| v == s.as_str()) {
                     return;
                 }
+                let values: Vec<&str> = shape.values().collect();
                 if self.cx.template && placeholder::has(s) {
                     return;
                 }

@@ -27,8 +27,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Some((_, arn)) = state.task_resource() else {
             continue;
         };
-        // Cheap test first: parsing allocates, and many Tasks do not call Lambda.
-        if !arn.contains("lambda") || !Resource::parse(arn).is_lambda() {
+        // The data flow parsed each Task's Resource once for every rule.
+        if !arn.contains("lambda") || !cx.flow.resource(state.id).is_some_and(Resource::is_lambda) {
             continue;
         }
         let missing = not_retried(state.retriers());

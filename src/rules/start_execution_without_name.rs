@@ -19,17 +19,17 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Some((resource, arn)) = state.task_resource() else {
             continue;
         };
-        // Cheap test first: parsing allocates, and most Tasks start no execution.
+        // Cheap test first: most Tasks start no execution.
         if !arn.contains("startExecution") {
             continue;
         }
-        let starts_execution = match Resource::parse(arn) {
-            Resource::Integration {
+        let starts_execution = match cx.flow.resource(state.id) {
+            Some(Resource::Integration {
                 service,
                 action,
                 sdk,
                 ..
-            } => action == "startExecution" && service == if sdk { "sfn" } else { "states" },
+            }) => action == "startExecution" && service == if *sdk { "sfn" } else { "states" },
             _ => false,
         };
         if !starts_execution {

@@ -22,10 +22,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     // The errors of each call met, kept for the next Task that makes the same call.
     let mut known: Vec<(CallKey, Errors)> = Vec::new();
     for state in cx.states() {
-        let handlers = [("Retry", state.retriers()), ("Catch", state.catchers())];
-        if handlers.iter().all(|(_, h)| h.is_empty()) {
-            continue;
-        }
+        // The call first: most states make none, and it is known without reading the state.
         let Some(call) = cx.flow.call(state.id) else {
             continue;
         };
@@ -33,6 +30,10 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let Some(prefix) = call.error_prefix() else {
             continue;
         };
+        let handlers = [("Retry", state.retriers()), ("Catch", state.catchers())];
+        if handlers.iter().all(|(_, h)| h.is_empty()) {
+            continue;
+        }
         let ours = |name: &str| {
             name.split_once('.')
                 .is_some_and(|(p, _)| p.eq_ignore_ascii_case(prefix))

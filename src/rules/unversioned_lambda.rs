@@ -40,15 +40,16 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             continue;
         };
         // `via_qualifier`: the span of a `"Qualifier": "$LATEST"` parameter.
-        // Cheap test first: parsing allocates, and many Tasks do not call Lambda.
+        // Cheap test first: many Tasks do not call Lambda.
         if !arn.contains("lambda") {
             continue;
         }
-        let (node, value, via_qualifier) = match Resource::parse(arn) {
-            Resource::LambdaFunction { .. } => (resource, arn, None),
-            Resource::Integration {
+        // The data flow parsed each Task's Resource once for every rule.
+        let (node, value, via_qualifier) = match cx.flow.resource(state.id) {
+            Some(Resource::LambdaFunction { .. }) => (resource, arn, None),
+            Some(Resource::Integration {
                 service, action, ..
-            } if service == "lambda" && action.starts_with("invoke") => {
+            }) if service == "lambda" && action.starts_with("invoke") => {
                 let payload = match state.query_language {
                     QueryLanguage::JsonPath => state.get("Parameters"),
                     QueryLanguage::Jsonata => state.get("Arguments"),
