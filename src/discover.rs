@@ -111,7 +111,7 @@ pub fn walker(root: &Path, excluded: &Excluded) -> WalkBuilder {
                 !SKIPPED_DIRS.iter().any(|d| e.file_name() == *d) && !excluded(e.path(), &walk_root)
             } else {
                 // Only files that could be linted are worth matching against `exclude`.
-                selection_for(e.path()).is_none() || !excluded(e.path(), &walk_root)
+                selection_for_name(e.file_name()).is_none() || !excluded(e.path(), &walk_root)
             }
         });
     builder

@@ -390,7 +390,7 @@ impl Engine {
                     return ignore::WalkState::Continue;
                 };
                 if discover::lintable(&entry) != Some(Selection::IfDefinition)
-                    || known.contains(entry.path())
+                    || (!known.is_empty() && known.contains(entry.path()))
                 {
                     return ignore::WalkState::Continue;
                 }
