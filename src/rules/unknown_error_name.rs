@@ -1,5 +1,5 @@
 use super::{rule_doc, Category, Context, FixSpec, Rule};
-use crate::asl::integrations::{Call, Errors};
+use crate::asl::integrations::Errors;
 use crate::diagnostic::{Applicability, Finding, Fix, Severity};
 use crate::document::Node;
 use crate::edits;
@@ -19,8 +19,6 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    // The errors of each call met, kept for the next Task that makes the same call.
-    let mut known: Vec<(CallKey, Errors)> = Vec::new();
     for state in cx.states() {
         // The call first: most states make none, and it is known without reading the state.
         let Some(call) = cx.flow.call(state.id) else {
@@ -45,16 +43,9 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         }) {
             continue;
         }
-        let key = CallKey::of(&call);
-        let errors = match known.iter().find(|(k, _)| *k == key) {
-            Some((_, errors)) => errors,
-            None => {
-                let Some(errors) = call.errors() else {
-                    continue;
-                };
-                known.push((key, errors));
-                &known[known.len() - 1].1
-            }
+        // Listed once per process for each call.
+        let Some(errors) = call.errors() else {
+            continue;
         };
 
         for (field, handlers) in handlers {
@@ -67,7 +58,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     if !ours(name) {
                         continue;
                     }
-                    let Some((right, why)) = correction(name, errors) else {
+                    let Some((right, why)) = correction(name, &errors) else {
                         continue;
                     };
                     let mut finding = Finding::new(
@@ -91,22 +82,6 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     out.push(finding);
                 }
             }
-        }
-    }
-}
-
-/// Which call a Task makes, by the addresses of its entries in the embedded data.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct CallKey(usize, usize);
-
-impl CallKey {
-    fn of(call: &Call) -> CallKey {
-        match call {
-            Call::Sdk { service, operation } => CallKey(
-                *service as *const _ as usize,
-                operation.name().as_ptr() as usize,
-            ),
-            Call::Optimized(o) => CallKey(*o as *const _ as usize, 0),
         }
     }
 }

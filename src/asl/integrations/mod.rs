@@ -2,14 +2,17 @@
 //! `scripts/aws-models` and `NOTICE`) and the Developer Guide (`stepfunctions.toml`): the AWS
 //! SDK services and their operations, the optimized integrations and their patterns, each
 //! call's parameters, result and errors. Rules read it through the functions here; the data is
-//! decoded only when a machine has an integration Task, one service at a time.
+//! read in place, only where a machine's integration Tasks look.
 
 mod data;
 
 use data::{index, model, Io};
 pub use data::{Kind, Member, Model, Operation, Optimized, SdkService, Shape, Status};
 
+use std::sync::{Arc, Mutex, OnceLock};
+
 use super::resource::{Pattern, Resource};
+use crate::hash::FastMap;
 
 /// The botocore release the data comes from.
 pub const BOTOCORE_VERSION: &str = "1.44.5";
@@ -220,8 +223,29 @@ impl Call {
     }
 
     /// The errors the call can throw, as `<prefix>.<Name>` without the `Exception` suffix
-    /// rules; `None` when they are not documented.
-    pub fn errors(&self) -> Option<Errors> {
+    /// rules; `None` when they are not documented. Listed once per process for each call:
+    /// every file with a Retry on the same call asks again.
+    pub fn errors(&self) -> Option<Arc<Errors>> {
+        type Listed = FastMap<(usize, usize), Option<Arc<Errors>>>;
+        static LISTED: OnceLock<Mutex<Listed>> = OnceLock::new();
+        let key = match self {
+            Call::Sdk { service, operation } => (
+                *service as *const SdkService as usize,
+                operation.name().as_ptr() as usize,
+            ),
+            Call::Optimized(o) => (*o as *const Optimized as usize, 0),
+        };
+        let listed = LISTED.get_or_init(Mutex::default);
+        let lock = || listed.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(errors) = lock().get(&key) {
+            return errors.clone();
+        }
+        let errors = self.list_errors().map(Arc::new);
+        lock().insert(key, errors.clone());
+        errors
+    }
+
+    fn list_errors(&self) -> Option<Errors> {
         let (prefix, model, op) = match self {
             Call::Sdk { service, operation } => {
                 (service.exception_prefix, service.model()?, Some(*operation))
