@@ -1,7 +1,7 @@
-//! Decoding of `models.bin` (its format is described in `scripts/aws-models`). The index (the
-//! services and the optimized integrations) is decoded on first use; each service's API model
-//! only when a rule asks for it, once per process. Nothing is compressed: a model's strings
-//! are word numbers into one table of words, validated as UTF-8 once.
+//! Reading `models.bin` (its format is described in `scripts/aws-models`): the index (the
+//! services and the optimized integrations), decoded on first use, and the tables each
+//! service's model (`model.rs`) reads in place. Nothing is compressed: a model's strings are
+//! word numbers into one table of words, validated as UTF-8 once.
 
 use std::sync::OnceLock;
 
@@ -9,18 +9,18 @@ use std::sync::OnceLock;
 pub(crate) static FILE: &[u8] = include_bytes!("models.bin");
 
 /// A reader over varints and strings that gives `None` instead of panicking on bad data.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
+pub(super) struct Reader<'a> {
+    pub(super) bytes: &'a [u8],
+    pub(super) at: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    pub(super) fn new(bytes: &'a [u8]) -> Self {
         Reader { bytes, at: 0 }
     }
 
     #[inline]
-    fn int(&mut self) -> Option<usize> {
+    pub(super) fn int(&mut self) -> Option<usize> {
         // Most numbers are under 128: one byte.
         let b = *self.bytes.get(self.at)?;
         self.at += 1;
@@ -39,7 +39,7 @@ impl<'a> Reader<'a> {
         None
     }
 
-    fn bytes(&mut self, len: usize) -> Option<&'a [u8]> {
+    pub(super) fn bytes(&mut self, len: usize) -> Option<&'a [u8]> {
         let end = self.at.checked_add(len)?;
         let out = self.bytes.get(self.at..end)?;
         self.at = end;
@@ -53,7 +53,7 @@ impl<'a> Reader<'a> {
 
     /// A count of items that each take at least one byte: never more than the bytes left,
     /// so a bad count cannot make a huge allocation.
-    fn count(&mut self) -> Option<usize> {
+    pub(super) fn count(&mut self) -> Option<usize> {
         let n = self.int()?;
         (n <= self.bytes.len() - self.at).then_some(n)
     }
@@ -89,14 +89,7 @@ pub struct SdkService {
     pub note: &'static str,
     /// API operations Step Functions does not support (PascalCase).
     pub unsupported: Vec<&'static str>,
-    chunk: Option<usize>,
-}
-
-impl SdkService {
-    /// The service's API model (decoded on first use).
-    pub fn model(&self) -> Option<&'static Model> {
-        model(self.chunk?)
-    }
+    pub(super) chunk: Option<usize>,
 }
 
 /// How an optimized integration's input or output is described.
@@ -128,23 +121,22 @@ pub struct Optimized {
     /// The prefix of the errors it throws (`Lambda`, `DynamoDB`), empty when not documented.
     pub error_prefix: &'static str,
     pub(crate) error_chunk: Option<usize>,
-    /// The input's and the output's shape, found once.
-    pub(crate) shapes: OnceLock<[Option<(Shape<'static>, bool)>; 2]>,
+    /// Its place in the list, by which its shapes are kept once found.
+    pub(crate) position: usize,
 }
 
 pub(crate) struct Index {
     pub services: Vec<SdkService>,
     pub optimized: Vec<Optimized>,
     pub hand_chunk: usize,
-    words: Words,
-    chunks: Vec<&'static [u8]>,
-    models: Vec<OnceLock<Option<Model>>>,
+    pub(super) words: Words,
+    pub(super) chunks: Vec<&'static [u8]>,
 }
 
 /// The words every model's strings are made of: their text, one after another, and where
 /// each ends (u32, little-endian).
 pub(crate) struct Words {
-    text: &'static str,
+    pub(super) text: &'static str,
     ends: &'static [u8],
 }
 
@@ -155,7 +147,7 @@ impl Words {
     }
 
     /// Where the word numbered `i` is in `text`.
-    fn range(&self, i: usize) -> Option<(usize, usize)> {
+    pub(super) fn range(&self, i: usize) -> Option<(usize, usize)> {
         let start = match i {
             0 => 0,
             i => self.end(i - 1)?,
@@ -164,40 +156,10 @@ impl Words {
     }
 }
 
-/// Values computed on first use, one per string or shape of a model, in blocks allocated
-/// when first used: a Task reads a few of thousands, and memory never touched costs nothing
-/// (a slot for each up front cost 160 of the 810 page faults of a corpus run).
-struct Cells<T> {
-    len: usize,
-    blocks: Box<[OnceLock<Block<T>>]>,
-}
-
-type Block<T> = Box<[OnceLock<T>]>;
-
-const CELLS: usize = 16;
-
-impl<T> Cells<T> {
-    fn new(len: usize) -> Cells<T> {
-        Cells {
-            len,
-            blocks: (0..len.div_ceil(CELLS)).map(|_| OnceLock::new()).collect(),
-        }
-    }
-
-    fn get_or_init(&self, i: usize, f: impl FnOnce() -> T) -> Option<&T> {
-        if i >= self.len {
-            return None;
-        }
-        let block =
-            self.blocks[i / CELLS].get_or_init(|| (0..CELLS).map(|_| OnceLock::new()).collect());
-        Some(block[i % CELLS].get_or_init(f))
-    }
-}
-
 /// Records found without decoding the others (see `write_table` in `scripts/aws-models`).
 #[derive(Clone, Copy)]
-struct Table {
-    count: usize,
+pub(super) struct Table {
+    pub(super) count: usize,
     /// The offset of every `BLOCK`-th record in `records` (u32, little-endian).
     offsets: &'static [u8],
     records: &'static [u8],
@@ -206,7 +168,7 @@ struct Table {
 const BLOCK: usize = 8;
 
 impl Table {
-    fn read(r: &mut Reader<'static>) -> Option<Table> {
+    pub(super) fn read(r: &mut Reader<'static>) -> Option<Table> {
         let count = r.count()?;
         let len = r.int()?;
         let offsets = r.bytes(count.div_ceil(BLOCK).checked_mul(4)?)?;
@@ -218,7 +180,7 @@ impl Table {
         })
     }
 
-    fn get(&self, i: usize) -> Option<&'static [u8]> {
+    pub(super) fn get(&self, i: usize) -> Option<&'static [u8]> {
         if i >= self.count {
             return None;
         }
@@ -247,7 +209,6 @@ pub(crate) fn index() -> &'static Index {
                 ends: &[],
             },
             chunks: Vec::new(),
-            models: Vec::new(),
         })
     })
 }
@@ -300,7 +261,7 @@ fn decode_index() -> Option<Index> {
             output,
             error_prefix,
             error_chunk,
-            shapes: OnceLock::new(),
+            position: optimized.len(),
         });
     }
     let hand_chunk = r.int()?;
@@ -318,14 +279,12 @@ fn decode_index() -> Option<Index> {
         .into_iter()
         .map(|len| r.bytes(len))
         .collect::<Option<Vec<_>>>()?;
-    let models = (0..chunks.len()).map(|_| OnceLock::new()).collect();
     Some(Index {
         services,
         optimized,
         hand_chunk,
         words,
         chunks,
-        models,
     })
 }
 
@@ -343,426 +302,4 @@ fn io(r: &mut Reader<'static>) -> Option<Io> {
 
 pub(crate) fn model_bytes(service: &SdkService) -> Option<&'static [u8]> {
     index().chunks.get(service.chunk?).copied()
-}
-
-pub(crate) fn model(chunk: usize) -> Option<&'static Model> {
-    let index = index();
-    index
-        .models
-        .get(chunk)?
-        .get_or_init(|| Model::decode(index.chunks.get(chunk)?, &index.words))
-        .as_ref()
-}
-
-/// The kind of value a shape describes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// Anything: a document type, or a value the data does not describe.
-    Any,
-    Structure,
-    List,
-    Map,
-    Enum,
-    String,
-    Integer,
-    Number,
-    Boolean,
-    Timestamp,
-    Blob,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct MemberDef {
-    name: u32,
-    /// The API's own name with a capital, where it differs from `name`.
-    other: Option<u32>,
-    required: bool,
-    shape: u32,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct OperationDef {
-    name: u32,
-    input: Option<u32>,
-    output: Option<u32>,
-    /// Its errors' string numbers.
-    errors: &'static [u8],
-}
-
-/// One service's API model (or the hand-written shapes), read in place. Decoding finds where
-/// each string and shape starts; a string is put together from its words, and a shape read,
-/// only when a rule reads it (a Task uses a few shapes of thousands).
-pub struct Model {
-    words: &'static Words,
-    /// Each string's word numbers.
-    strings: Table,
-    text: Cells<Box<str>>,
-    shapes: Table,
-    /// Each structure's members, read on first use: a call's parameters are looked at for
-    /// every Task that makes it.
-    members: Cells<Box<[MemberDef]>>,
-    /// Sorted by name.
-    operations: Table,
-    /// The service's error names: a count and string numbers.
-    exceptions: &'static [u8],
-}
-
-impl std::fmt::Debug for Model {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "Model({} operations, {} shapes)",
-            self.operations.count, self.shapes.count
-        )
-    }
-}
-
-fn kind_of(byte: usize) -> Kind {
-    match byte {
-        1 => Kind::Structure,
-        2 => Kind::List,
-        3 => Kind::Map,
-        4 => Kind::Enum,
-        5 => Kind::String,
-        6 => Kind::Integer,
-        7 => Kind::Number,
-        8 => Kind::Boolean,
-        9 => Kind::Timestamp,
-        10 => Kind::Blob,
-        _ => Kind::Any,
-    }
-}
-
-impl Model {
-    /// Decodes a service's chunk as embedded (for the decoding benchmark).
-    pub fn decode_embedded(bytes: &'static [u8]) -> Option<Model> {
-        Model::decode(bytes, &index().words)
-    }
-
-    fn decode(bytes: &'static [u8], words: &'static Words) -> Option<Model> {
-        // Nothing is read ahead: a string, shape or operation is found when asked for.
-        let mut r = Reader::new(bytes);
-        let strings = Table::read(&mut r)?;
-        let text = Cells::new(strings.count);
-        let shapes = Table::read(&mut r)?;
-        let members = Cells::new(shapes.count);
-        let operations = Table::read(&mut r)?;
-        let exceptions = r.bytes.get(r.at..)?;
-        Some(Model {
-            words,
-            strings,
-            text,
-            shapes,
-            members,
-            operations,
-            exceptions,
-        })
-    }
-
-    fn string(&self, i: u32) -> &str {
-        self.text
-            .get_or_init(i as usize, || self.put_together(i).unwrap_or_default())
-            .map_or("", |text| text)
-    }
-
-    fn put_together(&self, i: u32) -> Option<Box<str>> {
-        let numbers = self.strings.get(i as usize)?;
-        // Measured first, so that the text is allocated once at its size.
-        let mut len = 0;
-        let mut r = Reader::new(numbers);
-        while r.at < numbers.len() {
-            let (start, end) = self.words.range(r.int()?)?;
-            len += end - start;
-        }
-        let mut out = Vec::with_capacity(len);
-        let mut r = Reader::new(numbers);
-        while r.at < numbers.len() {
-            let (start, end) = self.words.range(r.int()?)?;
-            out.extend_from_slice(self.words.text.as_bytes().get(start..end)?);
-        }
-        String::from_utf8(out).ok().map(String::into_boxed_str)
-    }
-
-    /// A shape's kind and a reader at what follows it; `None` for data that is not there.
-    fn shape(&self, id: u32) -> Option<(Kind, Reader<'static>)> {
-        let mut r = Reader::new(self.shapes.get(id as usize)?);
-        let kind = kind_of(r.int()?);
-        Some((kind, r))
-    }
-
-    /// Whether every string, shape and reference of the model reads back: what the rules
-    /// rely on, checked once for all the embedded data by a test.
-    pub fn is_whole(&self) -> bool {
-        let strings = (0..self.strings.count as u32).all(|i| self.put_together(i).is_some());
-        let shapes = (0..self.shapes.count as u32).all(|id| {
-            let Some((kind, mut r)) = self.shape(id) else {
-                return false;
-            };
-            let shape = Shape { model: self, id };
-            let read = match kind {
-                Kind::Structure => {
-                    let Some(n) = r.count() else { return false };
-                    shape.members().count() == n
-                }
-                Kind::Enum => {
-                    let Some(n) = r.count() else { return false };
-                    shape.values().count() == n
-                }
-                Kind::List | Kind::Map => shape.element().is_some(),
-                _ => true,
-            };
-            read
-        });
-        let operations = self.operations().count() == self.operations.count
-            && self
-                .operations()
-                .all(|op| self.numbers_read(op.def.errors, false));
-        strings && shapes && operations && self.numbers_read(self.exceptions, true)
-    }
-
-    /// Whether `bytes` holds string numbers and nothing else (after their count, if
-    /// `counted`).
-    fn numbers_read(&self, bytes: &[u8], counted: bool) -> bool {
-        let mut r = Reader::new(bytes);
-        let mut left = if counted { r.count() } else { Some(usize::MAX) };
-        while r.at < bytes.len() {
-            match (left, r.int()) {
-                (Some(n), Some(i)) if n > 0 && i < self.strings.count => left = Some(n - 1),
-                _ => return false,
-            }
-        }
-        !counted || left == Some(0)
-    }
-
-    /// Operation `i`; `None` for data that does not read.
-    fn operation_at(&self, i: usize) -> Option<Operation<'_>> {
-        let record = self.operations.get(i)?;
-        let mut r = Reader::new(record);
-        let name = self.string_id(r.int()?)?;
-        // 0 for none, else the shape's index + 1 (which must exist).
-        let mut shape = || -> Option<Option<u32>> {
-            match r.int()? {
-                0 => Some(None),
-                i => self.shape_id(i - 1).map(Some),
-            }
-        };
-        let (input, output) = (shape()?, shape()?);
-        Some(Operation {
-            model: self,
-            def: OperationDef {
-                name,
-                input,
-                output,
-                errors: record.get(r.at..)?,
-            },
-        })
-    }
-
-    /// The operation of this name (PascalCase, as the API writes it).
-    pub fn operation(&self, name: &str) -> Option<Operation<'_>> {
-        self.operation_by(|n| n.cmp(name))
-    }
-
-    /// The operation `order` finds: it compares an operation's name with the one sought.
-    pub fn operation_by(
-        &self,
-        order: impl Fn(&str) -> std::cmp::Ordering,
-    ) -> Option<Operation<'_>> {
-        let (mut low, mut high) = (0, self.operations.count);
-        while low < high {
-            let mid = low + (high - low) / 2;
-            let op = self.operation_at(mid)?;
-            match order(op.name()) {
-                std::cmp::Ordering::Less => low = mid + 1,
-                std::cmp::Ordering::Greater => high = mid,
-                std::cmp::Ordering::Equal => return Some(op),
-            }
-        }
-        None
-    }
-
-    pub fn operations(&self) -> impl Iterator<Item = Operation<'_>> + '_ {
-        (0..self.operations.count).map_while(|i| self.operation_at(i))
-    }
-
-    /// Every error shape of the service, whichever operations list it.
-    pub fn exceptions(&self) -> impl Iterator<Item = &str> + '_ {
-        self.strings_in(self.exceptions, true)
-    }
-
-    /// The strings whose numbers `bytes` holds (after their count, if `counted`).
-    fn strings_in(&self, bytes: &'static [u8], counted: bool) -> impl Iterator<Item = &str> + '_ {
-        let mut r = Reader::new(bytes);
-        let mut left = if counted {
-            r.count().unwrap_or(0)
-        } else {
-            usize::MAX
-        };
-        std::iter::from_fn(move || {
-            left = left.checked_sub(1)?;
-            if r.at >= r.bytes.len() {
-                return None;
-            }
-            let i = r.int().and_then(|i| self.string_id(i))?;
-            Some(self.string(i))
-        })
-    }
-}
-
-#[derive(Clone, Copy)]
-pub struct Operation<'m> {
-    model: &'m Model,
-    def: OperationDef,
-}
-
-impl<'m> Operation<'m> {
-    pub fn name(&self) -> &'m str {
-        self.model.string(self.def.name)
-    }
-
-    pub fn input(&self) -> Option<Shape<'m>> {
-        self.def.input.map(|id| Shape {
-            model: self.model,
-            id,
-        })
-    }
-
-    pub fn output(&self) -> Option<Shape<'m>> {
-        self.def.output.map(|id| Shape {
-            model: self.model,
-            id,
-        })
-    }
-
-    pub fn errors(&self) -> impl Iterator<Item = &'m str> + 'm {
-        self.model.strings_in(self.def.errors, false)
-    }
-}
-
-/// A shape of a model: what a parameter or a result holds.
-#[derive(Clone, Copy)]
-pub struct Shape<'m> {
-    model: &'m Model,
-    id: u32,
-}
-
-impl std::fmt::Debug for Shape<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Shape({:?} #{})", self.kind(), self.id)
-    }
-}
-
-/// A member of a structure.
-#[derive(Clone, Copy, Debug)]
-pub struct Member<'m> {
-    /// The name as Step Functions writes it: the AWS SDK for Java's PascalCase property name
-    /// (`DbSnapshotIdentifier`, `EqualsValue`), or the hand-written shape's name.
-    pub name: &'m str,
-    /// The API's own name with a capital (`DBSnapshotIdentifier`), where it differs.
-    pub other_name: Option<&'m str>,
-    pub required: bool,
-    pub shape: Shape<'m>,
-}
-
-impl Member<'_> {
-    /// Whether `key` names this member, in either form.
-    pub fn is_named(&self, key: &str) -> bool {
-        self.name == key || self.other_name == Some(key)
-    }
-}
-
-impl<'m> Shape<'m> {
-    pub fn kind(&self) -> Kind {
-        self.model
-            .shape(self.id)
-            .map_or(Kind::Any, |(kind, _)| kind)
-    }
-
-    /// A structure's members (none for other kinds).
-    pub fn members(&self) -> impl Iterator<Item = Member<'m>> + 'm {
-        let model = self.model;
-        model.member_defs(self.id).iter().map(move |m| Member {
-            name: model.string(m.name),
-            other_name: m.other.map(|o| model.string(o)),
-            required: m.required,
-            shape: Shape { model, id: m.shape },
-        })
-    }
-
-    /// An enum's values (none for other kinds).
-    pub fn values(&self) -> impl Iterator<Item = &'m str> + 'm {
-        let model = self.model;
-        let (mut r, mut left) = match model.shape(self.id) {
-            Some((Kind::Enum, mut r)) => {
-                let n = r.count().unwrap_or(0);
-                (r, n)
-            }
-            _ => (Reader::new(&[]), 0),
-        };
-        std::iter::from_fn(move || {
-            left = left.checked_sub(1)?;
-            match r.int().filter(|&i| i < model.strings.count) {
-                Some(i) => Some(model.string(i as u32)),
-                None => {
-                    left = 0;
-                    None
-                }
-            }
-        })
-    }
-
-    /// A list's element or a map's value.
-    pub fn element(&self) -> Option<Shape<'m>> {
-        match self.model.shape(self.id)? {
-            (Kind::List | Kind::Map, mut r) => Some(Shape {
-                model: self.model,
-                id: self.model.shape_id(r.int()?)?,
-            }),
-            _ => None,
-        }
-    }
-}
-
-impl Model {
-    fn shape_id(&self, i: usize) -> Option<u32> {
-        (i < self.shapes.count).then_some(i as u32)
-    }
-
-    fn string_id(&self, i: usize) -> Option<u32> {
-        (i < self.strings.count).then_some(i as u32)
-    }
-
-    /// A structure's members; data that does not read ends them.
-    fn member_defs(&self, id: u32) -> &[MemberDef] {
-        let defs = self.members.get_or_init(id as usize, || {
-            let mut defs = Vec::new();
-            if let Some((Kind::Structure, mut r)) = self.shape(id) {
-                for _ in 0..r.count().unwrap_or(0) {
-                    match self.member(&mut r) {
-                        Some(def) => defs.push(def),
-                        None => break,
-                    }
-                }
-            }
-            defs.into_boxed_slice()
-        });
-        defs.map_or(&[], |defs| defs)
-    }
-
-    /// The next member of a structure: `name << 2 | has-other-name << 1 | required`, the
-    /// other name if any, the shape.
-    fn member(&self, r: &mut Reader<'static>) -> Option<MemberDef> {
-        let packed = r.int()?;
-        let other = if packed & 2 != 0 {
-            Some(self.string_id(r.int()?)?)
-        } else {
-            None
-        };
-        Some(MemberDef {
-            name: self.string_id(packed >> 2)?,
-            other,
-            required: packed & 1 == 1,
-            shape: self.shape_id(r.int()?)?,
-        })
-    }
 }
