@@ -334,17 +334,18 @@ impl Engine {
         }
         // Most files are not templates: they are only looked at. One that cannot be read is
         // reported when its turn comes.
+        let mut references = None;
         let template = read_file_with(path, self.max_file_size, |bytes| {
             if scanner.is_template(bytes) {
-                Ok(bytes.to_vec())
+                Some(bytes.to_vec())
             } else {
-                Err(scanner.scan_bytes(key, bytes))
+                references = scanner.scan_bytes(key, bytes);
+                None
             }
         })
         .ok()?;
-        let bytes = match template {
-            Ok(bytes) => bytes,
-            Err(references) => return references,
+        let Some(bytes) = template else {
+            return references;
         };
         let read = (bytes.len(), early::digest(&bytes));
         let name = discover::display_name(path);

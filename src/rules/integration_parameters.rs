@@ -297,7 +297,8 @@ impl Checker<'_, '_, '_> {
             (Kind::Structure | Kind::Map, Value::Array(_)) if typed => out.push(wrong("an object")),
             (Kind::List, Value::Object(_)) if typed => out.push(wrong("an array")),
             (Kind::Enum, Value::String(s)) if typed => {
-                if shape.values().next().is_none() || shape.values().any(|v| v == s.as_str()) {
+                let mut values = shape.values().peekable();
+                if values.peek().is_none() || values.any(|v| v == s.as_str()) {
                     return;
                 }
                 let values: Vec<&str> = shape.values().collect();

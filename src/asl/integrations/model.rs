@@ -168,7 +168,7 @@ impl Model {
                 return false;
             };
             let shape = Shape { model: self, id };
-            let read = match kind {
+            match kind {
                 Kind::Structure => {
                     let Some(n) = r.count() else { return false };
                     shape.members().count() == n
@@ -179,8 +179,7 @@ impl Model {
                 }
                 Kind::List | Kind::Map => shape.element().is_some(),
                 _ => true,
-            };
-            read
+            }
         });
         let operations = self.operations().count() == self.operations.count
             && self
