@@ -100,8 +100,8 @@ impl Checker<'_, '_, '_> {
         let Some(members) = object.as_object() else {
             return;
         };
-        // Read once: each key is looked up among them.
-        let expected: Vec<_> = shape.members().collect();
+        // All of them only for a key that is none of them (a finding's suggestions).
+        let mut all: Option<Vec<_>> = None;
         let state = abbreviate(self.state.name);
         let call = Described(self.call);
         let mut present: Vec<&str> = Vec::new();
@@ -114,7 +114,7 @@ impl Checker<'_, '_, '_> {
                 return;
             }
             present.push(key);
-            if let Some(m) = expected.iter().find(|m| m.is_named(key)) {
+            if let Some(m) = shape.member(key, false) {
                 if !dynamic && !unknown(self.cx, &member.value, self.jsonata) {
                     self.value(
                         member,
@@ -127,10 +127,11 @@ impl Checker<'_, '_, '_> {
                 }
                 continue;
             }
+            let expected = all.get_or_insert_with(|| shape.members().collect());
             let lower = key.to_lowercase();
             // The same name in another case: the forms it may be written in.
             let mut forms: Vec<&str> = Vec::new();
-            for m in &expected {
+            for m in expected.iter() {
                 let name = m.name.to_lowercase();
                 // `Equals` is written `EqualsValue` (the guide's rule for reserved words).
                 let renamed = name.strip_suffix("value") == Some(lower.as_str());
@@ -204,9 +205,9 @@ impl Checker<'_, '_, '_> {
                 .help(help),
             );
         }
-        let missing: Vec<&str> = expected
-            .iter()
-            .filter(|m| m.required && !present.iter().any(|p| m.is_named(p)))
+        let missing: Vec<&str> = shape
+            .required()
+            .filter(|m| !present.iter().any(|p| m.is_named(p)))
             .map(|m| m.name)
             .collect();
         if !missing.is_empty() {
@@ -297,8 +298,7 @@ impl Checker<'_, '_, '_> {
             (Kind::Structure | Kind::Map, Value::Array(_)) if typed => out.push(wrong("an object")),
             (Kind::List, Value::Object(_)) if typed => out.push(wrong("an array")),
             (Kind::Enum, Value::String(s)) if typed => {
-                let mut values = shape.values().peekable();
-                if values.peek().is_none() || values.any(|v| v == s.as_str()) {
+                if shape.has_value(s) != Some(false) {
                     return;
                 }
                 let values: Vec<&str> = shape.values().collect();

@@ -43,10 +43,10 @@ fn resolve(mut shape: Shape<'static>, steps: &[Step]) -> Found {
     for step in steps {
         shape = match (shape.kind(), step) {
             (Kind::Structure, Step::Field(name)) => {
-                match shape.members().find(|m| {
-                    member_matches(m.name, name)
-                        || m.other_name.is_some_and(|o| member_matches(o, name))
-                }) {
+                // In any case: which of a field's forms (the Java SDK's, the API's,
+                // camelCase) Step Functions returns is not settled for every API, so only a
+                // name in no case is missing.
+                match shape.member(name, true) {
                     Some(m) => m.shape,
                     None => {
                         return Found::Missing {
@@ -78,12 +78,6 @@ fn resolve(mut shape: Shape<'static>, steps: &[Step]) -> Found {
         };
     }
     Found::Value(shape)
-}
-
-/// A result field in any case: which of its forms (the Java SDK's, the API's, camelCase)
-/// Step Functions returns is not settled for every API, so only a name in no case is missing.
-fn member_matches(member: &str, name: &str) -> bool {
-    member.eq_ignore_ascii_case(name)
 }
 
 /// How Task `task`'s output relates to its result: the result's place (ResultPath) and the
@@ -434,8 +428,7 @@ fn compared_objects(cx: &Context, state: &State, views: &[&View], out: &mut Vec<
         }
         let Some((view, shape)) = shape else { continue };
         let task = cx.machine.state(view.task);
-        let attribute =
-            shape.members().any(|m| m.name == "S") && shape.members().any(|m| m.name == "N");
+        let attribute = shape.member("S", false).is_some() && shape.member("N", false).is_some();
         let help = if attribute {
             format!("DynamoDB values are typed: compare \"{text}.S\" (a string) or \"{text}.N\" (a number, as a string)")
         } else {

@@ -45,8 +45,20 @@ struct MemberDef {
     name: u32,
     /// The API's own name with a capital, where it differs from `name`.
     other: Option<u32>,
+    /// `name` and `other` (empty when there is none) as their words: a key is compared with
+    /// them without putting the names together.
+    name_words: NameWords,
+    other_words: NameWords,
     required: bool,
     shape: u32,
+}
+
+/// A string as its first word's text and the numbers of the words after it: most keys
+/// differ from a name in its first word, compared without decoding a number.
+#[derive(Clone, Copy, Debug, Default)]
+struct NameWords {
+    first: &'static [u8],
+    rest: &'static [u8],
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -132,6 +144,62 @@ impl Model {
         self.text
             .get_or_init(i as usize, || self.put_together(i).unwrap_or_default())
             .map_or("", |text| text)
+    }
+
+    /// Whether string `i` is `key` (in any ASCII case with `ignore_case`), compared word by
+    /// word: looking a key up among a structure's members puts none of their names together.
+    fn string_is(&self, i: u32, key: &str, ignore_case: bool) -> bool {
+        match self.strings.get(i as usize) {
+            Some(numbers) => self.words_are(numbers, key.as_bytes(), ignore_case),
+            None => key.is_empty(),
+        }
+    }
+
+    /// String `i` as its words, for `name_is`.
+    fn name(&self, i: u32) -> Option<NameWords> {
+        let numbers = self.strings.get(i as usize)?;
+        if numbers.is_empty() {
+            return Some(NameWords::default());
+        }
+        let mut r = Reader::new(numbers);
+        let first = self.word(r.int()?)?;
+        Some(NameWords {
+            first,
+            rest: numbers.get(r.at..)?,
+        })
+    }
+
+    /// `string_is` for a string kept as its words.
+    fn name_is(&self, name: NameWords, key: &str, ignore_case: bool) -> bool {
+        let key = key.as_bytes();
+        match key.get(..name.first.len()) {
+            Some(head) if same(head, name.first, ignore_case) => {
+                self.words_are(name.rest, &key[name.first.len()..], ignore_case)
+            }
+            _ => false,
+        }
+    }
+
+    fn word(&self, w: usize) -> Option<&'static [u8]> {
+        let (start, end) = self.words.range(w)?;
+        self.words.text.as_bytes().get(start..end)
+    }
+
+    /// Whether the words numbered in `numbers` spell `key` (see `string_is`).
+    fn words_are(&self, numbers: &[u8], key: &[u8], ignore_case: bool) -> bool {
+        let mut rest = key;
+        let mut r = Reader::new(numbers);
+        while r.at < numbers.len() {
+            let Some(word) = r.int().and_then(|w| self.word(w)) else {
+                // Data that does not read is the empty string, as `string` has it.
+                return key.is_empty();
+            };
+            match rest.get(..word.len()) {
+                Some(head) if same(head, word, ignore_case) => rest = &rest[word.len()..],
+                _ => return false,
+            }
+        }
+        rest.is_empty()
     }
 
     fn put_together(&self, i: u32) -> Option<Box<str>> {
@@ -340,6 +408,57 @@ impl Member<'_> {
 }
 
 impl<'m> Shape<'m> {
+    /// The structure's member that `key` names, in either form (`Member::is_named`), or in
+    /// any ASCII case with `ignore_case`.
+    pub fn member(&self, key: &str, ignore_case: bool) -> Option<Member<'m>> {
+        let model = self.model;
+        let def = model.member_defs(self.id).iter().find(|m| {
+            model.name_is(m.name_words, key, ignore_case)
+                || (m.other.is_some() && model.name_is(m.other_words, key, ignore_case))
+        })?;
+        Some(self.member_of(def))
+    }
+
+    /// The structure's required members.
+    pub fn required(&self) -> impl Iterator<Item = Member<'m>> + 'm {
+        let shape = *self;
+        self.model
+            .member_defs(self.id)
+            .iter()
+            .filter(|m| m.required)
+            .map(move |m| shape.member_of(m))
+    }
+
+    /// Whether the enum has the value `value`; `None` when the data lists no values.
+    pub fn has_value(&self, value: &str) -> Option<bool> {
+        let model = self.model;
+        let Some((Kind::Enum, mut r)) = model.shape(self.id) else {
+            return None;
+        };
+        let n = r.count().unwrap_or(0);
+        let mut any = false;
+        for _ in 0..n {
+            let Some(i) = r.int().and_then(|i| model.string_id(i)) else {
+                break;
+            };
+            any = true;
+            if model.string_is(i, value, false) {
+                return Some(true);
+            }
+        }
+        any.then_some(false)
+    }
+
+    fn member_of(&self, m: &MemberDef) -> Member<'m> {
+        let model = self.model;
+        Member {
+            name: model.string(m.name),
+            other_name: m.other.map(|o| model.string(o)),
+            required: m.required,
+            shape: Shape { model, id: m.shape },
+        }
+    }
+
     pub fn kind(&self) -> Kind {
         self.model
             .shape(self.id)
@@ -348,13 +467,11 @@ impl<'m> Shape<'m> {
 
     /// A structure's members (none for other kinds).
     pub fn members(&self) -> impl Iterator<Item = Member<'m>> + 'm {
-        let model = self.model;
-        model.member_defs(self.id).iter().map(move |m| Member {
-            name: model.string(m.name),
-            other_name: m.other.map(|o| model.string(o)),
-            required: m.required,
-            shape: Shape { model, id: m.shape },
-        })
+        let shape = *self;
+        self.model
+            .member_defs(self.id)
+            .iter()
+            .map(move |m| shape.member_of(m))
     }
 
     /// An enum's values (none for other kinds).
@@ -426,12 +543,26 @@ impl Model {
         } else {
             None
         };
+        let name = self.string_id(packed >> 2)?;
         Some(MemberDef {
-            name: self.string_id(packed >> 2)?,
+            name,
             other,
+            name_words: self.name(name)?,
+            other_words: match other {
+                Some(o) => self.name(o)?,
+                None => NameWords::default(),
+            },
             required: packed & 1 == 1,
             shape: self.shape_id(r.int()?)?,
         })
+    }
+}
+
+fn same(a: &[u8], b: &[u8], ignore_case: bool) -> bool {
+    if ignore_case {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a == b
     }
 }
 
