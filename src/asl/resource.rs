@@ -205,6 +205,11 @@ fn segments(arn: &str) -> Vec<Range<usize>> {
 /// one the service rejects, with the offending bytes; `None` for a good one or another kind of
 /// resource. Placeholders stand for any valid text.
 pub fn lambda_function_error(arn: &str) -> Option<SyntaxError> {
+    // What the checks below require, looked for before splitting (most Tasks call an
+    // integration, `arn:aws:states:::lambda:invoke`).
+    if !arn.starts_with("arn:") || !arn.contains(":lambda:") || !arn.contains(":function") {
+        return None;
+    }
     let parts = segments(arn);
     let part = |i: usize| parts.get(i).map(|r| &arn[r.clone()]);
     if part(0) != Some("arn") || part(2) != Some("lambda") || part(5) != Some("function") {

@@ -59,8 +59,16 @@ impl Reporter for Json {
 /// Pretty JSON nested at `indent` (what comes before its first line is already written):
 /// strings never hold a raw newline, so indenting every line is safe.
 fn write_indented(value: &Value, indent: &str, out: &mut dyn Write) -> io::Result<()> {
-    let text = serde_json::to_string_pretty(value).unwrap_or_default();
-    out.write_all(text.replace('\n', &format!("\n{indent}")).as_bytes())
+    let text = serde_json::to_vec_pretty(value).unwrap_or_default();
+    let mut indented = Vec::with_capacity(text.len() + text.len() / 4);
+    let mut line = 0;
+    for newline in memchr::memchr_iter(b'\n', &text) {
+        indented.extend_from_slice(&text[line..=newline]);
+        indented.extend_from_slice(indent.as_bytes());
+        line = newline + 1;
+    }
+    indented.extend_from_slice(&text[line..]);
+    out.write_all(&indented)
 }
 
 pub fn render(reports: &[FileReport]) -> String {
