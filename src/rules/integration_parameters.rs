@@ -114,12 +114,12 @@ impl Checker<'_, '_, '_> {
                 return;
             }
             present.push(key);
-            if let Some(m) = shape.member(key, false) {
+            if let Some(field) = shape.field(key, false) {
                 if !dynamic && !unknown(self.cx, &member.value, self.jsonata) {
                     self.value(
                         member,
                         &member.value,
-                        m.shape,
+                        field,
                         &Trail::Key(path, key),
                         depth + 1,
                         out,
@@ -205,11 +205,7 @@ impl Checker<'_, '_, '_> {
                 .help(help),
             );
         }
-        let missing: Vec<&str> = shape
-            .required()
-            .filter(|m| !present.iter().any(|p| m.is_named(p)))
-            .map(|m| m.name)
-            .collect();
+        let missing: Vec<&str> = shape.missing(&present).collect();
         if !missing.is_empty() {
             let (noun, verb) = if missing.len() == 1 {
                 ("field", "is")

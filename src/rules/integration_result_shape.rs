@@ -46,8 +46,8 @@ fn resolve(mut shape: Shape<'static>, steps: &[Step]) -> Found {
                 // In any case: which of a field's forms (the Java SDK's, the API's,
                 // camelCase) Step Functions returns is not settled for every API, so only a
                 // name in no case is missing.
-                match shape.member(name, true) {
-                    Some(m) => m.shape,
+                match shape.field(name, true) {
+                    Some(field) => field,
                     None => {
                         return Found::Missing {
                             shape,
@@ -428,7 +428,7 @@ fn compared_objects(cx: &Context, state: &State, views: &[&View], out: &mut Vec<
         }
         let Some((view, shape)) = shape else { continue };
         let task = cx.machine.state(view.task);
-        let attribute = shape.member("S", false).is_some() && shape.member("N", false).is_some();
+        let attribute = shape.field("S", false).is_some() && shape.field("N", false).is_some();
         let help = if attribute {
             format!("DynamoDB values are typed: compare \"{text}.S\" (a string) or \"{text}.N\" (a number, as a string)")
         } else {

@@ -180,6 +180,12 @@ impl Model {
         }
     }
 
+    /// Whether `key` names member `m`, in either of its forms.
+    fn member_is(&self, m: &MemberDef, key: &str, ignore_case: bool) -> bool {
+        self.name_is(m.name_words, key, ignore_case)
+            || (m.other.is_some() && self.name_is(m.other_words, key, ignore_case))
+    }
+
     fn word(&self, w: usize) -> Option<&'static [u8]> {
         let (start, end) = self.words.range(w)?;
         self.words.text.as_bytes().get(start..end)
@@ -408,25 +414,33 @@ impl Member<'_> {
 }
 
 impl<'m> Shape<'m> {
-    /// The structure's member that `key` names, in either form (`Member::is_named`), or in
-    /// any ASCII case with `ignore_case`.
-    pub fn member(&self, key: &str, ignore_case: bool) -> Option<Member<'m>> {
+    /// The shape of the structure's member that `key` names, in either form
+    /// (`Member::is_named`), or in any ASCII case with `ignore_case`.
+    pub fn field(&self, key: &str, ignore_case: bool) -> Option<Shape<'m>> {
         let model = self.model;
-        let def = model.member_defs(self.id).iter().find(|m| {
-            model.name_is(m.name_words, key, ignore_case)
-                || (m.other.is_some() && model.name_is(m.other_words, key, ignore_case))
-        })?;
-        Some(self.member_of(def))
-    }
-
-    /// The structure's required members.
-    pub fn required(&self) -> impl Iterator<Item = Member<'m>> + 'm {
-        let shape = *self;
-        self.model
+        let def = model
             .member_defs(self.id)
             .iter()
-            .filter(|m| m.required)
-            .map(move |m| shape.member_of(m))
+            .find(|m| model.member_is(m, key, ignore_case))?;
+        Some(Shape {
+            model,
+            id: def.shape,
+        })
+    }
+
+    /// The names of the structure's required members that none of `present` names.
+    pub fn missing<'p>(&self, present: &'p [&str]) -> impl Iterator<Item = &'m str> + 'p
+    where
+        'm: 'p,
+    {
+        let model = self.model;
+        model
+            .member_defs(self.id)
+            .iter()
+            .filter(move |m| {
+                m.required && !present.iter().any(|key| model.member_is(m, key, false))
+            })
+            .map(move |m| model.string(m.name))
     }
 
     /// Whether the enum has the value `value`; `None` when the data lists no values.
@@ -522,7 +536,9 @@ impl Model {
         let defs = self.members.get_or_init(id as usize, || {
             let mut defs = Vec::new();
             if let Some((Kind::Structure, mut r)) = self.shape(id) {
-                for _ in 0..r.count().unwrap_or(0) {
+                let n = r.count().unwrap_or(0);
+                defs.reserve_exact(n);
+                for _ in 0..n {
                     match self.member(&mut r) {
                         Some(def) => defs.push(def),
                         None => break,
