@@ -10,6 +10,7 @@ use std::sync::Arc;
 use super::file::{self, ConfigFile, FILE_NAME};
 use super::{Level, LintOptions, RuleSettings};
 use crate::files::read_text;
+use crate::hash::FastMap;
 use crate::model::WorkflowType;
 use crate::rules::{self, RULES};
 
@@ -35,7 +36,7 @@ pub struct Resolver {
     /// `--config`: used for every file.
     explicit: Option<usize>,
     /// Directory (absolute) → the configuration that governs it, if any.
-    by_dir: HashMap<PathBuf, Option<usize>>,
+    by_dir: FastMap<PathBuf, Option<usize>>,
     /// The last directory asked about, as given (not absolute), and its answer: walking and
     /// resolving go directory by directory, so this spares most path arithmetic.
     last_dir: Option<(PathBuf, Option<usize>)>,
@@ -58,7 +59,7 @@ impl Resolver {
             command_line,
             configs: Vec::new(),
             explicit: None,
-            by_dir: HashMap::new(),
+            by_dir: FastMap::default(),
             last_dir: None,
             resolved: HashMap::new(),
             errors: Vec::new(),

@@ -8,7 +8,6 @@ mod early;
 pub mod index;
 pub mod ordered;
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -17,7 +16,7 @@ use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::discover::{self, Input, InputError};
 pub use crate::files::io_message;
 use crate::files::{read_file, read_file_with, read_stdin, ReadError, DEFAULT_MAX_FILE_SIZE};
-use crate::hash::FastMap;
+use crate::hash::{FastMap, FastSet};
 use crate::lint::{self, FileReport, MachineContext, Reference, Selection};
 use crate::rules;
 use crate::source::{SourceFile, Span};
@@ -192,9 +191,9 @@ impl Engine {
                 }
             ) && j.key.as_deref().is_some_and(|k| index.is_quiet(k)))
         });
-        let in_run: HashSet<&Path> = jobs.iter().filter_map(|j| j.key.as_deref()).collect();
+        let in_run: FastSet<&Path> = jobs.iter().filter_map(|j| j.key.as_deref()).collect();
 
-        let mut extras_done: HashSet<PathBuf> = HashSet::new();
+        let mut extras_done: FastSet<PathBuf> = FastSet::default();
         let lint_job = |job: &Job| {
             let stdin = stdin.as_ref();
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -286,7 +285,7 @@ impl Engine {
             let scanner = Scanner::new(Some(&wanted), self.max_file_size);
             let own: Vec<&Job> = jobs.into_iter().filter(own).collect();
             found.extend(self.index_own_all(&own, &scanner, early));
-            let known: HashSet<PathBuf> = own.iter().filter_map(|j| j.key.clone()).collect();
+            let known: FastSet<PathBuf> = own.iter().filter_map(|j| j.key.clone()).collect();
             found.extend(self.scan_project(&root, &scanner, &known));
             quiet.extend(scanner.take_quiet());
         }
@@ -375,7 +374,7 @@ impl Engine {
         &self,
         root: &Path,
         scanner: &Scanner,
-        known: &HashSet<PathBuf>,
+        known: &FastSet<PathBuf>,
     ) -> Vec<(PathBuf, Vec<Reference>)> {
         let shared = Arc::clone(&self.resolver);
         let excluded: discover::Excluded =
@@ -447,7 +446,7 @@ impl Engine {
         stdin: Option<&Result<Vec<u8>, ReadError>>,
         stdin_name: Option<&str>,
         index: &TemplateIndex,
-        in_run: &HashSet<&Path>,
+        in_run: &FastSet<&Path>,
         early: &EarlyReports,
     ) -> Vec<Result<(Option<PathBuf>, FileReport), InputError>> {
         let contexts = job.key.as_deref().map_or(&[][..], |k| index.contexts(k));
@@ -614,7 +613,7 @@ impl Engine {
             return Arc::clone(index);
         }
         let scanner = Scanner::new(None, self.max_file_size);
-        let mut found = self.scan_project(&root, &scanner, &HashSet::new());
+        let mut found = self.scan_project(&root, &scanner, &FastSet::default());
         found.sort_by(|a, b| a.0.cmp(&b.0));
         let built = Arc::new(TemplateIndex::from_references(
             found.into_iter().flat_map(|(_, refs)| refs),
