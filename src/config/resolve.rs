@@ -81,6 +81,11 @@ impl Resolver {
         Ok(())
     }
 
+    /// `--config`, absolute.
+    pub fn explicit_config(&self) -> Option<PathBuf> {
+        self.explicit_path.as_deref().map(|p| self.absolute(p))
+    }
+
     /// Problems with configuration files found so far, one message each.
     /// The configuration files read so far, as shown in messages (relative to the working
     /// directory where they are inside it).

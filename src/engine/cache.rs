@@ -3,7 +3,12 @@
 //! of reading every file of the repository (what a pre-commit hook pays on every commit).
 //!
 //! An entry is trusted only while the file's size, modification time, change time and inode
-//! are the ones recorded; anything else is read again. Templates are summarised by the file
+//! are the ones recorded; anything else is read again. The cache also keeps the walk itself:
+//! each directory entered and each file that decided what the walk skips (`.gitignore`,
+//! `.ignore`, `.asl-lint.toml`, git's excludes), with their stamps. While all of them are
+//! unchanged, no file was added, removed or renamed and the same files are skipped, so the
+//! next run stats the files it knows instead of listing directories and matching ignore rules
+//! (`Tree`). Templates are summarised by the file
 //! paths they write (`DefinitionUri: sm/flow.asl.json`), which is all the scan needs to decide
 //! whether a template may deploy a wanted definition; the template itself is then read and
 //! parsed as without a cache. The cache lives outside the project (`ASL_LINT_CACHE_DIR`, else
@@ -15,13 +20,13 @@ use std::path::{Path, PathBuf};
 use crate::files::{read_text, write_file};
 use crate::hash::FastMap;
 
-const FORMAT: &str = "asl-lint scan cache 1";
+const FORMAT: &str = "asl-lint scan cache 2";
 
 /// The largest cache file read; a project of 100,000 files needs about 5 MB.
 const MAX_CACHE_SIZE: u64 = 64 << 20;
 
 /// What identifies one version of a file's content without reading it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stamp {
     size: u64,
     modified: i128,
@@ -66,8 +71,31 @@ pub enum Found {
     Other,
     /// A Terraform file without a state machine (see `TemplateIndex::quiet`).
     Quiet,
-    /// A template, with the JSON and YAML file paths it writes (as written).
-    Template(Vec<String>),
+    /// A template, with the JSON and YAML file paths it writes (as written), separated by
+    /// tabs (which end a path in `written_paths`): one allocation per template.
+    Template(Box<str>),
+    /// Seen by the walk but not read (a file the run named itself): read when next needed.
+    Unread,
+}
+
+/// The walk that filled a cache: the directories it entered and the files that decided what
+/// it skipped (or, where such a file was absent, `None`), by absolute path.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tree {
+    pub dirs: Vec<(PathBuf, Stamp)>,
+    pub controls: Vec<(PathBuf, Option<Stamp>)>,
+}
+
+/// How long after a change a stamp is not trusted: a second change within the file system's
+/// timestamp granularity would leave the same stamp (git's "racily clean" entries).
+const RACY_NANOS: i128 = 2_000_000_000;
+
+impl Stamp {
+    /// Whether the file changed so recently, as of `now` (ns since the epoch), that another
+    /// change might not show in its stamp.
+    fn is_racy(&self, now: i128) -> bool {
+        self.modified.max(self.changed) >= now - RACY_NANOS
+    }
 }
 
 /// What each file, by its path relative to the root, was last found to be.
@@ -82,6 +110,7 @@ pub struct ScanCache {
     /// By the path relative to the root, as bytes: hashing a `Path` walks its components,
     /// which cost more than the rest of a cache hit.
     entries: Entries,
+    tree: Option<Tree>,
 }
 
 impl ScanCache {
@@ -99,11 +128,31 @@ impl ScanCache {
             file: Some(file.clone()),
             root: root.to_path_buf(),
             entries: FastMap::default(),
+            tree: None,
         };
         if let Ok(text) = read_text(&file, MAX_CACHE_SIZE) {
-            cache.entries = parse(&text, root).unwrap_or_default();
+            if let Some((entries, tree)) = parse(&text, root) {
+                cache.entries = entries;
+                cache.tree = tree;
+            }
         }
         cache
+    }
+
+    /// The walk that filled the cache, when one was recorded whole.
+    pub fn tree(&self) -> Option<&Tree> {
+        self.tree.as_ref()
+    }
+
+    /// Every file the recorded walk found: its path relative to the root, stamp and summary.
+    pub fn entries(&self) -> impl Iterator<Item = (&[u8], Stamp, &Found)> {
+        self.entries
+            .iter()
+            .map(|(path, (stamp, found))| (&**path, *stamp, found))
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     /// `path` below the root, as bytes.
@@ -115,6 +164,7 @@ impl ScanCache {
 
     pub fn get(&self, path: &Path, stamp: Stamp) -> Option<&Found> {
         match self.entries.get(self.relative(path)?) {
+            Some((_, Found::Unread)) => None,
             Some((recorded, found)) if *recorded == stamp => Some(found),
             _ => None,
         }
@@ -128,13 +178,32 @@ impl ScanCache {
         self.entries.is_empty()
     }
 
-    /// Replaces the saved cache with what this walk saw (`fresh` of it read anew), unless
-    /// nothing changed. A cache that cannot be written is only a slower next run.
-    pub fn save(&self, seen: Vec<(PathBuf, Stamp, Found)>, fresh: usize) {
+    /// Replaces the saved cache with what this walk saw (`fresh` of it read anew) and the
+    /// walk itself (`tree`, when it could be recorded), unless nothing changed. A cache that
+    /// cannot be written is only a slower next run.
+    pub fn save(&self, seen: Vec<(PathBuf, Stamp, Found)>, fresh: usize, tree: Option<Tree>) {
         let Some(file) = &self.file else {
             return;
         };
-        if fresh == 0 && seen.len() == self.entries.len() {
+        // A directory or ignore file changed just now may change again unseen: the walk is
+        // kept only when all of them are older.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as i128);
+        let tree = tree
+            .filter(|t| {
+                t.dirs.iter().all(|(_, s)| !s.is_racy(now))
+                    && t.controls
+                        .iter()
+                        .all(|(_, s)| !s.is_some_and(|s| s.is_racy(now)))
+            })
+            .map(|mut t| {
+                // In path order, as read back: a walk's order is its threads'.
+                t.dirs.sort_by(|a, b| a.0.cmp(&b.0));
+                t.controls.sort_by(|a, b| a.0.cmp(&b.0));
+                t
+            });
+        if fresh == 0 && seen.len() == self.entries.len() && tree == self.tree {
             return;
         }
         let mut lines: Vec<String> = seen
@@ -144,6 +213,28 @@ impl ScanCache {
                 line(relative, stamp, &found)
             })
             .collect();
+        if let Some(tree) = &tree {
+            let mut recorded = Vec::new();
+            for (dir, stamp) in &tree.dirs {
+                let relative = self
+                    .relative(dir)
+                    .or_else(|| (dir == &self.root).then_some(&b""[..]))
+                    .and_then(|r| std::str::from_utf8(r).ok())
+                    .filter(|r| !r.contains(['\t', '\n', '\r']));
+                recorded.extend(relative.map(|r| stamp_line(*stamp, "D", r)));
+            }
+            for (control, stamp) in &tree.controls {
+                let plain = control.to_str().filter(|s| !s.contains(['\t', '\n', '\r']));
+                recorded.extend(plain.map(|c| match stamp {
+                    Some(s) => stamp_line(*s, "C", c),
+                    None => stamp_line(Stamp::default(), "A", c),
+                }));
+            }
+            // Only a walk recorded whole can stand for listing the directories again.
+            if recorded.len() == tree.dirs.len() + tree.controls.len() {
+                lines.extend(recorded);
+            }
+        }
         lines.sort_unstable();
         let mut text = format!(
             "{FORMAT} {}\n{}\n",
@@ -182,26 +273,32 @@ fn line(relative: &str, stamp: Stamp, found: &Found) -> Option<String> {
     if !plain(relative) {
         return None;
     }
-    let (kind, tokens): (&str, &[String]) = match found {
-        Found::Other => ("O", &[]),
-        Found::Quiet => ("Q", &[]),
-        Found::Template(tokens) => ("T", tokens),
+    let (kind, written) = match found {
+        Found::Other => ("O", ""),
+        Found::Quiet => ("Q", ""),
+        Found::Template(written) => ("T", &**written),
+        Found::Unread => ("U", ""),
     };
-    if !tokens.iter().all(|t| plain(t)) {
+    if written.contains(['\n', '\r']) {
         return None;
     }
-    let mut out = format!(
-        "{} {} {} {} {kind} {relative}",
-        stamp.size, stamp.modified, stamp.changed, stamp.inode
-    );
-    for t in tokens {
+    let mut out = stamp_line(stamp, kind, relative);
+    if !written.is_empty() {
         out.push('\t');
-        out.push_str(t);
+        out.push_str(written);
     }
     Some(out)
 }
 
-fn parse(text: &str, root: &Path) -> Option<Entries> {
+/// `size modified changed inode kind path`.
+fn stamp_line(stamp: Stamp, kind: &str, path: &str) -> String {
+    format!(
+        "{} {} {} {} {kind} {path}",
+        stamp.size, stamp.modified, stamp.changed, stamp.inode
+    )
+}
+
+fn parse(text: &str, root: &Path) -> Option<(Entries, Option<Tree>)> {
     let mut lines = text.lines();
     let header = format!("{FORMAT} {}", env!("CARGO_PKG_VERSION"));
     // Another version's cache, or another root's (a hash collision), is ignored.
@@ -209,18 +306,17 @@ fn parse(text: &str, root: &Path) -> Option<Entries> {
         return None;
     }
     let mut entries = FastMap::default();
+    entries.reserve(text.len() / 120);
+    let mut tree = Tree::default();
     for l in lines {
         let mut fields = l.splitn(6, ' ');
         let mut number = || fields.next()?.parse::<i128>().ok();
         let (size, modified, changed, inode) = (number()?, number()?, number()?, number()?);
         let kind = fields.next()?;
-        let mut rest = fields.next()?.split('\t');
-        let path = rest.next()?;
-        let found = match kind {
-            "O" => Found::Other,
-            "Q" => Found::Quiet,
-            "T" => Found::Template(rest.map(str::to_string).collect()),
-            _ => return None,
+        let rest = fields.next()?;
+        let (path, written) = match kind {
+            "T" => rest.split_once('\t').unwrap_or((rest, "")),
+            _ => (rest, ""),
         };
         let stamp = Stamp {
             size: u64::try_from(size).ok()?,
@@ -228,9 +324,29 @@ fn parse(text: &str, root: &Path) -> Option<Entries> {
             changed,
             inode: u64::try_from(inode).ok()?,
         };
+        let found = match kind {
+            "O" => Found::Other,
+            "Q" => Found::Quiet,
+            "T" => Found::Template(written.into()),
+            "U" => Found::Unread,
+            "D" => {
+                tree.dirs.push((root.join(path), stamp));
+                continue;
+            }
+            "C" | "A" => {
+                tree.controls
+                    .push((PathBuf::from(path), (kind == "C").then_some(stamp)));
+                continue;
+            }
+            _ => return None,
+        };
         entries.insert(path.as_bytes().into(), (stamp, found));
     }
-    Some(entries)
+    tree.dirs.sort_by(|a, b| a.0.cmp(&b.0));
+    tree.controls.sort_by(|a, b| a.0.cmp(&b.0));
+    // The root is always among the directories of a recorded walk.
+    let tree = tree.dirs.iter().any(|(d, _)| d == root).then_some(tree);
+    Some((entries, tree))
 }
 
 /// 64-bit FNV-1a, for the cache file's name.
@@ -257,7 +373,7 @@ mod tests {
             (
                 root.join("a/template.yaml"),
                 stamp,
-                Found::Template(vec!["sm/flow.asl.json".into(), "../x.yaml".into()]),
+                Found::Template("sm/flow.asl.json\t../x.yaml".into()),
             ),
             (root.join("package.json"), stamp, Found::Other),
             (root.join("infra/main.tf"), stamp, Found::Quiet),
@@ -277,15 +393,13 @@ mod tests {
         let cache = ScanCache {
             file: None,
             root: root.to_path_buf(),
-            entries: parse(&text, root).unwrap(),
+            entries: parse(&text, root).unwrap().0,
+            tree: None,
         };
         assert_eq!(cache.len(), 3);
         assert_eq!(
             cache.get(&root.join("a/template.yaml"), stamp),
-            Some(&Found::Template(vec![
-                "sm/flow.asl.json".into(),
-                "../x.yaml".into()
-            ]))
+            Some(&Found::Template("sm/flow.asl.json\t../x.yaml".into()))
         );
         assert_eq!(
             cache.get(&root.join("infra/main.tf"), stamp),
@@ -300,5 +414,63 @@ mod tests {
         // Another root or version is not read.
         assert!(parse(&text, Path::new("/other")).is_none());
         assert!(parse(&text.replace(FORMAT, "asl-lint scan cache 0"), root).is_none());
+    }
+
+    #[test]
+    fn the_walk_round_trips_unless_it_changed_just_now() {
+        let dir = std::env::temp_dir().join(format!("asl-lint-tree-{}", std::process::id()));
+        let root = Path::new("/project");
+        let old = Stamp {
+            size: 4096,
+            modified: 1_700_000_000_000_000_000,
+            changed: 1_700_000_000_000_000_000,
+            inode: 7,
+        };
+        let tree = Tree {
+            dirs: vec![(root.to_path_buf(), old), (root.join("sub dir"), old)],
+            controls: vec![
+                (root.join(".gitignore"), Some(old)),
+                (PathBuf::from("/.gitignore"), None),
+            ],
+        };
+        let seen = vec![
+            (root.join("sub dir/t.yaml"), old, Found::Other),
+            (root.join("named.yaml"), old, Found::Unread),
+        ];
+        let cache = |tree| ScanCache {
+            file: Some(dir.join("scan")),
+            root: root.to_path_buf(),
+            entries: FastMap::default(),
+            tree,
+        };
+        cache(None).save(seen.clone(), 1, Some(tree.clone()));
+        // Read back in path order.
+        let mut tree = tree;
+        tree.controls.reverse();
+        let text = std::fs::read_to_string(dir.join("scan")).unwrap();
+        let (entries, read) = parse(&text, root).unwrap();
+        assert_eq!(read.as_ref(), Some(&tree));
+        assert_eq!(entries.len(), 2);
+        // An unread file is never a hit.
+        let loaded = ScanCache {
+            entries,
+            ..cache(read)
+        };
+        assert_eq!(loaded.get(&root.join("named.yaml"), old), None);
+        assert_eq!(
+            loaded.get(&root.join("sub dir/t.yaml"), old),
+            Some(&Found::Other)
+        );
+        // A directory changed a moment ago is not trusted: the walk is not kept.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as i128;
+        let mut racy = tree.clone();
+        racy.dirs[1].1.modified = now;
+        cache(None).save(seen, 1, Some(racy));
+        let text = std::fs::read_to_string(dir.join("scan")).unwrap();
+        assert_eq!(parse(&text, root).unwrap().1, None);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

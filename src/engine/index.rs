@@ -66,6 +66,8 @@ pub struct Scanner<'w> {
     markers: Vec<memmem::Finder<'static>>,
     names: Vec<(memmem::Finder<'static>, &'w Path)>,
     filtered: bool,
+    /// A wanted name the cache's summaries do not hold (not JSON or YAML by name).
+    names_not_summarised: bool,
     limit: u64,
     quiet: std::sync::Mutex<Vec<PathBuf>>,
 }
@@ -74,7 +76,13 @@ impl<'w> Scanner<'w> {
     /// With `wanted` (absolute, normalized definition paths), only templates that mention a
     /// path resolving to one of them are parsed.
     pub fn new(wanted: Option<&'w [PathBuf]>, limit: u64) -> Scanner<'w> {
+        let names_not_summarised = wanted.unwrap_or(&[]).iter().any(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| !is_data_file_name(n))
+        });
         Scanner {
+            names_not_summarised,
             markers: MARKERS
                 .iter()
                 .map(|m| memmem::Finder::new(m).into_owned())
@@ -124,7 +132,7 @@ impl<'w> Scanner<'w> {
     pub fn summarise(&self, path: &Path) -> (Found, Option<Vec<Reference>>) {
         read_file_with(path, self.limit, |bytes| {
             let found = if self.is_template(bytes) {
-                Found::Template(written_paths(bytes))
+                Found::Template(written_paths(bytes).join("\t").into())
             } else if crate::template::terraform::is_quiet(&path.to_string_lossy(), bytes) {
                 Found::Quiet
             } else {
@@ -135,11 +143,20 @@ impl<'w> Scanner<'w> {
         .unwrap_or((Found::Other, None))
     }
 
-    /// Whether a template the cache summarises by `written` may deploy a wanted definition,
-    /// and so must be read and parsed.
-    pub fn wants(&self, path: &Path, written: &[String]) -> bool {
-        if !self.filtered {
+    /// Whether a template the cache summarises by `written` (tab-separated paths) may deploy
+    /// a wanted definition, and so must be read and parsed.
+    pub fn wants(&self, path: &Path, written: &str) -> bool {
+        // The summary holds only JSON and YAML names; anything else is looked for in the file.
+        if !self.filtered || self.names_not_summarised {
             return true;
+        }
+        // Most templates write none of the names: one search each, before any path arithmetic.
+        if !self
+            .names
+            .iter()
+            .any(|(finder, _)| finder.find(written.as_bytes()).is_some())
+        {
+            return false;
         }
         let dir = path.parent().unwrap_or(Path::new("/"));
         let terraform = crate::template::terraform::is_terraform(&path.to_string_lossy());
@@ -147,12 +164,7 @@ impl<'w> Scanner<'w> {
             let Ok(name) = std::str::from_utf8(finder.needle()) else {
                 return true;
             };
-            // The summary holds only JSON and YAML names; anything else is looked for in the
-            // file itself.
-            if !is_data_file_name(name) {
-                return true;
-            }
-            written.iter().any(|w| {
+            written.split('\t').any(|w| {
                 if terraform {
                     w.contains(name)
                 } else {
@@ -194,12 +206,23 @@ impl TemplateIndex {
 
     /// The index of what templates were found to deploy, in template path order.
     pub fn from_references(references: impl IntoIterator<Item = Reference>) -> TemplateIndex {
+        TemplateIndex::from_references_to(references, |_| true)
+    }
+
+    /// `from_references`, keeping only the definitions (absolute, normalized) `wanted` keeps.
+    pub fn from_references_to(
+        references: impl IntoIterator<Item = Reference>,
+        wanted: impl Fn(&Path) -> bool,
+    ) -> TemplateIndex {
         let mut by_definition: FastMap<PathBuf, Vec<MachineContext>> = FastMap::default();
         for reference in references {
-            by_definition
-                .entry(normalize(&reference.path))
-                .or_default()
-                .push(reference.context);
+            let path = normalize(&reference.path);
+            if wanted(&path) {
+                by_definition
+                    .entry(path)
+                    .or_default()
+                    .push(reference.context);
+            }
         }
         TemplateIndex {
             by_definition,

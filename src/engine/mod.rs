@@ -7,6 +7,8 @@ pub mod cache;
 mod early;
 pub mod index;
 pub mod ordered;
+mod scan;
+pub use scan::walks_replayed;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -20,7 +22,7 @@ use crate::hash::{FastMap, FastSet};
 use crate::lint::{self, FileReport, MachineContext, Reference, Selection};
 use crate::rules;
 use crate::source::{SourceFile, Span};
-use cache::{Found, ScanCache, Stamp};
+
 use early::EarlyReports;
 use index::{Scanner, TemplateIndex};
 
@@ -289,10 +291,15 @@ impl Engine {
             found.extend(self.scan_project(&root, &scanner, &known));
             quiet.extend(scanner.take_quiet());
         }
-        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found.sort_by_cached_key(|(path, _)| discover::order_key(path));
         found.dedup_by(|a, b| a.0 == b.0);
-        let mut index =
-            TemplateIndex::from_references(found.into_iter().flat_map(|(_, refs)| refs));
+        // Contexts only for the run's files: those of any other file (a template's
+        // DefinitionUri outside the run, or missing) would only be held until the end.
+        let in_run: FastSet<&Path> = jobs.iter().filter_map(|j| j.key.as_deref()).collect();
+        let mut index = TemplateIndex::from_references_to(
+            found.into_iter().flat_map(|(_, refs)| refs),
+            |path| in_run.contains(path),
+        );
         index.add_quiet(quiet);
         index
     }
@@ -365,77 +372,6 @@ impl Engine {
         });
         early.put(key.to_path_buf(), report, read);
         references
-    }
-
-    /// The templates under `root` (absolute) and what they deploy, found by walking the
-    /// project on every core as a run would walk it (ignore files, skipped directories,
-    /// `exclude`), skipping `known` files.
-    fn scan_project(
-        &self,
-        root: &Path,
-        scanner: &Scanner,
-        known: &FastSet<PathBuf>,
-    ) -> Vec<(PathBuf, Vec<Reference>)> {
-        let shared = Arc::clone(&self.resolver);
-        let excluded: discover::Excluded =
-            Arc::new(move |path, walk_root| lock(&shared).is_excluded(path, walk_root));
-        let found = Mutex::new(Vec::new());
-        let cache = self.cache.then(|| ScanCache::load(root));
-        // What this walk saw, for the cache, and how many files it had to read.
-        let seen = Mutex::new(Vec::new());
-        let fresh = std::sync::atomic::AtomicUsize::new(0);
-        discover::walker(root, &excluded).build_parallel().run(|| {
-            Box::new(|entry| {
-                let Ok(entry) = entry else {
-                    return ignore::WalkState::Continue;
-                };
-                if discover::lintable(&entry) != Some(Selection::IfDefinition)
-                    || (!known.is_empty() && known.contains(entry.path()))
-                {
-                    return ignore::WalkState::Continue;
-                }
-                let Some(cache) = &cache else {
-                    if let Some(references) = scanner.scan(entry.path()) {
-                        lock(&found).push((entry.into_path(), references));
-                    }
-                    return ignore::WalkState::Continue;
-                };
-                let path = entry.path();
-                let stamp = std::fs::metadata(path).ok().map(|m| Stamp::of(&m));
-                let (what, references) = match stamp.and_then(|s| cache.get(path, s)) {
-                    Some(found) => {
-                        let references = match found {
-                            Found::Other => None,
-                            Found::Quiet => {
-                                scanner.note_quiet(path);
-                                None
-                            }
-                            Found::Template(written) if scanner.wants(path, written) => {
-                                scanner.scan(path)
-                            }
-                            Found::Template(_) => None,
-                        };
-                        (found.clone(), references)
-                    }
-                    None => {
-                        fresh.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        scanner.summarise(path)
-                    }
-                };
-                if let Some(stamp) = stamp {
-                    lock(&seen).push((path.to_path_buf(), stamp, what));
-                }
-                if let Some(references) = references {
-                    lock(&found).push((entry.into_path(), references));
-                }
-                ignore::WalkState::Continue
-            })
-        });
-        if let Some(cache) = cache {
-            let seen = seen.into_inner().unwrap_or_else(|p| p.into_inner());
-            cache.save(seen, fresh.into_inner());
-        }
-        found.into_inner().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Lints one job: its own report (or none, when the file is not ours), then the
@@ -614,7 +550,7 @@ impl Engine {
         }
         let scanner = Scanner::new(None, self.max_file_size);
         let mut found = self.scan_project(&root, &scanner, &FastSet::default());
-        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found.sort_by_cached_key(|(path, _)| discover::order_key(path));
         let built = Arc::new(TemplateIndex::from_references(
             found.into_iter().flat_map(|(_, refs)| refs),
         ));
