@@ -15,7 +15,9 @@
 //! `$XDG_CACHE_HOME/asl-lint`, else `~/.cache/asl-lint`), one file per project root, written
 //! through the atomic writer so that concurrent runs each see a whole file.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::files::{read_text, write_file};
 use crate::hash::FastMap;
@@ -35,6 +37,19 @@ pub struct Stamp {
 }
 
 impl Stamp {
+    /// The stamp of what `rustix::fs::statat` found; the same as `of` its metadata.
+    #[cfg(unix)]
+    pub fn of_stat(stat: &rustix::fs::Stat) -> Stamp {
+        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+        #[allow(clippy::useless_conversion, clippy::unnecessary_cast)]
+        Stamp {
+            size: stat.st_size as u64,
+            modified: ns(stat.st_mtime as i64, stat.st_mtime_nsec as i64),
+            changed: ns(stat.st_ctime as i64, stat.st_ctime_nsec as i64),
+            inode: stat.st_ino as u64,
+        }
+    }
+
     pub fn of(metadata: &std::fs::Metadata) -> Stamp {
         #[cfg(unix)]
         {
@@ -98,18 +113,59 @@ impl Stamp {
     }
 }
 
-/// What each file, by its path relative to the root, was last found to be.
-type Entries = FastMap<Box<[u8]>, (Stamp, Found)>;
+/// What a file was found to be, as the cache's text holds it (nothing is copied out of it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Listed<'t> {
+    Other,
+    Quiet,
+    /// The paths the template writes, separated by tabs.
+    Template(&'t str),
+    Unread,
+}
+
+impl Listed<'_> {
+    pub fn to_found(self) -> Found {
+        match self {
+            Listed::Other => Found::Other,
+            Listed::Quiet => Found::Quiet,
+            Listed::Template(written) => Found::Template(written.into()),
+            Listed::Unread => Found::Unread,
+        }
+    }
+}
+
+impl Found {
+    pub fn listed(&self) -> Listed<'_> {
+        match self {
+            Found::Other => Listed::Other,
+            Found::Quiet => Listed::Quiet,
+            Found::Template(written) => Listed::Template(written),
+            Found::Unread => Listed::Unread,
+        }
+    }
+}
+
+/// One file's line: where its path and summary are in the text.
+#[derive(Clone, Debug)]
+struct Entry {
+    path: Range<usize>,
+    stamp: Stamp,
+    kind: u8,
+    written: Range<usize>,
+}
 
 /// One project's cache: loaded once, consulted by the walker's threads, saved when changed.
+/// Its lines are read in place: a cache of 10,000 files is loaded in about a millisecond.
 #[derive(Debug, Default)]
 pub struct ScanCache {
     /// Where it is saved; `None` when there is no cache directory.
     file: Option<PathBuf>,
     root: PathBuf,
-    /// By the path relative to the root, as bytes: hashing a `Path` walks its components,
-    /// which cost more than the rest of a cache hit.
-    entries: Entries,
+    text: String,
+    entries: Vec<Entry>,
+    /// Each entry by its path relative to the root, as bytes (hashing a `Path` walks its
+    /// components), made when a walk first looks a file up.
+    by_path: OnceLock<FastMap<Box<[u8]>, usize>>,
     tree: Option<Tree>,
 }
 
@@ -124,17 +180,21 @@ impl ScanCache {
             "scan-{:016x}",
             fnv(root.as_os_str().as_encoded_bytes())
         ));
+        let text = read_text(&file, MAX_CACHE_SIZE).unwrap_or_default();
+        ScanCache::read(Some(file), root, text)
+    }
+
+    /// The cache saved in `file` that `text` holds; empty when it is not one for `root`.
+    fn read(file: Option<PathBuf>, root: &Path, text: String) -> ScanCache {
         let mut cache = ScanCache {
-            file: Some(file.clone()),
+            file,
             root: root.to_path_buf(),
-            entries: FastMap::default(),
-            tree: None,
+            ..ScanCache::default()
         };
-        if let Ok(text) = read_text(&file, MAX_CACHE_SIZE) {
-            if let Some((entries, tree)) = parse(&text, root) {
-                cache.entries = entries;
-                cache.tree = tree;
-            }
+        if let Some((entries, tree)) = parse(&text, root) {
+            cache.entries = entries;
+            cache.tree = tree;
+            cache.text = text;
         }
         cache
     }
@@ -144,11 +204,20 @@ impl ScanCache {
         self.tree.as_ref()
     }
 
+    fn listed(&self, entry: &Entry) -> Listed<'_> {
+        match entry.kind {
+            b'O' => Listed::Other,
+            b'Q' => Listed::Quiet,
+            b'T' => Listed::Template(&self.text[entry.written.clone()]),
+            _ => Listed::Unread,
+        }
+    }
+
     /// Every file the recorded walk found: its path relative to the root, stamp and summary.
-    pub fn entries(&self) -> impl Iterator<Item = (&[u8], Stamp, &Found)> {
+    pub fn entries(&self) -> impl Iterator<Item = (&str, Stamp, Listed<'_>)> {
         self.entries
             .iter()
-            .map(|(path, (stamp, found))| (&**path, *stamp, found))
+            .map(|e| (&self.text[e.path.clone()], e.stamp, self.listed(e)))
     }
 
     pub fn root(&self) -> &Path {
@@ -162,10 +231,19 @@ impl ScanCache {
         rest.strip_prefix(b"/").or_else(|| rest.strip_prefix(b"\\"))
     }
 
-    pub fn get(&self, path: &Path, stamp: Stamp) -> Option<&Found> {
-        match self.entries.get(self.relative(path)?) {
-            Some((_, Found::Unread)) => None,
-            Some((recorded, found)) if *recorded == stamp => Some(found),
+    /// What the file at `path` was found to be, while `stamp` is the one recorded.
+    pub fn get(&self, path: &Path, stamp: Stamp) -> Option<Listed<'_>> {
+        let by_path = self.by_path.get_or_init(|| {
+            self.entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (self.text.as_bytes()[e.path.clone()].into(), i))
+                .collect()
+        });
+        let entry = &self.entries[*by_path.get(self.relative(path)?)?];
+        match self.listed(entry) {
+            Listed::Unread => None,
+            listed if entry.stamp == stamp => Some(listed),
             _ => None,
         }
     }
@@ -206,12 +284,18 @@ impl ScanCache {
         if fresh == 0 && seen.len() == self.entries.len() && tree == self.tree {
             return;
         }
-        let mut lines: Vec<String> = seen
+        // In path order, so that a directory's files are together (see `scan::replay`).
+        let mut seen: Vec<(String, Stamp, Found)> = seen
             .into_iter()
             .filter_map(|(path, stamp, found)| {
                 let relative = std::str::from_utf8(self.relative(&path)?).ok()?;
-                line(relative, stamp, &found)
+                Some((relative.to_string(), stamp, found))
             })
+            .collect();
+        seen.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut lines: Vec<String> = seen
+            .iter()
+            .filter_map(|(relative, stamp, found)| line(relative, *stamp, found))
             .collect();
         if let Some(tree) = &tree {
             let mut recorded = Vec::new();
@@ -235,7 +319,6 @@ impl ScanCache {
                 lines.extend(recorded);
             }
         }
-        lines.sort_unstable();
         let mut text = format!(
             "{FORMAT} {}\n{}\n",
             env!("CARGO_PKG_VERSION"),
@@ -298,37 +381,46 @@ fn stamp_line(stamp: Stamp, kind: &str, path: &str) -> String {
     )
 }
 
-fn parse(text: &str, root: &Path) -> Option<(Entries, Option<Tree>)> {
-    let mut lines = text.lines();
+fn parse(text: &str, root: &Path) -> Option<(Vec<Entry>, Option<Tree>)> {
+    let mut lines = text.split_terminator('\n');
     let header = format!("{FORMAT} {}", env!("CARGO_PKG_VERSION"));
     // Another version's cache, or another root's (a hash collision), is ignored.
     if lines.next()? != header || Path::new(lines.next()?) != root {
         return None;
     }
-    let mut entries = FastMap::default();
-    entries.reserve(text.len() / 120);
+    // Where a part of a line is in the text (an empty part is nowhere).
+    let range = |part: &str| match part.is_empty() {
+        true => 0..0,
+        false => {
+            let start = part.as_ptr() as usize - text.as_ptr() as usize;
+            start..start + part.len()
+        }
+    };
+    let mut entries = Vec::with_capacity(text.len() / 150);
     let mut tree = Tree::default();
     for l in lines {
-        let mut fields = l.splitn(6, ' ');
-        let mut number = || fields.next()?.parse::<i128>().ok();
+        let mut rest = l;
+        let mut field = || {
+            let (head, tail) = rest.split_once(' ')?;
+            rest = tail;
+            Some(head)
+        };
+        // Nanoseconds since 1970 fit in an i64 until 2262, and parse faster than an i128.
+        let mut number = || field()?.parse::<i64>().ok();
         let (size, modified, changed, inode) = (number()?, number()?, number()?, number()?);
-        let kind = fields.next()?;
-        let rest = fields.next()?;
+        let kind = field()?;
+        let stamp = Stamp {
+            size: u64::try_from(size).ok()?,
+            modified: i128::from(modified),
+            changed: i128::from(changed),
+            inode: u64::try_from(inode).ok()?,
+        };
         let (path, written) = match kind {
             "T" => rest.split_once('\t').unwrap_or((rest, "")),
             _ => (rest, ""),
         };
-        let stamp = Stamp {
-            size: u64::try_from(size).ok()?,
-            modified,
-            changed,
-            inode: u64::try_from(inode).ok()?,
-        };
-        let found = match kind {
-            "O" => Found::Other,
-            "Q" => Found::Quiet,
-            "T" => Found::Template(written.into()),
-            "U" => Found::Unread,
+        let kind = match kind {
+            "O" | "Q" | "T" | "U" => kind.as_bytes()[0],
             "D" => {
                 tree.dirs.push((root.join(path), stamp));
                 continue;
@@ -340,7 +432,12 @@ fn parse(text: &str, root: &Path) -> Option<(Entries, Option<Tree>)> {
             }
             _ => return None,
         };
-        entries.insert(path.as_bytes().into(), (stamp, found));
+        entries.push(Entry {
+            path: range(path),
+            stamp,
+            kind,
+            written: range(written),
+        });
     }
     tree.dirs.sort_by(|a, b| a.0.cmp(&b.0));
     tree.controls.sort_by(|a, b| a.0.cmp(&b.0));
@@ -390,20 +487,15 @@ mod tests {
                 text.push('\n');
             }
         }
-        let cache = ScanCache {
-            file: None,
-            root: root.to_path_buf(),
-            entries: parse(&text, root).unwrap().0,
-            tree: None,
-        };
+        let cache = ScanCache::read(None, root, text.clone());
         assert_eq!(cache.len(), 3);
         assert_eq!(
             cache.get(&root.join("a/template.yaml"), stamp),
-            Some(&Found::Template("sm/flow.asl.json\t../x.yaml".into()))
+            Some(Listed::Template("sm/flow.asl.json\t../x.yaml"))
         );
         assert_eq!(
             cache.get(&root.join("infra/main.tf"), stamp),
-            Some(&Found::Quiet)
+            Some(Listed::Quiet)
         );
         let touched = Stamp {
             modified: stamp.modified + 1,
@@ -437,29 +529,20 @@ mod tests {
             (root.join("sub dir/t.yaml"), old, Found::Other),
             (root.join("named.yaml"), old, Found::Unread),
         ];
-        let cache = |tree| ScanCache {
-            file: Some(dir.join("scan")),
-            root: root.to_path_buf(),
-            entries: FastMap::default(),
-            tree,
-        };
-        cache(None).save(seen.clone(), 1, Some(tree.clone()));
+        let empty = || ScanCache::read(Some(dir.join("scan")), root, String::new());
+        empty().save(seen.clone(), 1, Some(tree.clone()));
         // Read back in path order.
         let mut tree = tree;
         tree.controls.reverse();
         let text = std::fs::read_to_string(dir.join("scan")).unwrap();
-        let (entries, read) = parse(&text, root).unwrap();
-        assert_eq!(read.as_ref(), Some(&tree));
-        assert_eq!(entries.len(), 2);
+        let loaded = ScanCache::read(None, root, text);
+        assert_eq!(loaded.tree(), Some(&tree));
+        assert_eq!(loaded.len(), 2);
         // An unread file is never a hit.
-        let loaded = ScanCache {
-            entries,
-            ..cache(read)
-        };
         assert_eq!(loaded.get(&root.join("named.yaml"), old), None);
         assert_eq!(
             loaded.get(&root.join("sub dir/t.yaml"), old),
-            Some(&Found::Other)
+            Some(Listed::Other)
         );
         // A directory changed a moment ago is not trusted: the walk is not kept.
         let now = std::time::SystemTime::now()
@@ -468,7 +551,7 @@ mod tests {
             .as_nanos() as i128;
         let mut racy = tree.clone();
         racy.dirs[1].1.modified = now;
-        cache(None).save(seen, 1, Some(racy));
+        empty().save(seen, 1, Some(racy));
         let text = std::fs::read_to_string(dir.join("scan")).unwrap();
         assert_eq!(parse(&text, root).unwrap().1, None);
         let _ = std::fs::remove_dir_all(&dir);

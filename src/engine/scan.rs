@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 
-use super::cache::{Found, ScanCache, Stamp, Tree};
+use super::cache::{Found, Listed, ScanCache, Stamp, Tree};
 use super::index::Scanner;
 use super::{lock, ordered, Engine};
 use crate::discover;
@@ -89,13 +89,11 @@ impl Engine {
                     }
                     return ignore::WalkState::Continue;
                 }
-                let (what, references) = match stamp {
-                    Some(stamp) => look(scanner, cache.get(path, stamp), path, &fresh),
-                    None => {
-                        fresh.fetch_add(1, Relaxed);
-                        scanner.summarise(path)
-                    }
-                };
+                let hit = stamp.and_then(|stamp| cache.get(path, stamp));
+                let (fresh_found, references) = look(scanner, hit, path, &fresh);
+                let what = fresh_found
+                    .or_else(|| hit.map(Listed::to_found))
+                    .unwrap_or(Found::Other);
                 if let Some(stamp) = stamp {
                     lock(&seen).push((path.to_path_buf(), stamp, what));
                 }
@@ -138,7 +136,13 @@ impl Engine {
         {
             return None;
         }
-        let entries: Vec<(&[u8], Stamp, &Found)> = cache.entries().collect();
+        let entries: Vec<(&str, Stamp, Listed)> = cache.entries().collect();
+        // By their bytes: hashing a `Path` parses it, for every entry.
+        let known: FastSet<&[u8]> = known
+            .iter()
+            .map(|k| k.as_os_str().as_encoded_bytes())
+            .collect();
+        let known = &known;
         let found = Mutex::new(Vec::new());
         // Entries that differ from the cache's: (position, stamp, summary).
         let changed = Mutex::new(Vec::new());
@@ -148,8 +152,10 @@ impl Engine {
         std::thread::scope(|scope| {
             // The walk's directories and ignore files, checked while the files are.
             scope.spawn(|| {
-                let same = tree.dirs.iter().all(|(d, s)| stamp_of(d) == Some(*s))
-                    && tree.controls.iter().all(|(c, s)| stamp_of(c) == *s);
+                // In path order: siblings are stamped in their open parent.
+                let mut parent = OpenDir::default();
+                let same = tree.dirs.iter().all(|(d, s)| parent.stamp(d) == Some(*s))
+                    && tree.controls.iter().all(|(c, s)| parent.stamp(c) == *s);
                 if !same {
                     gone.store(true, Relaxed);
                 }
@@ -158,22 +164,19 @@ impl Engine {
                 let (found, changed, fresh, gone) = (&found, &changed, &fresh, &gone);
                 scope.spawn(move || {
                     let mut mine = Vec::new();
-                    // One buffer for every path: a stat needs the whole path.
+                    // One buffer for every path, and the directory open for its files.
                     let mut path = PathBuf::new();
+                    let mut dir = OpenDir::default();
                     for (i, &(relative, recorded, what)) in part.iter().enumerate() {
                         if gone.load(Relaxed) {
                             return;
                         }
-                        let Ok(relative) = std::str::from_utf8(relative) else {
-                            gone.store(true, Relaxed);
-                            return;
-                        };
                         path.as_mut_os_string().clear();
                         path.push(root);
                         path.push(relative);
-                        if !known.contains(&path) {
+                        if !known.contains(path.as_os_str().as_encoded_bytes()) {
                             // Its directory is unchanged, so it is there: unless it is not.
-                            let Some(stamp) = stamp_of(&path) else {
+                            let Some(stamp) = dir.stamp_below(root, relative, &path) else {
                                 gone.store(true, Relaxed);
                                 return;
                             };
@@ -182,7 +185,8 @@ impl Engine {
                             if let Some(references) = references {
                                 lock(found).push((path.clone(), references));
                             }
-                            if stamp != recorded || now != *what {
+                            if stamp != recorded || now.is_some() {
+                                let now = now.unwrap_or_else(|| what.to_found());
                                 mine.push((n * chunk + i, stamp, now));
                             }
                         }
@@ -199,10 +203,7 @@ impl Engine {
         if !changed.is_empty() {
             let mut seen: Vec<(PathBuf, Stamp, Found)> = entries
                 .iter()
-                .map(|&(relative, stamp, found)| {
-                    let relative = std::str::from_utf8(relative).unwrap_or_default();
-                    (root.join(relative), stamp, found.clone())
-                })
+                .map(|&(relative, stamp, listed)| (root.join(relative), stamp, listed.to_found()))
                 .collect();
             for (i, stamp, found) in changed {
                 if let Some(entry) = seen.get_mut(i) {
@@ -217,28 +218,29 @@ impl Engine {
 }
 
 /// What a candidate file is: the cache's summary when it has one for the file as it is now
-/// (`hit`), else read (and counted in `fresh`); with the references of a template that may
-/// deploy a wanted definition.
+/// (`hit`), else read (counted in `fresh`, and given as its new summary); with the references
+/// of a template that may deploy a wanted definition.
 fn look(
     scanner: &Scanner,
-    hit: Option<&Found>,
+    hit: Option<Listed>,
     path: &Path,
     fresh: &AtomicUsize,
-) -> (Found, Option<Vec<Reference>>) {
-    let Some(found) = hit.filter(|f| **f != Found::Unread) else {
+) -> (Option<Found>, Option<Vec<Reference>>) {
+    let Some(listed) = hit.filter(|l| *l != Listed::Unread) else {
         fresh.fetch_add(1, Relaxed);
-        return scanner.summarise(path);
+        let (found, references) = scanner.summarise(path);
+        return (Some(found), references);
     };
-    let references = match found {
-        Found::Other | Found::Unread => None,
-        Found::Quiet => {
+    let references = match listed {
+        Listed::Other | Listed::Unread => None,
+        Listed::Quiet => {
             scanner.note_quiet(path);
             None
         }
-        Found::Template(written) if scanner.wants(path, written) => scanner.scan(path),
-        Found::Template(_) => None,
+        Listed::Template(written) if scanner.wants(path, written) => scanner.scan(path),
+        Listed::Template(_) => None,
     };
-    (found.clone(), references)
+    (None, references)
 }
 
 /// Records a directory the walk entered, with its git excludes, or a file that decides what
@@ -300,4 +302,69 @@ fn outside_controls(root: &Path, explicit: Option<&Path>) -> Vec<PathBuf> {
 
 fn stamp_of(path: &Path) -> Option<Stamp> {
     std::fs::metadata(path).ok().map(|m| Stamp::of(&m))
+}
+
+/// The directory of the last file stamped, kept open: its other files are stamped by name,
+/// so that the kernel looks up one component instead of the whole path. Entries are saved
+/// in path order, so a directory's files come together.
+#[derive(Default)]
+struct OpenDir {
+    #[cfg(unix)]
+    open: Option<(PathBuf, Option<rustix::fd::OwnedFd>)>,
+}
+
+impl OpenDir {
+    /// `stamp` of `path`, which is `relative` below `root`: its directory is found by
+    /// splitting the text, not by parsing the path.
+    #[cfg(unix)]
+    fn stamp_below(&mut self, root: &Path, relative: &str, path: &Path) -> Option<Stamp> {
+        use rustix::fs::{AtFlags, Mode, OFlags};
+        let (dir, name) = relative
+            .rsplit_once(std::path::MAIN_SEPARATOR)
+            .unwrap_or(("", relative));
+        if name.is_empty() || name == "." || name == ".." {
+            return stamp_of(path);
+        }
+        let open = self.open.as_ref();
+        if open.is_none_or(|(d, _)| d.as_os_str() != dir) {
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            let fd = rustix::fs::open(root.join(dir), flags, Mode::empty()).ok();
+            self.open = Some((PathBuf::from(dir), fd));
+        }
+        match self.open.as_ref().and_then(|(_, fd)| fd.as_ref()) {
+            Some(fd) => rustix::fs::statat(fd, name, AtFlags::empty())
+                .ok()
+                .map(|s| Stamp::of_stat(&s)),
+            None => stamp_of(path),
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn stamp_below(&mut self, _root: &Path, _relative: &str, path: &Path) -> Option<Stamp> {
+        stamp_of(path)
+    }
+
+    #[cfg(unix)]
+    fn stamp(&mut self, path: &Path) -> Option<Stamp> {
+        use rustix::fs::{AtFlags, Mode, OFlags};
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return stamp_of(path);
+        };
+        if self.open.as_ref().is_none_or(|(d, _)| d != parent) {
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            let fd = rustix::fs::open(parent, flags, Mode::empty()).ok();
+            self.open = Some((parent.to_path_buf(), fd));
+        }
+        match self.open.as_ref().and_then(|(_, fd)| fd.as_ref()) {
+            Some(fd) => rustix::fs::statat(fd, name, AtFlags::empty())
+                .ok()
+                .map(|s| Stamp::of_stat(&s)),
+            None => stamp_of(path),
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn stamp(&mut self, path: &Path) -> Option<Stamp> {
+        stamp_of(path)
+    }
 }
