@@ -155,17 +155,19 @@ struct Entry {
 }
 
 /// One project's cache: loaded once, consulted by the walker's threads, saved when changed.
-/// Its lines are read in place: a cache of 10,000 files is loaded in about a millisecond.
+/// Its text is read in place: the walk's lines when loaded; the files' lines by the threads
+/// that stamp them (`file_lines`), or all at once when a walk first looks a file up.
 #[derive(Debug, Default)]
 pub struct ScanCache {
     /// Where it is saved; `None` when there is no cache directory.
     file: Option<PathBuf>,
     root: PathBuf,
     text: String,
-    entries: Vec<Entry>,
-    /// Each entry by its path relative to the root, as bytes (hashing a `Path` walks its
-    /// components), made when a walk first looks a file up.
-    by_path: OnceLock<FastMap<Box<[u8]>, usize>>,
+    /// Where the files' lines start in `text`, after the walk's.
+    files_at: usize,
+    /// The files' lines, and each by its path relative to the root as bytes (hashing a
+    /// `Path` walks its components); empty when one of them does not read.
+    parsed: OnceLock<(Vec<Entry>, FastMap<Box<[u8]>, usize>)>,
     tree: Option<Tree>,
 }
 
@@ -191,12 +193,55 @@ impl ScanCache {
             root: root.to_path_buf(),
             ..ScanCache::default()
         };
-        if let Some((entries, tree)) = parse(&text, root) {
-            cache.entries = entries;
+        if let Some((files_at, tree)) = parse(&text, root) {
+            cache.files_at = files_at;
             cache.tree = tree;
             cache.text = text;
         }
         cache
+    }
+
+    /// The lines of the files the recorded walk found, one per file (see `file_line`).
+    pub fn file_lines(&self) -> &str {
+        &self.text[self.files_at..]
+    }
+
+    fn parsed(&self) -> &(Vec<Entry>, FastMap<Box<[u8]>, usize>) {
+        self.parsed.get_or_init(|| {
+            let mut entries = Vec::new();
+            for line in self.file_lines().split_terminator('\n') {
+                let Some((path, stamp, listed)) = file_line(line) else {
+                    return Default::default();
+                };
+                let (kind, written) = match listed {
+                    Listed::Other => (b'O', ""),
+                    Listed::Quiet => (b'Q', ""),
+                    Listed::Template(written) => (b'T', written),
+                    Listed::Unread => (b'U', ""),
+                };
+                entries.push(Entry {
+                    path: self.range(path),
+                    stamp,
+                    kind,
+                    written: self.range(written),
+                });
+            }
+            let by_path = entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (self.text.as_bytes()[e.path.clone()].into(), i))
+                .collect();
+            (entries, by_path)
+        })
+    }
+
+    /// Where `part`, a slice of the text, is in it (an empty part is nowhere).
+    fn range(&self, part: &str) -> Range<usize> {
+        if part.is_empty() {
+            return 0..0;
+        }
+        let start = part.as_ptr() as usize - self.text.as_ptr() as usize;
+        start..start + part.len()
     }
 
     /// The walk that filled the cache, when one was recorded whole.
@@ -215,7 +260,8 @@ impl ScanCache {
 
     /// Every file the recorded walk found: its path relative to the root, stamp and summary.
     pub fn entries(&self) -> impl Iterator<Item = (&str, Stamp, Listed<'_>)> {
-        self.entries
+        self.parsed()
+            .0
             .iter()
             .map(|e| (&self.text[e.path.clone()], e.stamp, self.listed(e)))
     }
@@ -233,14 +279,8 @@ impl ScanCache {
 
     /// What the file at `path` was found to be, while `stamp` is the one recorded.
     pub fn get(&self, path: &Path, stamp: Stamp) -> Option<Listed<'_>> {
-        let by_path = self.by_path.get_or_init(|| {
-            self.entries
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (self.text.as_bytes()[e.path.clone()].into(), i))
-                .collect()
-        });
-        let entry = &self.entries[*by_path.get(self.relative(path)?)?];
+        let (entries, by_path) = self.parsed();
+        let entry = &entries[*by_path.get(self.relative(path)?)?];
         match self.listed(entry) {
             Listed::Unread => None,
             listed if entry.stamp == stamp => Some(listed),
@@ -249,11 +289,11 @@ impl ScanCache {
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.parsed().0.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
     /// Replaces the saved cache with what this walk saw (`fresh` of it read anew) and the
@@ -281,7 +321,7 @@ impl ScanCache {
                 t.controls.sort_by(|a, b| a.0.cmp(&b.0));
                 t
             });
-        if fresh == 0 && seen.len() == self.entries.len() && tree == self.tree {
+        if fresh == 0 && seen.len() == self.len() && tree == self.tree {
             return;
         }
         // In path order, so that a directory's files are together (see `scan::replay`).
@@ -293,10 +333,11 @@ impl ScanCache {
             })
             .collect();
         seen.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut lines: Vec<String> = seen
+        let files = seen
             .iter()
-            .filter_map(|(relative, stamp, found)| line(relative, *stamp, found))
-            .collect();
+            .filter_map(|(relative, stamp, found)| line(relative, *stamp, found));
+        // The walk's lines first: they are read when the cache is loaded, the files' later.
+        let mut lines: Vec<String> = Vec::new();
         if let Some(tree) = &tree {
             let mut recorded = Vec::new();
             for (dir, stamp) in &tree.dirs {
@@ -319,6 +360,7 @@ impl ScanCache {
                 lines.extend(recorded);
             }
         }
+        lines.extend(files);
         let mut text = format!(
             "{FORMAT} {}\n{}\n",
             env!("CARGO_PKG_VERSION"),
@@ -381,69 +423,72 @@ fn stamp_line(stamp: Stamp, kind: &str, path: &str) -> String {
     )
 }
 
-fn parse(text: &str, root: &Path) -> Option<(Vec<Entry>, Option<Tree>)> {
-    let mut lines = text.split_terminator('\n');
-    let header = format!("{FORMAT} {}", env!("CARGO_PKG_VERSION"));
+/// The header, then the walk's lines: where the files' lines start, and the walk.
+fn parse(text: &str, root: &Path) -> Option<(usize, Option<Tree>)> {
+    let mut lines = text.split_inclusive('\n');
+    let header = format!("{FORMAT} {}\n", env!("CARGO_PKG_VERSION"));
+    let (first, second) = (lines.next()?, lines.next()?);
     // Another version's cache, or another root's (a hash collision), is ignored.
-    if lines.next()? != header || Path::new(lines.next()?) != root {
+    if first != header || Path::new(second.strip_suffix('\n')?) != root {
         return None;
     }
-    // Where a part of a line is in the text (an empty part is nowhere).
-    let range = |part: &str| match part.is_empty() {
-        true => 0..0,
-        false => {
-            let start = part.as_ptr() as usize - text.as_ptr() as usize;
-            start..start + part.len()
-        }
-    };
-    let mut entries = Vec::with_capacity(text.len() / 150);
+    let mut at = first.len() + second.len();
     let mut tree = Tree::default();
     for l in lines {
-        let mut rest = l;
-        let mut field = || {
-            let (head, tail) = rest.split_once(' ')?;
-            rest = tail;
-            Some(head)
+        let Some((path, stamp, kind)) = stamped(l.strip_suffix('\n')?) else {
+            return None;
         };
-        // Nanoseconds since 1970 fit in an i64 until 2262, and parse faster than an i128.
-        let mut number = || field()?.parse::<i64>().ok();
-        let (size, modified, changed, inode) = (number()?, number()?, number()?, number()?);
-        let kind = field()?;
-        let stamp = Stamp {
-            size: u64::try_from(size).ok()?,
-            modified: i128::from(modified),
-            changed: i128::from(changed),
-            inode: u64::try_from(inode).ok()?,
-        };
-        let (path, written) = match kind {
-            "T" => rest.split_once('\t').unwrap_or((rest, "")),
-            _ => (rest, ""),
-        };
-        let kind = match kind {
-            "O" | "Q" | "T" | "U" => kind.as_bytes()[0],
-            "D" => {
-                tree.dirs.push((root.join(path), stamp));
-                continue;
-            }
-            "C" | "A" => {
-                tree.controls
-                    .push((PathBuf::from(path), (kind == "C").then_some(stamp)));
-                continue;
-            }
-            _ => return None,
-        };
-        entries.push(Entry {
-            path: range(path),
-            stamp,
-            kind,
-            written: range(written),
-        });
+        match kind {
+            "D" => tree.dirs.push((root.join(path), stamp)),
+            "C" | "A" => tree
+                .controls
+                .push((PathBuf::from(path), (kind == "C").then_some(stamp))),
+            _ => break,
+        }
+        at += l.len();
     }
     tree.dirs.sort_by(|a, b| a.0.cmp(&b.0));
     tree.controls.sort_by(|a, b| a.0.cmp(&b.0));
     // The root is always among the directories of a recorded walk.
     let tree = tree.dirs.iter().any(|(d, _)| d == root).then_some(tree);
-    Some((entries, tree))
+    Some((at.min(text.len()), tree))
+}
+
+/// `size modified changed inode kind rest`: the rest, the stamp and the kind.
+fn stamped(line: &str) -> Option<(&str, Stamp, &str)> {
+    let mut rest = line;
+    let mut field = || {
+        let (head, tail) = rest.split_once(' ')?;
+        rest = tail;
+        Some(head)
+    };
+    // Nanoseconds since 1970 fit in an i64 until 2262, and parse faster than an i128.
+    let mut number = || field()?.parse::<i64>().ok();
+    let (size, modified, changed, inode) = (number()?, number()?, number()?, number()?);
+    let kind = field()?;
+    let stamp = Stamp {
+        size: u64::try_from(size).ok()?,
+        modified: i128::from(modified),
+        changed: i128::from(changed),
+        inode: u64::try_from(inode).ok()?,
+    };
+    Some((rest, stamp, kind))
+}
+
+/// A file's line: its path relative to the root, stamp and summary.
+pub fn file_line(line: &str) -> Option<(&str, Stamp, Listed<'_>)> {
+    let (rest, stamp, kind) = stamped(line)?;
+    let (path, listed) = match kind {
+        "O" => (rest, Listed::Other),
+        "Q" => (rest, Listed::Quiet),
+        "U" => (rest, Listed::Unread),
+        "T" => {
+            let (path, written) = rest.split_once('\t').unwrap_or((rest, ""));
+            (path, Listed::Template(written))
+        }
+        _ => return None,
+    };
+    Some((path, stamp, listed))
 }
 
 /// 64-bit FNV-1a, for the cache file's name.

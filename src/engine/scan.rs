@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 
-use super::cache::{Found, Listed, ScanCache, Stamp, Tree};
+use super::cache::{file_line, Found, Listed, ScanCache, Stamp, Tree};
 use super::index::Scanner;
 use super::{lock, ordered, Engine};
 use crate::discover;
-use crate::hash::FastSet;
+use crate::hash::{FastMap, FastSet};
 use crate::lint::{Reference, Selection};
 
 /// Files whose content decides what a walk skips, in any directory it enters.
@@ -136,7 +136,6 @@ impl Engine {
         {
             return None;
         }
-        let entries: Vec<(&str, Stamp, Listed)> = cache.entries().collect();
         // By their bytes: hashing a `Path` parses it, for every entry.
         let known: FastSet<&[u8]> = known
             .iter()
@@ -144,11 +143,10 @@ impl Engine {
             .collect();
         let known = &known;
         let found = Mutex::new(Vec::new());
-        // Entries that differ from the cache's: (position, stamp, summary).
+        // Files whose stamp or summary is not the cache's: (path, stamp, summary).
         let changed = Mutex::new(Vec::new());
         let fresh = AtomicUsize::new(0);
         let gone = AtomicBool::new(false);
-        let chunk = entries.len().div_ceil(ordered::cores()).max(1);
         std::thread::scope(|scope| {
             // The walk's directories and ignore files, checked while the files are.
             scope.spawn(|| {
@@ -160,35 +158,41 @@ impl Engine {
                     gone.store(true, Relaxed);
                 }
             });
-            for (n, part) in entries.chunks(chunk).enumerate() {
+            // Each thread reads its share of the files' lines as it stamps them.
+            for part in line_chunks(cache.file_lines(), ordered::cores()) {
                 let (found, changed, fresh, gone) = (&found, &changed, &fresh, &gone);
                 scope.spawn(move || {
                     let mut mine = Vec::new();
                     // One buffer for every path, and the directory open for its files.
                     let mut path = PathBuf::new();
                     let mut dir = OpenDir::default();
-                    for (i, &(relative, recorded, what)) in part.iter().enumerate() {
+                    for line in part.split_terminator('\n') {
                         if gone.load(Relaxed) {
                             return;
                         }
+                        let Some((relative, recorded, what)) = file_line(line) else {
+                            gone.store(true, Relaxed);
+                            return;
+                        };
                         path.as_mut_os_string().clear();
                         path.push(root);
                         path.push(relative);
-                        if !known.contains(path.as_os_str().as_encoded_bytes()) {
-                            // Its directory is unchanged, so it is there: unless it is not.
-                            let Some(stamp) = dir.stamp_below(root, relative, &path) else {
-                                gone.store(true, Relaxed);
-                                return;
-                            };
-                            let hit = (stamp == recorded).then_some(what);
-                            let (now, references) = look(scanner, hit, &path, fresh);
-                            if let Some(references) = references {
-                                lock(found).push((path.clone(), references));
-                            }
-                            if stamp != recorded || now.is_some() {
-                                let now = now.unwrap_or_else(|| what.to_found());
-                                mine.push((n * chunk + i, stamp, now));
-                            }
+                        if known.contains(path.as_os_str().as_encoded_bytes()) {
+                            continue;
+                        }
+                        // Its directory is unchanged, so it is there: unless it is not.
+                        let Some(stamp) = dir.stamp_below(root, relative, &path) else {
+                            gone.store(true, Relaxed);
+                            return;
+                        };
+                        let hit = (stamp == recorded).then_some(what);
+                        let (now, references) = look(scanner, hit, &path, fresh);
+                        if let Some(references) = references {
+                            lock(found).push((path.clone(), references));
+                        }
+                        if stamp != recorded || now.is_some() {
+                            let now = now.unwrap_or_else(|| what.to_found());
+                            mine.push((relative, stamp, now));
                         }
                     }
                     lock(changed).extend(mine);
@@ -201,16 +205,19 @@ impl Engine {
         REPLAYED.fetch_add(1, Relaxed);
         let changed = changed.into_inner().unwrap_or_else(|p| p.into_inner());
         if !changed.is_empty() {
-            let mut seen: Vec<(PathBuf, Stamp, Found)> = entries
-                .iter()
-                .map(|&(relative, stamp, listed)| (root.join(relative), stamp, listed.to_found()))
+            let mut changed: FastMap<&str, (Stamp, Found)> = changed
+                .into_iter()
+                .map(|(relative, stamp, found)| (relative, (stamp, found)))
                 .collect();
-            for (i, stamp, found) in changed {
-                if let Some(entry) = seen.get_mut(i) {
-                    entry.1 = stamp;
-                    entry.2 = found;
-                }
-            }
+            let seen: Vec<(PathBuf, Stamp, Found)> = cache
+                .entries()
+                .map(|(relative, stamp, listed)| {
+                    let (stamp, found) = changed
+                        .remove(relative)
+                        .unwrap_or_else(|| (stamp, listed.to_found()));
+                    (root.join(relative), stamp, found)
+                })
+                .collect();
             cache.save(seen, fresh.into_inner(), Some(tree.clone()));
         }
         Some(found.into_inner().unwrap_or_else(|p| p.into_inner()))
@@ -366,5 +373,43 @@ impl OpenDir {
     #[cfg(not(unix))]
     fn stamp(&mut self, path: &Path) -> Option<Stamp> {
         stamp_of(path)
+    }
+}
+
+/// `text` in up to `n` parts of about equal length, each a run of whole lines.
+fn line_chunks(text: &str, n: usize) -> Vec<&str> {
+    let mut parts = Vec::with_capacity(n);
+    let mut rest = text;
+    for left in (1..=n.max(1)).rev() {
+        if rest.is_empty() {
+            break;
+        }
+        let target = rest.len() / left;
+        // Searched in bytes: `target` may fall inside a character, a line end never does.
+        let end = match memchr::memchr(b'\n', &rest.as_bytes()[target..]) {
+            Some(i) if left > 1 => target + i + 1,
+            _ => rest.len(),
+        };
+        parts.push(&rest[..end]);
+        rest = &rest[end..];
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_chunks_are_whole_lines_covering_the_text() {
+        let text = "a é\nbb\ncçç\ndddd\ne\n";
+        for n in 1..8 {
+            let parts = line_chunks(text, n);
+            assert!(parts.len() <= n);
+            assert_eq!(parts.concat(), text);
+            assert!(parts.iter().all(|p| p.ends_with('\n')), "{n}: {parts:?}");
+        }
+        assert!(line_chunks("", 2).is_empty());
+        assert_eq!(line_chunks("no end", 2), vec!["no end"]);
     }
 }
