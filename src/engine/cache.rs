@@ -154,6 +154,9 @@ struct Entry {
     written: Range<usize>,
 }
 
+/// The files' lines, and where each is by its path's bytes.
+type Parsed = (Vec<Entry>, FastMap<Box<[u8]>, usize>);
+
 /// One project's cache: loaded once, consulted by the walker's threads, saved when changed.
 /// Its text is read in place: the walk's lines when loaded; the files' lines by the threads
 /// that stamp them (`file_lines`), or all at once when a walk first looks a file up.
@@ -167,7 +170,7 @@ pub struct ScanCache {
     files_at: usize,
     /// The files' lines, and each by its path relative to the root as bytes (hashing a
     /// `Path` walks its components); empty when one of them does not read.
-    parsed: OnceLock<(Vec<Entry>, FastMap<Box<[u8]>, usize>)>,
+    parsed: OnceLock<Parsed>,
     tree: Option<Tree>,
 }
 
@@ -206,7 +209,7 @@ impl ScanCache {
         &self.text[self.files_at..]
     }
 
-    fn parsed(&self) -> &(Vec<Entry>, FastMap<Box<[u8]>, usize>) {
+    fn parsed(&self) -> &Parsed {
         self.parsed.get_or_init(|| {
             let mut entries = Vec::new();
             for line in self.file_lines().split_terminator('\n') {
@@ -435,9 +438,7 @@ fn parse(text: &str, root: &Path) -> Option<(usize, Option<Tree>)> {
     let mut at = first.len() + second.len();
     let mut tree = Tree::default();
     for l in lines {
-        let Some((path, stamp, kind)) = stamped(l.strip_suffix('\n')?) else {
-            return None;
-        };
+        let (path, stamp, kind) = stamped(l.strip_suffix('\n')?)?;
         match kind {
             "D" => tree.dirs.push((root.join(path), stamp)),
             "C" | "A" => tree
