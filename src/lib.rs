@@ -7,6 +7,7 @@ pub mod asl;
 pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod cores;
 pub mod dataflow;
 pub mod diagnostic;
 pub mod disable;

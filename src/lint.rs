@@ -557,7 +557,7 @@ pub(crate) fn lint_machine(
         workflow_type: options.workflow_type,
     };
     let threads = if machine.states.len() >= PARALLEL_RULES_MIN_STATES {
-        crate::engine::ordered::cores().min(4)
+        crate::cores::cores().min(4)
     } else {
         1
     };

@@ -10,13 +10,6 @@ use std::sync::{mpsc, Condvar, Mutex};
 /// reports held back while one slow file finishes.
 const AHEAD_PER_THREAD: usize = 32;
 
-/// The cores this process may use, asked once: the standard library reads the cgroup files
-/// again at every call.
-pub fn cores() -> usize {
-    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
-
 /// Calls `sink` with `f(item)` for every item, in order, computing up to one item per core
 /// at a time.
 pub fn for_each<T: Sync, R: Send>(
@@ -24,7 +17,7 @@ pub fn for_each<T: Sync, R: Send>(
     f: impl Fn(&T) -> R + Sync,
     mut sink: impl FnMut(R),
 ) {
-    let threads = cores().min(items.len());
+    let threads = crate::cores::cores().min(items.len());
     if threads <= 1 {
         for item in items {
             sink(f(item));
@@ -91,7 +84,7 @@ pub fn for_each<T: Sync, R: Send>(
 /// `f` over every item, results in input order. Workers take items from a shared counter and
 /// keep their results; nothing is handed between threads until the end.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = cores().min(items.len());
+    let threads = crate::cores::cores().min(items.len());
     if threads <= 1 {
         return items.iter().map(f).collect();
     }

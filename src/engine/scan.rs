@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use super::cache::{file_line, Found, Listed, ScanCache, Stamp, Tree};
 use super::index::Scanner;
-use super::{lock, ordered, Engine};
+use super::{lock, Engine};
 use crate::discover;
 use crate::hash::{FastMap, FastSet};
 use crate::lint::{Reference, Selection};
@@ -159,7 +159,7 @@ impl Engine {
                 }
             });
             // Each thread reads its share of the files' lines as it stamps them.
-            for part in line_chunks(cache.file_lines(), ordered::cores()) {
+            for part in line_chunks(cache.file_lines(), crate::cores::cores()) {
                 let (found, changed, fresh, gone) = (&found, &changed, &fresh, &gone);
                 scope.spawn(move || {
                     let mut mine = Vec::new();
