@@ -102,7 +102,8 @@ pub struct Tree {
 }
 
 /// How long after a change a stamp is not trusted: a second change within the file system's
-/// timestamp granularity would leave the same stamp (git's "racily clean" entries).
+/// timestamp granularity would leave the same stamp (git's "racily clean" entries). Such a
+/// directory or ignore file keeps the walk from being saved, such a file is saved unread.
 const RACY_NANOS: i128 = 2_000_000_000;
 
 impl Stamp {
@@ -332,6 +333,13 @@ impl ScanCache {
             .into_iter()
             .filter_map(|(path, stamp, found)| {
                 let relative = std::str::from_utf8(self.relative(&path)?).ok()?;
+                // A file changed just now may change again with the same stamp: it is read
+                // again next time.
+                let found = if stamp.is_racy(now) {
+                    Found::Unread
+                } else {
+                    found
+                };
                 Some((relative.to_string(), stamp, found))
             })
             .collect();
@@ -590,16 +598,25 @@ mod tests {
             loaded.get(&root.join("sub dir/t.yaml"), old),
             Some(Listed::Other)
         );
-        // A directory changed a moment ago is not trusted: the walk is not kept.
+        // A directory changed a moment ago is not trusted: the walk is not kept; nor is a
+        // file's summary.
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .as_nanos() as i128;
         let mut racy = tree.clone();
         racy.dirs[1].1.modified = now;
+        let fresh = Stamp {
+            changed: now,
+            ..old
+        };
+        let mut seen = seen;
+        seen[0].1 = fresh;
         empty().save(seen, 1, Some(racy));
         let text = std::fs::read_to_string(dir.join("scan")).unwrap();
         assert_eq!(parse(&text, root).unwrap().1, None);
+        let loaded = ScanCache::read(None, root, text);
+        assert_eq!(loaded.get(&root.join("sub dir/t.yaml"), fresh), None);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
