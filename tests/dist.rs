@@ -334,8 +334,12 @@ fn npm_launcher_passes_a_signal_on_and_ends_by_it() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    // Its input stays open until it has ended: `wait` would close it first, and the server
+    // would then end by itself (input closed, exit code 1), racing the signal under test.
+    let input = launcher.stdin.take();
     unsafe { libc::kill(launcher.id() as i32, libc::SIGTERM) };
     let status = launcher.wait().unwrap();
+    drop(input);
     use std::os::unix::process::ExitStatusExt;
     // Ended by the signal, or (if node did not die of its own kill in time) by 128 + SIGTERM.
     assert!(
