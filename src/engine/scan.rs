@@ -325,18 +325,38 @@ impl OpenDir {
     /// splitting the text, not by parsing the path.
     #[cfg(unix)]
     fn stamp_below(&mut self, root: &Path, relative: &str, path: &Path) -> Option<Stamp> {
-        use rustix::fs::{AtFlags, Mode, OFlags};
         let (dir, name) = relative
             .rsplit_once(std::path::MAIN_SEPARATOR)
             .unwrap_or(("", relative));
         if name.is_empty() || name == "." || name == ".." {
             return stamp_of(path);
         }
-        let open = self.open.as_ref();
-        if open.is_none_or(|(d, _)| d.as_os_str() != dir) {
+        self.stamp_in(Path::new(dir), || root.join(dir), name.as_ref(), path)
+    }
+
+    #[cfg(unix)]
+    fn stamp(&mut self, path: &Path) -> Option<Stamp> {
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return stamp_of(path);
+        };
+        self.stamp_in(parent, || parent.to_path_buf(), name, path)
+    }
+
+    /// The stamp of `name` in the directory known as `dir` (opened at `open_at` when it is
+    /// not the one already open); `path`'s own when the directory cannot be opened.
+    #[cfg(unix)]
+    fn stamp_in(
+        &mut self,
+        dir: &Path,
+        open_at: impl FnOnce() -> PathBuf,
+        name: &std::ffi::OsStr,
+        path: &Path,
+    ) -> Option<Stamp> {
+        use rustix::fs::{AtFlags, Mode, OFlags};
+        if self.open.as_ref().is_none_or(|(d, _)| d != dir) {
             let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-            let fd = rustix::fs::open(root.join(dir), flags, Mode::empty()).ok();
-            self.open = Some((PathBuf::from(dir), fd));
+            let fd = rustix::fs::open(open_at(), flags, Mode::empty()).ok();
+            self.open = Some((dir.to_path_buf(), fd));
         }
         match self.open.as_ref().and_then(|(_, fd)| fd.as_ref()) {
             Some(fd) => rustix::fs::statat(fd, name, AtFlags::empty())
@@ -349,25 +369,6 @@ impl OpenDir {
     #[cfg(not(unix))]
     fn stamp_below(&mut self, _root: &Path, _relative: &str, path: &Path) -> Option<Stamp> {
         stamp_of(path)
-    }
-
-    #[cfg(unix)]
-    fn stamp(&mut self, path: &Path) -> Option<Stamp> {
-        use rustix::fs::{AtFlags, Mode, OFlags};
-        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
-            return stamp_of(path);
-        };
-        if self.open.as_ref().is_none_or(|(d, _)| d != parent) {
-            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-            let fd = rustix::fs::open(parent, flags, Mode::empty()).ok();
-            self.open = Some((parent.to_path_buf(), fd));
-        }
-        match self.open.as_ref().and_then(|(_, fd)| fd.as_ref()) {
-            Some(fd) => rustix::fs::statat(fd, name, AtFlags::empty())
-                .ok()
-                .map(|s| Stamp::of_stat(&s)),
-            None => stamp_of(path),
-        }
     }
 
     #[cfg(not(unix))]

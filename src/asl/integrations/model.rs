@@ -446,21 +446,9 @@ impl<'m> Shape<'m> {
     /// Whether the enum has the value `value`; `None` when the data lists no values.
     pub fn has_value(&self, value: &str) -> Option<bool> {
         let model = self.model;
-        let Some((Kind::Enum, mut r)) = model.shape(self.id) else {
-            return None;
-        };
-        let n = r.count().unwrap_or(0);
-        let mut any = false;
-        for _ in 0..n {
-            let Some(i) = r.int().and_then(|i| model.string_id(i)) else {
-                break;
-            };
-            any = true;
-            if model.string_is(i, value, false) {
-                return Some(true);
-            }
-        }
-        any.then_some(false)
+        let mut ids = self.value_ids().peekable();
+        ids.peek()?;
+        Some(ids.any(|i| model.string_is(i, value, false)))
     }
 
     fn member_of(&self, m: &MemberDef) -> Member<'m> {
@@ -491,6 +479,12 @@ impl<'m> Shape<'m> {
     /// An enum's values (none for other kinds).
     pub fn values(&self) -> impl Iterator<Item = &'m str> + 'm {
         let model = self.model;
+        self.value_ids().map(move |i| model.string(i))
+    }
+
+    /// The string numbers of an enum's values; data that does not read ends them.
+    fn value_ids(&self) -> impl Iterator<Item = u32> + 'm {
+        let model = self.model;
         let (mut r, mut left) = match model.shape(self.id) {
             Some((Kind::Enum, mut r)) => {
                 let n = r.count().unwrap_or(0);
@@ -500,8 +494,8 @@ impl<'m> Shape<'m> {
         };
         std::iter::from_fn(move || {
             left = left.checked_sub(1)?;
-            match r.int().filter(|&i| i < model.strings.count) {
-                Some(i) => Some(model.string(i as u32)),
+            match r.int().and_then(|i| model.string_id(i)) {
+                Some(i) => Some(i),
                 None => {
                     left = 0;
                     None
