@@ -438,7 +438,7 @@ fn run_lint(args: &LintArgs, stdout: &mut dyn Write) -> i32 {
         fixes: FixCounts::default(),
         errors: Vec::new(),
         reported_files: 0,
-        inputs: HashSet::new(),
+        inputs: Inputs::new(args),
         output: OutputState::default(),
     };
     let outcome = {
@@ -462,7 +462,7 @@ fn run_lint(args: &LintArgs, stdout: &mut dyn Write) -> i32 {
     let mut summary = run.summary;
     summary.baseline = run.baselines.applied();
     for path in engine.configuration_files() {
-        run.inputs.extend(files::FileId::of(&path));
+        run.inputs.note(&path);
     }
     let mut usage_error = !outcome.input_errors.is_empty() || !run.errors.is_empty();
     for err in &run.errors {
@@ -579,10 +579,42 @@ fn named_input<'p>(paths: &'p [PathBuf], target: &Path) -> Option<&'p Path> {
         .map(PathBuf::as_path)
 }
 
+/// The run's inputs that are also its output files. Only the outputs (as they are before the
+/// run) are looked for: a run that writes none stats nothing and holds nothing per file.
+struct Inputs {
+    targets: Vec<files::FileId>,
+    read: HashSet<files::FileId>,
+}
+
+impl Inputs {
+    fn new(args: &LintArgs) -> Inputs {
+        Inputs {
+            targets: [&args.output_file, &args.write_baseline]
+                .into_iter()
+                .flatten()
+                .filter_map(|p| files::FileId::of(p))
+                .collect(),
+            read: HashSet::new(),
+        }
+    }
+
+    /// `path` was read by the run.
+    fn note(&mut self, path: &Path) {
+        if self.targets.is_empty() {
+            return;
+        }
+        if let Some(id) = files::FileId::of(path) {
+            if self.targets.contains(&id) {
+                self.read.insert(id);
+            }
+        }
+    }
+}
+
 /// Why `target` must not be written, when it is one of the run's inputs.
-fn overwrites_input(inputs: &HashSet<files::FileId>, flag: &str, target: &Path) -> Option<String> {
+fn overwrites_input(inputs: &Inputs, flag: &str, target: &Path) -> Option<String> {
     let id = files::FileId::of(target)?;
-    inputs.contains(&id).then(|| {
+    inputs.read.contains(&id).then(|| {
         format!(
             "{flag} {} is also an input of this run (a linted file, a configuration or a baseline)",
             target.display()
@@ -665,8 +697,8 @@ struct LintRun<'a> {
     errors: Vec<String>,
     /// Files reported: none means the paths hold no state machine.
     reported_files: usize,
-    /// Every file the run read, which no output may replace.
-    inputs: HashSet<files::FileId>,
+    /// The files the run read that an output would replace.
+    inputs: Inputs,
     output: OutputState,
 }
 
@@ -677,8 +709,7 @@ impl LintRun<'_> {
         let is_stdin = args.paths.iter().any(|p| p.as_os_str() == "-")
             && report.source.name == args.stdin_filename.as_deref().unwrap_or("<stdin>");
         if !is_stdin {
-            self.inputs
-                .extend(files::FileId::of(Path::new(&report.source.name)));
+            self.inputs.note(Path::new(&report.source.name));
         }
         if args.fix || args.diff {
             self.fix(&mut report, is_stdin, out);
@@ -701,7 +732,7 @@ impl LintRun<'_> {
                 .clone(),
         };
         if let Some(path) = baseline {
-            self.inputs.extend(files::FileId::of(&path));
+            self.inputs.note(&path);
             if let Err(err) = self.baselines.filter(&mut report, &path) {
                 if !self.errors.contains(&err) {
                     self.errors.push(err);
