@@ -35,64 +35,104 @@ pub struct InputError {
 /// `exclude`. Shared with the walker's threads, hence `Sync`.
 pub type Excluded = Arc<dyn Fn(&Path, &Path) -> bool + Send + Sync>;
 
-pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
-    collect_with(paths, Arc::new(|_, _| false))
+/// What a command line names, before any directory is walked.
+#[derive(Debug, Default)]
+pub struct Named {
+    /// Standard input first, then the named files in path order, each once.
+    pub inputs: Vec<Input>,
+    /// Directories to walk, as given.
+    pub dirs: Vec<PathBuf>,
+    /// Paths that do not exist or cannot be looked at.
+    pub errors: Vec<InputError>,
 }
 
-/// The inputs `paths` name, in path order: files as given and the files of directories.
-/// Named files are never excluded; a named file that is not JSON or YAML by name is still
-/// read, and linted only when its content is a definition or template.
-pub fn collect_with(paths: &[PathBuf], excluded: Excluded) -> (Vec<Input>, Vec<InputError>) {
-    let mut inputs = Vec::new();
-    let mut errors = Vec::new();
+/// Sorts `paths` into standard input, files and directories. Named files are never excluded;
+/// a named file that is not JSON or YAML by name is still read, and linted only when its
+/// content is a definition or template.
+pub fn split(paths: &[PathBuf]) -> Named {
+    let mut named = Named::default();
     for path in paths {
         if path.as_os_str() == "-" {
-            inputs.push(Input::Stdin);
+            named.inputs.push(Input::Stdin);
             continue;
         }
-        let metadata = match std::fs::metadata(path) {
-            Ok(m) => m,
-            Err(err) => {
-                errors.push(InputError {
-                    path: path.clone(),
-                    message: io_message(&err),
-                });
-                continue;
-            }
-        };
-        if !metadata.is_dir() {
-            inputs.push(Input::File {
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => named.dirs.push(path.clone()),
+            Ok(_) => named.inputs.push(Input::File {
                 path: path.clone(),
                 selection: named_selection(path),
                 named: true,
-            });
-            continue;
-        }
-        let mut walk_errors = Vec::new();
-        walk(path, &excluded, &mut |found| match found {
-            Ok((path, selection)) => inputs.push(Input::File {
-                path,
-                selection,
-                named: false,
             }),
-            Err(err) => walk_errors.push(err),
-        });
-        // In path order, as the walk no longer sorts.
-        walk_errors.sort_by(|a, b| a.path.cmp(&b.path));
-        errors.extend(walk_errors);
+            Err(err) => named.errors.push(InputError {
+                path: path.clone(),
+                message: io_message(&err),
+            }),
+        }
     }
     // Path order, whatever the order of the arguments (pre-commit passes files in any order):
     // standard input first, then files by their path's components.
-    inputs.sort_by_cached_key(|input| match input {
+    named.inputs.sort_by_cached_key(|input| match input {
         Input::Stdin => Vec::new(),
         Input::File { path, .. } => order_key(path),
     });
-    inputs.dedup_by(|a, b| match (a, b) {
-        (Input::File { path: a, .. }, Input::File { path: b, .. }) => a == b,
-        (Input::Stdin, Input::Stdin) => true,
-        _ => false,
-    });
-    (inputs, errors)
+    named.inputs.dedup();
+    named
+}
+
+/// The inputs of `named` and of its directories' walks, in path order, each path once: the
+/// walks are merged as they go, so that no list of a repository's files is ever held.
+pub fn in_order(
+    named: Vec<Input>,
+    dirs: &[PathBuf],
+    excluded: &Excluded,
+) -> Box<dyn Iterator<Item = Input> + Send> {
+    if dirs.is_empty() {
+        // As it is, with its length known: one named file is linted without a thread.
+        return Box::new(named.into_iter());
+    }
+    let mut streams: Vec<Box<dyn Iterator<Item = Input> + Send>> =
+        vec![Box::new(named.into_iter())];
+    for dir in dirs {
+        let walk = walker(dir, excluded)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .build()
+            .filter_map(|entry| {
+                let entry = entry.ok()?;
+                let selection = lintable(&entry)?;
+                Some(Input::File {
+                    path: entry.into_path(),
+                    selection,
+                    named: false,
+                })
+            });
+        streams.push(Box::new(walk));
+    }
+    let mut heads: Vec<std::iter::Peekable<_>> =
+        streams.into_iter().map(Iterator::peekable).collect();
+    Box::new(std::iter::from_fn(move || {
+        let first = heads
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(i, h)| Some((i, h.peek()?)))
+            .min_by(|(_, a), (_, b)| input_order(a, b))?
+            .0;
+        let next = heads[first].next()?;
+        // The same path again: named and walked, or from a directory named twice.
+        for head in &mut heads {
+            while head.next_if(|i| input_order(i, &next).is_eq()).is_some() {}
+        }
+        Some(next)
+    }))
+}
+
+/// Path order, standard input first (`Path::cmp` walks components, as `order_key` does).
+fn input_order(a: &Input, b: &Input) -> std::cmp::Ordering {
+    match (a, b) {
+        (Input::Stdin, Input::Stdin) => std::cmp::Ordering::Equal,
+        (Input::Stdin, _) => std::cmp::Ordering::Less,
+        (_, Input::Stdin) => std::cmp::Ordering::Greater,
+        (Input::File { path: a, .. }, Input::File { path: b, .. }) => a.cmp(b),
+    }
 }
 
 /// A key whose byte order is `Path::cmp`'s order (component by component): each component's
@@ -139,32 +179,14 @@ pub fn walker(root: &Path, excluded: &Excluded) -> WalkBuilder {
     builder
 }
 
-/// Walks `root` and reports every JSON or YAML file worth reading, with how it is selected,
-/// in no particular order.
-pub fn walk(
-    root: &Path,
-    excluded: &Excluded,
-    found: &mut dyn FnMut(Result<(PathBuf, Selection), InputError>),
-) {
-    for entry in walker(root, excluded).build() {
-        match entry {
-            Ok(entry) => {
-                if let Some(selection) = lintable(&entry) {
-                    found(Ok((entry.into_path(), selection)));
-                }
-            }
-            Err(err) => {
-                // A broken .gitignore is the user's to fix but no reason to stop the walk.
-                if let Some(io) = err.io_error() {
-                    let path = error_path(&err).unwrap_or_else(|| root.to_path_buf());
-                    found(Err(InputError {
-                        path,
-                        message: io_message(io),
-                    }));
-                }
-            }
-        }
-    }
+/// What a walk of `root` could not look at, as an input error; `None` for problems that are
+/// no reason to stop (a broken `.gitignore` is the user's to fix).
+pub fn walk_error(root: &Path, err: &ignore::Error) -> Option<InputError> {
+    let io = err.io_error()?;
+    Some(InputError {
+        path: error_path(err).unwrap_or_else(|| root.to_path_buf()),
+        message: io_message(io),
+    })
 }
 
 /// How a walked entry is selected; `None` for anything but a regular JSON or YAML file (a
@@ -319,12 +341,55 @@ mod tests {
 
     #[test]
     fn missing_paths_are_errors() {
-        let (inputs, errors) = collect(&[
+        let named = split(&[
             PathBuf::from("/definitely/not/here.json"),
             PathBuf::from("-"),
         ]);
-        assert_eq!(inputs, vec![Input::Stdin]);
-        assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].message, "no such file or directory");
+        assert_eq!(named.inputs, vec![Input::Stdin]);
+        assert_eq!(named.errors.len(), 1);
+        assert_eq!(named.errors[0].message, "no such file or directory");
+    }
+
+    #[test]
+    fn walks_and_named_files_merge_in_path_order_each_path_once() {
+        let root = std::env::temp_dir().join(format!("asl-lint-in-order-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for (rel, text) in [
+            ("a/x.json", "{}"),
+            ("a.json", "{}"),
+            ("b/y.yaml", "a: 1"),
+            ("b/notes.txt", ""),
+            ("b/ignored.json", "{}"),
+            ("c.asl.json", "{}"),
+            (".gitignore", "ignored.json\n"),
+        ] {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let named = split(&[
+            root.join("c.asl.json"),
+            root.join("b"),
+            root.join("a.json"),
+            root.clone(),
+        ]);
+        assert_eq!(named.dirs, vec![root.join("b"), root.clone()]);
+        let excluded: Excluded = Arc::new(|_, _| false);
+        let found: Vec<(PathBuf, bool)> = in_order(named.inputs, &named.dirs, &excluded)
+            .map(|input| match input {
+                Input::File { path, named, .. } => (path, named),
+                Input::Stdin => (PathBuf::from("-"), true),
+            })
+            .collect();
+        let expected = [
+            ("a/x.json", false),
+            ("a.json", true),
+            ("b/y.yaml", false),
+            ("c.asl.json", true),
+        ];
+        let expected: Vec<(PathBuf, bool)> =
+            expected.iter().map(|(p, n)| (root.join(p), *n)).collect();
+        assert_eq!(found, expected);
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -6,6 +6,44 @@
 pub type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 pub type FastSet<K> = rustc_hash::FxHashSet<K>;
 
+/// Paths remembered by a 64-bit digest: 8 bytes a file, however long its path, for what a
+/// run keeps of every file it walks. SipHash with fixed keys, so a digest is the same in every
+/// thread; a false "seen" needs a collision with one of the set's paths, about one chance in
+/// 10^14 for a million of them.
+#[derive(Debug, Default)]
+pub struct PathDigests {
+    digests: Vec<u64>,
+    sorted: bool,
+}
+
+impl PathDigests {
+    pub fn insert(&mut self, path: &std::path::Path) {
+        self.digests.push(digest(path));
+        self.sorted = false;
+    }
+
+    /// Ready for `contains`.
+    pub fn seal(&mut self) {
+        self.digests.sort_unstable();
+        self.digests.dedup();
+        self.digests.shrink_to_fit();
+        self.sorted = true;
+    }
+
+    /// Whether `path` was inserted (after `seal`).
+    pub fn contains(&self, path: &std::path::Path) -> bool {
+        debug_assert!(self.sorted || self.digests.is_empty());
+        self.digests.binary_search(&digest(path)).is_ok()
+    }
+}
+
+fn digest(path: &std::path::Path) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = std::hash::DefaultHasher::new();
+    hasher.write(path.as_os_str().as_encoded_bytes());
+    hasher.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -33,5 +71,24 @@ mod tests {
         let mut map: FastMap<&str, usize> = FastMap::default();
         map.insert("x", 1);
         assert_eq!(map.get("x"), Some(&1));
+    }
+
+    #[test]
+    fn path_digests_remember_paths_inserted_from_any_thread() {
+        use std::path::Path;
+        let mut digests = PathDigests::default();
+        assert!(!digests.contains(Path::new("/a")), "empty before sealing");
+        let other = std::thread::spawn(|| digest(Path::new("/repo/b.json")))
+            .join()
+            .unwrap();
+        assert_eq!(other, digest(Path::new("/repo/b.json")), "fixed keys");
+        for p in ["/repo/a.json", "/repo/b.json", "/repo/a.json"] {
+            digests.insert(Path::new(p));
+        }
+        digests.seal();
+        assert!(digests.contains(Path::new("/repo/a.json")));
+        assert!(digests.contains(Path::new("/repo/b.json")));
+        assert!(!digests.contains(Path::new("/repo/c.json")));
+        assert!(!digests.contains(Path::new("/repo/a.jso")));
     }
 }

@@ -104,6 +104,19 @@ impl<'w> Scanner<'w> {
         }
     }
 
+    /// Without wanted names: whether some definition of the run is not named as JSON or YAML,
+    /// which `written_paths` does not see; every template may then deploy it.
+    pub fn with_unsummarised_names(mut self, yes: bool) -> Scanner<'w> {
+        self.names_not_summarised |= yes;
+        self
+    }
+
+    /// Whether the template `bytes` at `path` may deploy one of the run's definitions
+    /// (`may_deploy_a_file`, or any template when a name escapes `written_paths`).
+    pub fn may_deploy(&self, path: &Path, bytes: &[u8]) -> bool {
+        self.names_not_summarised || may_deploy_a_file(path, bytes)
+    }
+
     /// Records a Terraform file without a state machine that the scan cache knew.
     pub fn note_quiet(&self, path: &Path) {
         let mut quiet = self.quiet.lock().unwrap_or_else(|p| p.into_inner());
@@ -146,8 +159,11 @@ impl<'w> Scanner<'w> {
     /// Whether a template the cache summarises by `written` (tab-separated paths) may deploy
     /// a wanted definition, and so must be read and parsed.
     pub fn wants(&self, path: &Path, written: &str) -> bool {
+        if !self.filtered {
+            return self.names_not_summarised || deploys_a_file(path, written.split('\t'));
+        }
         // The summary holds only JSON and YAML names; anything else is looked for in the file.
-        if !self.filtered || self.names_not_summarised {
+        if self.names_not_summarised {
             return true;
         }
         // Most templates write none of the names: one search each, before any path arithmetic.
@@ -181,6 +197,9 @@ impl<'w> Scanner<'w> {
                 let mut quiet = self.quiet.lock().unwrap_or_else(|p| p.into_inner());
                 quiet.push(path.to_path_buf());
             }
+            return None;
+        }
+        if !self.filtered && !self.may_deploy(path, bytes) {
             return None;
         }
         if self.filtered && !mentions_any(bytes, path, &self.names) {
@@ -259,6 +278,24 @@ impl TemplateIndex {
 /// What ends a path written in a template, for `mentions_any` and `written_paths`.
 fn is_delimiter(b: u8) -> bool {
     b.is_ascii_whitespace() || b"\"'()[]{},=<>|;`".contains(&b) || b == b':'
+}
+
+/// Whether the template at `path` (absolute) may deploy a definition file: only such a
+/// template gives a definition a context, so only it is worth parsing while indexing (any
+/// other is parsed once, when it is linted in its turn). A path it writes must lead, from its
+/// directory, to a regular file, as `lint::lint_embedded` requires of a reference; Terraform
+/// builds its paths (`"${path.module}/sm.json"`, `.tpl` files), so it always may.
+pub fn may_deploy_a_file(path: &Path, bytes: &[u8]) -> bool {
+    let written = written_paths(bytes);
+    deploys_a_file(path, written.iter().map(String::as_str))
+}
+
+fn deploys_a_file<'a>(path: &Path, mut written: impl Iterator<Item = &'a str>) -> bool {
+    if crate::template::terraform::is_terraform(&path.to_string_lossy()) {
+        return true;
+    }
+    let dir = path.parent().unwrap_or(Path::new("/"));
+    written.any(|w| !w.is_empty() && dir.join(w).is_file())
 }
 
 /// Whether a file name is one the scan's cache summarises templates by.
@@ -424,12 +461,38 @@ mod tests {
         let head = "Resources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: flow.asl.json\n";
         let small = dir.join("template.yaml");
         std::fs::write(&small, head).unwrap();
+        std::fs::write(dir.join("flow.asl.json"), "{}").unwrap();
         let big = dir.join("big.yaml");
         let padding = format!("# {}\n", "x".repeat(1000)).repeat(5 << 10);
         std::fs::write(&big, format!("{head}{padding}")).unwrap();
         let scanner = Scanner::new(None, 64 << 20);
         assert!(scanner.scan(&small).is_some_and(|r| r.len() == 1));
         assert!(scanner.scan(&big).is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn only_a_template_that_writes_the_path_of_a_file_may_deploy_one() {
+        let dir = std::env::temp_dir().join(format!("asl-lint-deploys-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sm")).unwrap();
+        std::fs::write(dir.join("sm/flow.asl.json"), "{}").unwrap();
+        let template = dir.join("template.yaml");
+        let sam = b"Type: AWS::Serverless::StateMachine\nDefinitionUri: sm/flow.asl.json\n";
+        assert!(may_deploy_a_file(&template, sam));
+        let json = br#"{"DefinitionUri": "sm\/flow.asl.json"}"#;
+        assert!(may_deploy_a_file(&template, json), "JSON's escaped slash");
+        let serverless = b"definition: ${file(./sm/flow.asl.json)}";
+        assert!(may_deploy_a_file(&template, serverless));
+        let missing = b"DefinitionUri: sm/other.asl.json\nCodeUri: package.json\n";
+        assert!(!may_deploy_a_file(&template, missing));
+        assert!(
+            !may_deploy_a_file(&template, b"DefinitionUri: sm\n"),
+            "a directory"
+        );
+        // Terraform builds its paths: any of its templates may deploy a file.
+        assert!(may_deploy_a_file(&dir.join("main.tf"), b"templatefile(x)"));
+        let scanner = Scanner::new(None, 1 << 20).with_unsummarised_names(true);
+        assert!(scanner.may_deploy(&template, missing));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

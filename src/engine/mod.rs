@@ -18,7 +18,7 @@ use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::discover::{self, Input, InputError};
 pub use crate::files::io_message;
 use crate::files::{read_file, read_file_with, read_stdin, ReadError, DEFAULT_MAX_FILE_SIZE};
-use crate::hash::{FastMap, FastSet};
+use crate::hash::{FastMap, FastSet, PathDigests};
 use crate::lint::{self, FileReport, MachineContext, Reference, Selection};
 use crate::rules;
 use crate::source::{SourceFile, Span};
@@ -87,11 +87,55 @@ pub struct Engine {
 }
 
 /// One input, ready for a worker: where it is, how it is selected, and its options.
+#[derive(Clone)]
 struct Job {
     input: Input,
     options: Arc<LintOptions>,
     /// Absolute and normalized, for the template index (none for anonymous stdin).
     key: Option<PathBuf>,
+}
+
+/// What indexing found, for the lint that follows.
+struct Indexed {
+    index: TemplateIndex,
+    in_run: InRun,
+    /// Paths the walks could not look at.
+    errors: Vec<InputError>,
+}
+
+/// What the walks of one run gather while indexing.
+#[derive(Default)]
+struct Walked {
+    /// Each template found to deploy definitions, with what it deploys.
+    found: Vec<(PathBuf, Vec<Reference>)>,
+    /// Files of projects no walked directory covers, by project root.
+    uncovered: FastMap<PathBuf, Vec<Job>>,
+    /// Every file walked (absolute keys).
+    keys: PathDigests,
+    errors: Vec<InputError>,
+}
+
+/// The files a run lints (absolute keys): the named ones, and those its walks found.
+struct InRun {
+    named: FastSet<PathBuf>,
+    walked: PathDigests,
+}
+
+impl InRun {
+    fn contains(&self, key: &Path) -> bool {
+        self.named.contains(key) || self.walked.contains(key)
+    }
+}
+
+/// A file that is ours only if it holds a definition or a template: read while indexing.
+fn is_own(job: &Job) -> bool {
+    matches!(
+        job.input,
+        Input::File {
+            selection: Selection::IfDefinition,
+            ..
+        }
+    )
 }
 
 impl Engine {
@@ -131,69 +175,56 @@ impl Engine {
         normalize(&self.cwd.join(path))
     }
 
-    /// Lints `paths` (see `run`).
+    /// Lints `paths` (see `run`). A directory is walked twice: once, on every core and in no
+    /// order, for its templates (the index every definition needs before it is linted), and
+    /// once in path order, linting as it goes; what the run holds is the index, the early
+    /// reports (bounded) and 16 bytes for each file walked, not a list of the files.
     pub fn run(
         &self,
         paths: &[PathBuf],
         stdin_name: Option<&str>,
         sink: &mut dyn FnMut(FileReport),
     ) -> Result<Outcome, ConfigErrors> {
-        let shared = Arc::clone(&self.resolver);
-        let (inputs, mut input_errors) = discover::collect_with(
-            paths,
-            Arc::new(move |path, root| lock(&shared).is_excluded(path, root)),
-        );
-        // Options are resolved here, in order, so each configuration file is read once; a
-        // broken one stops the run before anything is linted.
-        let jobs: Vec<Job> = {
+        let named = discover::split(paths);
+        let mut input_errors = named.errors;
+        let excluded = self.excluded();
+        let named_jobs: Vec<Job> = {
             let mut resolver = self.resolver();
-            inputs
-                .into_iter()
-                .map(|input| {
-                    let (options, key) = match &input {
-                        Input::Stdin => (
-                            resolver.options_for_stdin(stdin_name),
-                            stdin_name.map(|n| self.absolute(Path::new(n))),
-                        ),
-                        Input::File { path, .. } => {
-                            (resolver.options_for_file(path), Some(self.absolute(path)))
-                        }
-                    };
-                    Job {
-                        input,
-                        options,
-                        key,
-                    }
-                })
+            named
+                .inputs
+                .iter()
+                .map(|input| self.job(input.clone(), stdin_name, &mut resolver))
                 .collect()
         };
+        let early = EarlyReports::default();
+        let indexed = self.index_for(&named_jobs, &named.dirs, &excluded, &early);
+        input_errors.extend(indexed.errors);
+        // Walking read every configuration file that governs an input: a broken one stops the
+        // run before anything is reported.
         let config_errors = self.config_errors();
         if !config_errors.is_empty() {
             return Err(ConfigErrors(config_errors));
         }
-        let stdin = jobs
-            .iter()
-            .any(|j| j.input == Input::Stdin)
+        let stdin = named
+            .inputs
+            .contains(&Input::Stdin)
             .then(|| read_stdin(self.max_file_size));
-        let walked: Vec<PathBuf> = paths
-            .iter()
-            .filter(|p| p.as_os_str() != "-" && p.is_dir())
-            .map(|p| self.absolute(p))
-            .collect();
-        let early = EarlyReports::default();
-        let index = self.index_for(&jobs, &walked, &early);
-        // Read once already, while indexing, and found to hold nothing to lint.
-        let mut jobs = jobs;
-        jobs.retain(|j| {
-            !(matches!(
-                j.input,
-                Input::File {
-                    selection: Selection::IfDefinition,
-                    ..
-                }
-            ) && j.key.as_deref().is_some_and(|k| index.is_quiet(k)))
-        });
-        let in_run: FastSet<&Path> = jobs.iter().filter_map(|j| j.key.as_deref()).collect();
+        let (index, in_run) = (indexed.index, indexed.in_run);
+        let jobs = discover::in_order(named.inputs, &named.dirs, &excluded)
+            .map(|input| {
+                let mut resolver = self.resolver();
+                self.job(input, stdin_name, &mut resolver)
+            })
+            // Read once already, while indexing, and found to hold nothing to lint.
+            .filter(|job| {
+                !(matches!(
+                    job.input,
+                    Input::File {
+                        selection: Selection::IfDefinition,
+                        ..
+                    }
+                ) && job.key.as_deref().is_some_and(|k| index.is_quiet(k)))
+            });
 
         let mut extras_done: FastSet<PathBuf> = FastSet::default();
         let lint_job = |job: &Job| {
@@ -211,7 +242,7 @@ impl Engine {
                 })]
             })
         };
-        ordered::for_each(&jobs, lint_job, |results| {
+        ordered::for_each(jobs, lint_job, |results| {
             for (i, result) in results.into_iter().enumerate() {
                 match result {
                     Ok((key, report)) => {
@@ -228,64 +259,92 @@ impl Engine {
         Ok(Outcome { input_errors })
     }
 
+    /// The configuration's `exclude`, for walks.
+    fn excluded(&self) -> discover::Excluded {
+        let shared = Arc::clone(&self.resolver);
+        Arc::new(move |path, root| lock(&shared).is_excluded(path, root))
+    }
+
+    /// One input with its options and key.
+    fn job(&self, input: Input, stdin_name: Option<&str>, resolver: &mut Resolver) -> Job {
+        let (options, key) = match &input {
+            Input::Stdin => (
+                resolver.options_for_stdin(stdin_name),
+                stdin_name.map(|n| self.absolute(Path::new(n))),
+            ),
+            Input::File { path, .. } => {
+                (resolver.options_for_file(path), Some(self.absolute(path)))
+            }
+        };
+        Job {
+            input,
+            options,
+            key,
+        }
+    }
+
     /// The template index for the run's inputs: for each project they belong to, built from
     /// the run's own files when a walked directory covers the project, else by walking it
     /// (parsing only templates that name one of the run's files). A template that two walks
     /// see (a project inside another) counts once.
-    fn index_for(&self, jobs: &[Job], walked: &[PathBuf], early: &EarlyReports) -> TemplateIndex {
-        // Each job in the project of its nearest root.
-        let mut projects: FastMap<PathBuf, Vec<&Job>> = FastMap::default();
+    fn index_for(
+        &self,
+        named: &[Job],
+        dirs: &[PathBuf],
+        excluded: &discover::Excluded,
+        early: &EarlyReports,
+    ) -> Indexed {
+        let walked: Vec<PathBuf> = dirs.iter().map(|d| self.absolute(d)).collect();
+        // Walks find JSON and YAML files only; a named file of another name (`flow.def`)
+        // may be deployed by any template.
+        let odd_names = named.iter().any(|j| match &j.input {
+            Input::File { path, .. } => discover::selection_for(path).is_none(),
+            Input::Stdin => false,
+        });
+        let scanner = Scanner::new(None, self.max_file_size).with_unsummarised_names(odd_names);
+        let mut walk = Walked::default();
+        for dir in dirs {
+            self.index_walk(dir, &walked, excluded, &scanner, early, &mut walk);
+        }
+        let Walked {
+            mut found,
+            mut uncovered,
+            mut keys,
+            mut errors,
+        } = walk;
+        keys.seal();
+        errors.sort_by(|a, b| a.path.cmp(&b.path));
+        // Named files: those of covered projects indexed here unless a walk did; the others
+        // join their project's.
+        let mut own = Vec::new();
         {
             let mut roots = lock(&self.roots);
-            let mut last: Option<(PathBuf, PathBuf)> = None;
-            for job in jobs {
-                let Some(dir) = job.key.as_deref().and_then(Path::parent) else {
+            for job in named {
+                let Some(key) = job.key.as_deref() else {
                     continue;
                 };
-                let root = match &last {
-                    Some((d, root)) if d == dir => root.clone(),
-                    _ => {
-                        let root = index::project_root(dir, &mut roots);
-                        last = Some((dir.to_path_buf(), root.clone()));
-                        root
-                    }
+                let Some(dir) = key.parent() else {
+                    continue;
                 };
-                projects.entry(root).or_default().push(job);
+                let root = index::project_root(dir, &mut roots);
+                if !walked.iter().any(|w| root.starts_with(w)) {
+                    uncovered.entry(root).or_default().push(job.clone());
+                } else if is_own(job) && !keys.contains(key) {
+                    own.push(job);
+                }
             }
         }
-        let mut projects: Vec<(PathBuf, Vec<&Job>)> = projects.into_iter().collect();
-        projects.sort_by(|a, b| a.0.cmp(&b.0));
-        let own = |job: &&Job| {
-            matches!(
-                job.input,
-                Input::File {
-                    selection: Selection::IfDefinition,
-                    ..
-                }
-            )
-        };
-        let mut found: Vec<(PathBuf, Vec<Reference>)> = Vec::new();
-        let mut quiet = Vec::new();
-        // The run's own candidates always count (a walked directory may lie in a part of the
-        // project its ignore files leave out); those of projects a walked directory covers
-        // are all the project has, and are read in one pass.
-        let (covered, uncovered): (Vec<_>, Vec<_>) = projects
-            .into_iter()
-            .partition(|(root, _)| walked.iter().any(|w| root.starts_with(w)));
-        let covered: Vec<&Job> = covered
-            .iter()
-            .flat_map(|(_, jobs)| jobs.iter().copied().filter(own))
-            .collect();
-        let scanner = Scanner::new(None, self.max_file_size);
-        found.extend(self.index_own_all(&covered, &scanner, early));
-        quiet.extend(scanner.take_quiet());
+        found.extend(self.index_own_all(&own, &scanner, early));
+        let mut quiet = scanner.take_quiet();
         // Each other project is walked for the templates that name its files.
+        let mut uncovered: Vec<(PathBuf, Vec<Job>)> = uncovered.into_iter().collect();
+        uncovered.sort_by(|a, b| a.0.cmp(&b.0));
         for (root, jobs) in uncovered {
             let mut wanted: Vec<PathBuf> = jobs.iter().filter_map(|j| j.key.clone()).collect();
             wanted.sort();
             wanted.dedup();
             let scanner = Scanner::new(Some(&wanted), self.max_file_size);
-            let own: Vec<&Job> = jobs.into_iter().filter(own).collect();
+            let own: Vec<&Job> = jobs.iter().filter(|j| is_own(j)).collect();
             found.extend(self.index_own_all(&own, &scanner, early));
             let known: FastSet<PathBuf> = own.iter().filter_map(|j| j.key.clone()).collect();
             found.extend(self.scan_project(&root, &scanner, &known));
@@ -293,15 +352,104 @@ impl Engine {
         }
         found.sort_by_cached_key(|(path, _)| discover::order_key(path));
         found.dedup_by(|a, b| a.0 == b.0);
+        let in_run = InRun {
+            named: named.iter().filter_map(|j| j.key.clone()).collect(),
+            walked: keys,
+        };
         // Contexts only for the run's files: those of any other file (a template's
         // DefinitionUri outside the run, or missing) would only be held until the end.
-        let in_run: FastSet<&Path> = jobs.iter().filter_map(|j| j.key.as_deref()).collect();
         let mut index = TemplateIndex::from_references_to(
             found.into_iter().flat_map(|(_, refs)| refs),
             |path| in_run.contains(path),
         );
         index.add_quiet(quiet);
-        index
+        Indexed {
+            index,
+            in_run,
+            errors,
+        }
+    }
+
+    /// Walks `dir` (as given; `walked` are all the run's directories, absolute) on every core:
+    /// each file of a project a walked directory covers is indexed as it is found, and the
+    /// files of any other project are kept for `index_for` to scan that project.
+    fn index_walk(
+        &self,
+        dir: &Path,
+        walked: &[PathBuf],
+        excluded: &discover::Excluded,
+        scanner: &Scanner,
+        early: &EarlyReports,
+        out: &mut Walked,
+    ) {
+        let shared = Mutex::new(std::mem::take(out));
+        // When the directory's own project is covered, so is every project inside it (its
+        // nearest marked directory lies between the file and that project's root): no file
+        // then needs its project looked up.
+        let covered = |root: &Path| walked.iter().any(|w| root.starts_with(w));
+        let all_covered = covered(&index::project_root(
+            &self.absolute(dir),
+            &mut lock(&self.roots),
+        ));
+        discover::walker(dir, excluded).build_parallel().run(|| {
+            // The project of the last directory seen, and whether a walk covers it.
+            let mut last: Option<(PathBuf, PathBuf, bool)> = None;
+            let shared = &shared;
+            Box::new(move |entry| {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(err) => {
+                        lock(shared).errors.extend(discover::walk_error(dir, &err));
+                        return ignore::WalkState::Continue;
+                    }
+                };
+                let Some(selection) = discover::lintable(&entry) else {
+                    return ignore::WalkState::Continue;
+                };
+                let key = self.absolute(entry.path());
+                let Some(parent) = key.parent() else {
+                    return ignore::WalkState::Continue;
+                };
+                if !all_covered && last.as_ref().is_none_or(|(d, _, _)| d != parent) {
+                    let root = index::project_root(parent, &mut lock(&self.roots));
+                    let is_covered = covered(&root);
+                    last = Some((parent.to_path_buf(), root, is_covered));
+                }
+                let (root, covered) = match &last {
+                    Some((_, root, covered)) if !all_covered => (Some(root), *covered),
+                    _ => (None, true),
+                };
+                if covered && selection != Selection::IfDefinition {
+                    lock(shared).keys.insert(&key);
+                    return ignore::WalkState::Continue;
+                }
+                let job = Job {
+                    options: self.resolver().options_for_file(entry.path()),
+                    input: Input::File {
+                        path: entry.into_path(),
+                        selection,
+                        named: false,
+                    },
+                    key: Some(key),
+                };
+                let key = job.key.as_deref().unwrap_or(Path::new(""));
+                if covered {
+                    let found = self.index_own(&job, key, scanner, early);
+                    let mut shared = lock(shared);
+                    shared.keys.insert(key);
+                    if let Some(references) = found {
+                        shared.found.push((key.to_path_buf(), references));
+                    }
+                } else {
+                    let mut shared = lock(shared);
+                    shared.keys.insert(key);
+                    let root = root.cloned().unwrap_or_default();
+                    shared.uncovered.entry(root).or_default().push(job);
+                }
+                ignore::WalkState::Continue
+            })
+        });
+        *out = shared.into_inner().unwrap_or_else(|p| p.into_inner());
     }
 
     /// `index_own` of each job, on every core.
@@ -343,7 +491,9 @@ impl Engine {
         let mut references = None;
         let template = read_file_with(path, self.max_file_size, |bytes| {
             if scanner.is_template(bytes) {
-                Some(bytes.to_vec())
+                // One that deploys no definition file gives nothing to the index: it is read
+                // and parsed only in its turn.
+                scanner.may_deploy(key, bytes).then(|| bytes.to_vec())
             } else {
                 references = scanner.scan_bytes(key, bytes);
                 None
@@ -382,7 +532,7 @@ impl Engine {
         stdin: Option<&Result<Vec<u8>, ReadError>>,
         stdin_name: Option<&str>,
         index: &TemplateIndex,
-        in_run: &FastSet<&Path>,
+        in_run: &InRun,
         early: &EarlyReports,
     ) -> Vec<Result<(Option<PathBuf>, FileReport), InputError>> {
         let contexts = job.key.as_deref().map_or(&[][..], |k| index.contexts(k));
@@ -569,7 +719,10 @@ impl Engine {
 
     /// Problems with the configuration files read so far.
     pub fn config_errors(&self) -> Vec<String> {
-        self.resolver().errors().to_vec()
+        // In path order: walks read configuration files in any order.
+        let mut errors = self.resolver().errors().to_vec();
+        errors.sort();
+        errors
     }
 
     pub fn options_for_stdin(&self, name: Option<&str>) -> Arc<LintOptions> {
