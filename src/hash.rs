@@ -9,31 +9,39 @@ pub type FastSet<K> = rustc_hash::FxHashSet<K>;
 /// Paths remembered by a 64-bit digest: 8 bytes a file, however long its path, for what a
 /// run keeps of every file it walks. SipHash with fixed keys, so a digest is the same in every
 /// thread; a false "seen" needs a collision with one of the set's paths, about one chance in
-/// 10^14 for a million of them.
+/// 10^14 for a million of them. Kept in chunks of a fixed size, each sorted when sealed: no
+/// chunk is ever copied to grow, so the set's peak is its size.
 #[derive(Debug, Default)]
 pub struct PathDigests {
-    digests: Vec<u64>,
-    sorted: bool,
+    chunks: Vec<Vec<u64>>,
 }
+
+const CHUNK: usize = 4096;
 
 impl PathDigests {
     pub fn insert(&mut self, path: &std::path::Path) {
-        self.digests.push(digest(path));
-        self.sorted = false;
+        if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        if let Some(chunk) = self.chunks.last_mut() {
+            chunk.push(digest(path));
+        }
     }
 
     /// Ready for `contains`.
     pub fn seal(&mut self) {
-        self.digests.sort_unstable();
-        self.digests.dedup();
-        self.digests.shrink_to_fit();
-        self.sorted = true;
+        for chunk in &mut self.chunks {
+            chunk.sort_unstable();
+        }
     }
 
     /// Whether `path` was inserted (after `seal`).
     pub fn contains(&self, path: &std::path::Path) -> bool {
-        debug_assert!(self.sorted || self.digests.is_empty());
-        self.digests.binary_search(&digest(path)).is_ok()
+        if self.chunks.is_empty() {
+            return false;
+        }
+        let digest = digest(path);
+        self.chunks.iter().any(|c| c.binary_search(&digest).is_ok())
     }
 }
 
@@ -90,5 +98,13 @@ mod tests {
         assert!(digests.contains(Path::new("/repo/b.json")));
         assert!(!digests.contains(Path::new("/repo/c.json")));
         assert!(!digests.contains(Path::new("/repo/a.jso")));
+        // Across chunks.
+        let mut many = PathDigests::default();
+        for i in 0..10_000 {
+            many.insert(Path::new(&format!("/repo/f{i}.json")));
+        }
+        many.seal();
+        assert!((0..10_000).all(|i| many.contains(Path::new(&format!("/repo/f{i}.json")))));
+        assert!(!(10_000..10_100).any(|i| many.contains(Path::new(&format!("/repo/f{i}.json")))));
     }
 }

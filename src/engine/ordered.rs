@@ -10,12 +10,16 @@ use std::sync::{mpsc, Condvar, Mutex};
 /// reports held back while one slow file finishes.
 const AHEAD_PER_THREAD: usize = 32;
 
+/// Items produced at a time, and batches produced ahead of the workers.
+const BATCH: usize = 16;
+const BATCHES_AHEAD: usize = 4;
+
 /// Calls `sink` with `f(item)` for every item, in order, computing up to one item per core
 /// at a time. Items are taken from `items` as they are needed (a walk of a repository is never
 /// held as a list). The calling thread is one of the workers: it hands on what is ready and
 /// lints the next file instead of sleeping until another thread's report arrives (waking it
 /// for every file cost a tenth of a repository's run in scheduling).
-pub fn for_each<T, R: Send>(
+pub fn for_each<T: Send, R: Send>(
     items: impl Iterator<Item = T> + Send,
     f: impl Fn(&T) -> R + Sync,
     mut sink: impl FnMut(R),
@@ -29,9 +33,6 @@ pub fn for_each<T, R: Send>(
         return;
     }
     let window = threads * AHEAD_PER_THREAD;
-    let source = Source {
-        items: Mutex::new((items, 0)),
-    };
     // (items handed to the sink, workers waiting for it to move on): waking costs a system
     // call, so it happens only when somebody waits.
     let emitted = Mutex::new((0usize, 0usize));
@@ -40,10 +41,37 @@ pub fn for_each<T, R: Send>(
     // A panic in `f` must not leave the other workers waiting for its slot forever: it is
     // carried to this thread and raised again once the others are done.
     let (tx, rx) = mpsc::channel::<(usize, std::thread::Result<R>)>();
+    // Producing items (walking a directory) runs in a thread of its own, a batch ahead: done
+    // under the workers' lock, it kept one of them waiting for the other.
+    let (batches, received) = mpsc::sync_channel::<Vec<T>>(BATCHES_AHEAD);
+    let source = Source {
+        state: Mutex::new(SourceState {
+            batches: received,
+            batch: std::collections::VecDeque::new(),
+            handed: 0,
+            exhausted: false,
+        }),
+    };
+    let source = &source;
     std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            for item in items {
+                batch.push(item);
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    if batches.send(full).is_err() {
+                        return;
+                    }
+                }
+            }
+            if !batch.is_empty() {
+                let _ = batches.send(batch);
+            }
+        });
         for _ in 1..threads {
             let tx = tx.clone();
-            let (source, emitted, progressed, run) = (&source, &emitted, &progressed, &run);
+            let (emitted, progressed, run) = (&emitted, &progressed, &run);
             scope.spawn(move || {
                 while let Some((i, item)) = source.take(usize::MAX) {
                     {
@@ -106,32 +134,40 @@ pub fn for_each<T, R: Send>(
 }
 
 /// Items handed out in order, each with its index.
-struct Source<I> {
-    /// The items, how many were handed out, and `usize::MAX` once there are no more.
-    items: Mutex<(I, usize)>,
+struct Source<T> {
+    state: Mutex<SourceState<T>>,
 }
 
-impl<T, I: Iterator<Item = T>> Source<I> {
+struct SourceState<T> {
+    batches: mpsc::Receiver<Vec<T>>,
+    /// What is left of the batch being handed out.
+    batch: std::collections::VecDeque<T>,
+    /// How many items were handed out.
+    handed: usize,
+    exhausted: bool,
+}
+
+impl<T> Source<T> {
     /// The next item, unless its index would be `limit` or more.
     fn take(&self, limit: usize) -> Option<(usize, T)> {
-        let mut items = lock(&self.items);
-        if items.1 >= limit {
+        let mut state = lock(&self.state);
+        if state.handed >= limit {
             return None;
         }
-        match items.0.next() {
-            Some(item) => {
-                items.1 += 1;
-                Some((items.1 - 1, item))
-            }
-            None => {
-                items.1 = usize::MAX;
-                None
+        if state.batch.is_empty() && !state.exhausted {
+            match state.batches.recv() {
+                Ok(batch) => state.batch = batch.into(),
+                Err(_) => state.exhausted = true,
             }
         }
+        let item = state.batch.pop_front()?;
+        state.handed += 1;
+        Some((state.handed - 1, item))
     }
 
     fn is_exhausted(&self) -> bool {
-        lock(&self.items).1 == usize::MAX
+        let state = lock(&self.state);
+        state.exhausted && state.batch.is_empty()
     }
 }
 
