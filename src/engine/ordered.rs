@@ -89,6 +89,12 @@ pub fn for_each<T: Send, R: Send>(
             });
         }
         drop(tx);
+        // Should the sink panic, the others must not wait for it forever.
+        let _release = Release {
+            source,
+            emitted: &emitted,
+            progressed: &progressed,
+        };
         let mut pending = BTreeMap::new();
         let mut want = 0;
         let mut panicked = None;
@@ -168,6 +174,32 @@ impl<T> Source<T> {
     fn is_exhausted(&self) -> bool {
         let state = lock(&self.state);
         state.exhausted && state.batch.is_empty()
+    }
+
+    /// Hands out nothing more, and lets the producer end (its next send fails).
+    fn close(&self) {
+        let mut state = lock(&self.state);
+        state.exhausted = true;
+        state.batch.clear();
+        state.batches = mpsc::sync_channel(0).1;
+    }
+}
+
+/// When the calling thread unwinds (its sink panicked), releases the producer and the workers
+/// waiting on the window, so that the scope can end and the panic go on.
+struct Release<'a, T> {
+    source: &'a Source<T>,
+    emitted: &'a Mutex<(usize, usize)>,
+    progressed: &'a Condvar,
+}
+
+impl<T> Drop for Release<'_, T> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.source.close();
+            lock(self.emitted).0 = usize::MAX / 2;
+            self.progressed.notify_all();
+        }
     }
 }
 
@@ -266,5 +298,17 @@ mod tests {
         if crate::cores::cores() > 1 {
             assert_eq!(seen, 299, "every other item is still handed on");
         }
+    }
+
+    #[test]
+    fn a_panicking_sink_ends_the_run_instead_of_hanging_it() {
+        let outcome = std::panic::catch_unwind(|| {
+            for_each(
+                (0..5000u64).filter(|_| true),
+                |&i| i,
+                |i| assert!(i != 5, "sink fails"),
+            )
+        });
+        assert!(outcome.is_err());
     }
 }
