@@ -150,10 +150,9 @@ impl Engine {
         std::thread::scope(|scope| {
             // The walk's directories and ignore files, checked while the files are.
             scope.spawn(|| {
-                // In path order: siblings are stamped in their open parent.
-                let mut parent = OpenDir::default();
-                let same = tree.dirs.iter().all(|(d, s)| parent.stamp(d) == Some(*s))
-                    && tree.controls.iter().all(|(c, s)| parent.stamp(c) == *s);
+                let below = Below::open(root);
+                let same = tree.dirs.iter().all(|(d, s)| below.stamp(d) == Some(*s))
+                    && tree.controls.iter().all(|(c, s)| below.stamp(c) == *s);
                 if !same {
                     gone.store(true, Relaxed);
                 }
@@ -334,14 +333,6 @@ impl OpenDir {
         self.stamp_in(Path::new(dir), || root.join(dir), name.as_ref(), path)
     }
 
-    #[cfg(unix)]
-    fn stamp(&mut self, path: &Path) -> Option<Stamp> {
-        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
-            return stamp_of(path);
-        };
-        self.stamp_in(parent, || parent.to_path_buf(), name, path)
-    }
-
     /// The stamp of `name` in the directory known as `dir` (opened at `open_at` when it is
     /// not the one already open); `path`'s own when the directory cannot be opened.
     #[cfg(unix)]
@@ -370,9 +361,39 @@ impl OpenDir {
     fn stamp_below(&mut self, _root: &Path, _relative: &str, path: &Path) -> Option<Stamp> {
         stamp_of(path)
     }
+}
 
-    #[cfg(not(unix))]
-    fn stamp(&mut self, path: &Path) -> Option<Stamp> {
+/// Paths below a root, each stamped by one `statat` from the root's open directory: the
+/// recorded walk's directories come in no useful order for keeping their parents open, and
+/// opening each parent cost more than the lookup it spares.
+struct Below<'r> {
+    root: &'r Path,
+    #[cfg(unix)]
+    fd: Option<rustix::fd::OwnedFd>,
+}
+
+impl<'r> Below<'r> {
+    fn open(root: &'r Path) -> Below<'r> {
+        Below {
+            root,
+            #[cfg(unix)]
+            fd: {
+                use rustix::fs::{Mode, OFlags};
+                let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+                rustix::fs::open(root, flags, Mode::empty()).ok()
+            },
+        }
+    }
+
+    fn stamp(&self, path: &Path) -> Option<Stamp> {
+        #[cfg(unix)]
+        if let (Some(fd), Ok(relative)) = (&self.fd, path.strip_prefix(self.root)) {
+            if !relative.as_os_str().is_empty() {
+                return rustix::fs::statat(fd, relative, rustix::fs::AtFlags::empty())
+                    .ok()
+                    .map(|s| Stamp::of_stat(&s));
+            }
+        }
         stamp_of(path)
     }
 }
