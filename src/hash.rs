@@ -35,6 +35,11 @@ impl PathDigests {
         }
     }
 
+    /// Takes in the digests of `other` (both sealed, or neither).
+    pub fn absorb(&mut self, other: PathDigests) {
+        self.chunks.extend(other.chunks);
+    }
+
     /// Whether `path` was inserted (after `seal`).
     pub fn contains(&self, path: &std::path::Path) -> bool {
         if self.chunks.is_empty() {

@@ -9,7 +9,7 @@ use memchr::memmem;
 use super::cache::Found;
 use crate::config::normalize;
 use crate::files::read_file_with;
-use crate::hash::FastMap;
+use crate::hash::{FastMap, PathDigests};
 use crate::lint::{self, MachineContext, Reference};
 
 /// Text that any template declaring a state machine contains. A file without any of them is
@@ -56,9 +56,8 @@ pub struct TemplateIndex {
     by_definition: FastMap<PathBuf, Vec<MachineContext>>,
     /// Terraform files read while indexing that hold no state machine: not read again to be
     /// linted (most `.tf` files of a repository are other infrastructure).
-    /// By their path's bytes: hashing a `Path` walks its components, which costs more here
-    /// than the rest of skipping the file.
-    quiet: crate::hash::FastMap<Box<[u8]>, ()>,
+    /// By their path's digest: 8 bytes a file, however many the repository holds.
+    quiet: PathDigests,
 }
 
 /// Decides, reading a file once, whether it is a template that deploys a wanted definition.
@@ -69,7 +68,7 @@ pub struct Scanner<'w> {
     /// A wanted name the cache's summaries do not hold (not JSON or YAML by name).
     names_not_summarised: bool,
     limit: u64,
-    quiet: std::sync::Mutex<Vec<PathBuf>>,
+    quiet: std::sync::Mutex<PathDigests>,
 }
 
 impl<'w> Scanner<'w> {
@@ -120,11 +119,11 @@ impl<'w> Scanner<'w> {
     /// Records a Terraform file without a state machine that the scan cache knew.
     pub fn note_quiet(&self, path: &Path) {
         let mut quiet = self.quiet.lock().unwrap_or_else(|p| p.into_inner());
-        quiet.push(path.to_path_buf());
+        quiet.insert(path);
     }
 
     /// The Terraform files scanned so far that hold no state machine.
-    pub fn take_quiet(&self) -> Vec<PathBuf> {
+    pub fn take_quiet(&self) -> PathDigests {
         std::mem::take(&mut *self.quiet.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
@@ -195,7 +194,7 @@ impl<'w> Scanner<'w> {
         if !self.is_template(bytes) {
             if crate::template::terraform::is_quiet(&path.to_string_lossy(), bytes) {
                 let mut quiet = self.quiet.lock().unwrap_or_else(|p| p.into_inner());
-                quiet.push(path.to_path_buf());
+                quiet.insert(path);
             }
             return None;
         }
@@ -249,16 +248,14 @@ impl TemplateIndex {
         }
     }
 
-    pub fn add_quiet(&mut self, paths: Vec<PathBuf>) {
-        for path in paths {
-            let bytes = path.into_os_string().into_encoded_bytes();
-            self.quiet.insert(bytes.into_boxed_slice(), ());
-        }
+    pub fn add_quiet(&mut self, mut paths: PathDigests) {
+        paths.seal();
+        self.quiet.absorb(paths);
     }
 
     /// Whether the file at `path` (absolute, normalized) was found to hold nothing to lint.
     pub fn is_quiet(&self, path: &Path) -> bool {
-        !self.quiet.is_empty() && self.quiet.contains_key(path.as_os_str().as_encoded_bytes())
+        self.quiet.contains(path)
     }
 
     /// The contexts templates give the definition at `path` (absolute, normalized).

@@ -348,7 +348,7 @@ impl Engine {
             found.extend(self.index_own_all(&own, &scanner, early));
             let known: FastSet<PathBuf> = own.iter().filter_map(|j| j.key.clone()).collect();
             found.extend(self.scan_project(&root, &scanner, &known));
-            quiet.extend(scanner.take_quiet());
+            quiet.absorb(scanner.take_quiet());
         }
         found.sort_by_cached_key(|(path, _)| discover::order_key(path));
         found.dedup_by(|a, b| a.0 == b.0);
