@@ -1,5 +1,7 @@
-//! Reports of the run's templates, linted while the index is built and kept until their turn
-//! in the output, so that a template is read and parsed once. Memory stays bounded: a report
+//! Reports of the run's templates that may deploy a definition file, linted while the index
+//! is built (which needs what they deploy) and kept until their turn in the output, so that a
+//! template is read and parsed once; any other template is only parsed in its turn. Memory
+//! stays bounded: a report
 //! keeps its text while the texts held fit in `TEXT_BUDGET`; past it, only its findings, and
 //! the text is read back (and checked unchanged) when its turn comes; past `BUDGET`, nothing,
 //! and the template is linted again in its turn.
