@@ -2,11 +2,12 @@
 //! order) and the projects of its named files, with the templates linted early.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use super::early::{self, EarlyReports};
 use super::index::{self, Scanner, TemplateIndex};
-use super::{lock, ordered, Engine, Job};
+use super::{is_own, lock, ordered, Engine, Job};
+use crate::config::LintOptions;
 use crate::discover::{self, Input, InputError};
 use crate::files::read_file_with;
 use crate::hash::{FastMap, FastSet, PathDigests};
@@ -42,17 +43,6 @@ impl InRun {
     pub fn contains(&self, key: &Path) -> bool {
         self.named.contains(key) || self.walked.contains(key)
     }
-}
-
-/// A file that is ours only if it holds a definition or a template: read while indexing.
-fn is_own(job: &Job) -> bool {
-    matches!(
-        job.input,
-        Input::File {
-            selection: Selection::IfDefinition,
-            ..
-        }
-    )
 }
 
 impl Engine {
@@ -183,41 +173,44 @@ impl Engine {
                 let Some(parent) = key.parent() else {
                     return ignore::WalkState::Continue;
                 };
-                if !all_covered && last.as_ref().is_none_or(|(d, _, _)| d != parent) {
-                    let root = index::project_root(parent, &mut lock(&self.roots));
-                    let is_covered = covered(&root);
-                    last = Some((parent.to_path_buf(), root, is_covered));
+                // The project the file is in, when that matters: one no walk covers.
+                let mut uncovered_root = None;
+                if !all_covered {
+                    if last.as_ref().is_none_or(|(d, _, _)| d != parent) {
+                        let root = index::project_root(parent, &mut lock(&self.roots));
+                        let is_covered = covered(&root);
+                        last = Some((parent.to_path_buf(), root, is_covered));
+                    }
+                    uncovered_root = last.as_ref().filter(|l| !l.2).map(|l| l.1.clone());
                 }
-                let (root, covered) = match &last {
-                    Some((_, root, covered)) if !all_covered => (Some(root), *covered),
-                    _ => (None, true),
-                };
-                if covered && selection != Selection::IfDefinition {
-                    lock(shared).keys.insert(&key);
+                if let Some(root) = uncovered_root {
+                    let job = Job {
+                        options: self.resolver().options_for_file(entry.path()),
+                        input: Input::File {
+                            path: entry.into_path(),
+                            selection,
+                            named: false,
+                        },
+                        key: Some(key),
+                    };
+                    let mut shared = lock(shared);
+                    shared
+                        .keys
+                        .insert(job.key.as_deref().unwrap_or(Path::new("")));
+                    shared.uncovered.entry(root).or_default().push(job);
                     return ignore::WalkState::Continue;
                 }
-                let job = Job {
-                    options: self.resolver().options_for_file(entry.path()),
-                    input: Input::File {
-                        path: entry.into_path(),
-                        selection,
-                        named: false,
-                    },
-                    key: Some(key),
-                };
-                let key = job.key.as_deref().unwrap_or(Path::new(""));
-                if covered {
-                    let found = self.index_own(&job, key, scanner, early);
-                    let mut shared = lock(shared);
-                    shared.keys.insert(key);
-                    if let Some(references) = found {
-                        shared.found.push((key.to_path_buf(), references));
-                    }
-                } else {
-                    let mut shared = lock(shared);
-                    shared.keys.insert(key);
-                    let root = root.cloned().unwrap_or_default();
-                    shared.uncovered.entry(root).or_default().push(job);
+                let found = (selection == Selection::IfDefinition)
+                    .then(|| {
+                        let path = entry.path();
+                        let options = || self.resolver().options_for_file(path);
+                        self.index_own(path, &key, options, scanner, early)
+                    })
+                    .flatten();
+                let mut shared = lock(shared);
+                shared.keys.insert(&key);
+                if let Some(references) = found {
+                    shared.found.push((key, references));
                 }
                 ignore::WalkState::Continue
             })
@@ -234,7 +227,11 @@ impl Engine {
     ) -> Vec<(PathBuf, Vec<Reference>)> {
         ordered::map(jobs, |job| {
             let key = job.key.as_ref()?;
-            self.index_own(job, key, scanner, early)
+            let Input::File { path, .. } = &job.input else {
+                return None;
+            };
+            let options = || Arc::clone(&job.options);
+            self.index_own(path, key, options, scanner, early)
                 .map(|refs| (key.clone(), refs))
         })
         .into_iter()
@@ -242,20 +239,19 @@ impl Engine {
         .collect()
     }
 
-    /// What a file of the run deploys, for the index. A template is linted here, while it is
-    /// read for the index, so that it is read and parsed once: its report waits in `early`
-    /// for its turn. When `early` holds all it can, the template is only scanned, and linted
-    /// again in its turn.
+    /// What a file of the run (at `path`, absolute `key`) deploys, for the index. A template
+    /// that may deploy a definition is linted here, with its `options`, while it is read for
+    /// the index, so that it is read and parsed once: its report waits in `early` for its
+    /// turn. When `early` holds all it can, the template is only scanned, and linted again in
+    /// its turn.
     fn index_own(
         &self,
-        job: &Job,
+        path: &Path,
         key: &Path,
+        options: impl FnOnce() -> Arc<LintOptions>,
         scanner: &Scanner,
         early: &EarlyReports,
     ) -> Option<Vec<Reference>> {
-        let Input::File { path, .. } = &job.input else {
-            return None;
-        };
         if early.is_full() {
             return scanner.scan(key);
         }
@@ -279,7 +275,7 @@ impl Engine {
         let read = (bytes.len(), early::digest(&bytes));
         let name = discover::display_name(path);
         let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            lint::lint_bytes(&name, bytes, Selection::IfDefinition, &job.options)
+            lint::lint_bytes(&name, bytes, Selection::IfDefinition, &options())
         }));
         // A crash is linted (and reported as one) again in its turn.
         let report = linted.ok()?;

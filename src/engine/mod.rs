@@ -175,15 +175,7 @@ impl Engine {
                 self.job(input, stdin_name, &mut resolver)
             })
             // Read once already, while indexing, and found to hold nothing to lint.
-            .filter(|job| {
-                !(matches!(
-                    job.input,
-                    Input::File {
-                        selection: Selection::IfDefinition,
-                        ..
-                    }
-                ) && job.key.as_deref().is_some_and(|k| index.is_quiet(k)))
-            });
+            .filter(|job| !(is_own(job) && job.key.as_deref().is_some_and(|k| index.is_quiet(k))));
 
         let mut extras_done: FastSet<PathBuf> = FastSet::default();
         let lint_job = |job: &Job| {
@@ -454,6 +446,17 @@ impl Engine {
         lock(&self.roots).clear();
         lock(&self.resolver).reset().map_err(ConfigErrors)
     }
+}
+
+/// A file that is ours only if it holds a definition or a template: read while indexing.
+fn is_own(job: &Job) -> bool {
+    matches!(
+        job.input,
+        Input::File {
+            selection: Selection::IfDefinition,
+            ..
+        }
+    )
 }
 
 /// Standard input named with `--stdin-filename` is selected as a file of that name would be

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Condvar, Mutex};
 
+use super::lock;
+
 /// How far ahead of the oldest unfinished item a worker may run, per thread: bounds the
 /// reports held back while one slow file finishes.
 const AHEAD_PER_THREAD: usize = 32;
@@ -201,10 +203,6 @@ impl<T> Drop for Release<'_, T> {
             self.progressed.notify_all();
         }
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// `f` over every item, results in input order. Workers take items from a shared counter and

@@ -330,24 +330,13 @@ impl OpenDir {
         if name.is_empty() || name == "." || name == ".." {
             return stamp_of(path);
         }
-        self.stamp_in(Path::new(dir), || root.join(dir), name.as_ref(), path)
-    }
-
-    /// The stamp of `name` in the directory known as `dir` (opened at `open_at` when it is
-    /// not the one already open); `path`'s own when the directory cannot be opened.
-    #[cfg(unix)]
-    fn stamp_in(
-        &mut self,
-        dir: &Path,
-        open_at: impl FnOnce() -> PathBuf,
-        name: &std::ffi::OsStr,
-        path: &Path,
-    ) -> Option<Stamp> {
+        // Kept open while the files of one directory come; `path`'s own stamp when it cannot
+        // be opened.
         use rustix::fs::{AtFlags, Mode, OFlags};
-        if self.open.as_ref().is_none_or(|(d, _)| d != dir) {
+        if self.open.as_ref().is_none_or(|(d, _)| d.as_os_str() != dir) {
             let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-            let fd = rustix::fs::open(open_at(), flags, Mode::empty()).ok();
-            self.open = Some((dir.to_path_buf(), fd));
+            let fd = rustix::fs::open(root.join(dir), flags, Mode::empty()).ok();
+            self.open = Some((PathBuf::from(dir), fd));
         }
         match self.open.as_ref().and_then(|(_, fd)| fd.as_ref()) {
             Some(fd) => rustix::fs::statat(fd, name, AtFlags::empty())
